@@ -1,0 +1,95 @@
+/**
+ * Builds the per-process context (database, secrets, caches, rate limiter, logger) and the
+ * start-up steps shared by `chakra serve` and the tests: migrate, then bootstrap the workspace.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppConfig } from './core/config.ts';
+import type { AppContext } from './core/context.ts';
+import { KeyStore } from './core/auth/key-store.ts';
+import { migrate } from './core/db/migrate.ts';
+import { openDatabase } from './core/db/open.ts';
+import { memoryRateLimiter, redisRateLimiter } from './core/rate-limit.ts';
+import { createSecretBox, resolveSecretKey } from './core/secrets.ts';
+import { ConfigCache } from './features/config/cache.ts';
+import { createApiKey } from './features/api-keys/service.ts';
+import { applyWorkspace } from './features/workspace/service.ts';
+import { parseWorkspaceText, validateWorkspace } from './features/workspace/validate.ts';
+
+export const DEMO_WORKSPACE_FILE = fileURLToPath(new URL('../examples/demo-workspace.yaml', import.meta.url));
+/** Serialises bootstrap across processes starting together on one database. */
+const BOOTSTRAP_LOCK_KEY = 0x43_4b_42_53;
+
+export interface RunningContext extends AppContext {
+  close(): Promise<void>;
+}
+
+/** Secrets never reach the logs, whatever object a caller hands to the logger. */
+const REDACT = ['authorization', '*.authorization', '*.headers.authorization', 'key', '*.key', '*.accessToken', '*.appSecret', '*.token'];
+
+export function createLogger(level: string, destination: NodeJS.WritableStream | number = 1): FastifyBaseLogger {
+  const stream = typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, stream) as unknown as FastifyBaseLogger;
+}
+
+export async function openContext(config: AppConfig, log: FastifyBaseLogger): Promise<RunningContext> {
+  const secrets = createSecretBox(resolveSecretKey(config));
+  const db = await openDatabase(config);
+  const keys = new KeyStore(db, config.keyCacheTtlMs);
+  const rateLimiter = config.redisUrl
+    ? redisRateLimiter(config.redisUrl, config.rateLimit.perSecond, config.rateLimit.burst, (err) =>
+        log.warn({ err: err.message }, 'rate limit store unreachable; allowing requests'),
+      )
+    : memoryRateLimiter(config.rateLimit.perSecond, config.rateLimit.burst);
+  const configCache = new ConfigCache(db, config.keyCacheTtlMs);
+  return {
+    config,
+    db,
+    secrets,
+    keys,
+    rateLimiter,
+    configCache,
+    log,
+    async close() {
+      await keys.close();
+      await rateLimiter.close();
+      await db.close();
+    },
+  };
+}
+
+export interface BootstrapResult {
+  migrations: string[];
+  /** Set only on the very first start of an empty database without CHAKRA_WORKSPACE. */
+  demoKey?: string;
+  workspaceApplied?: string;
+}
+
+/**
+ * Migrates, then applies CHAKRA_WORKSPACE (every start) or, on an empty database, the demo
+ * workspace plus one admin key for the demo team. Runs under a transaction-scoped advisory
+ * lock so two processes starting together neither race the apply nor mint two demo keys.
+ */
+export async function bootstrap(ctx: AppContext, env: Record<string, string | undefined> = process.env): Promise<BootstrapResult> {
+  const migrations = await migrate(ctx.db);
+  const file = ctx.config.workspaceFile;
+  const ws = validateWorkspace(parseWorkspaceText(readFileSync(file ?? DEMO_WORKSPACE_FILE, 'utf8')));
+  const result = await ctx.db.tx(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
+    if (file) {
+      await applyWorkspace(tx, ws, { secrets: ctx.secrets, env });
+      return { migrations, workspaceApplied: file };
+    }
+    const [{ n }] = await tx.query<{ n: number }>('select count(*)::int as n from teams');
+    if (n > 0) return { migrations };
+    const summary = await applyWorkspace(tx, ws, { secrets: ctx.secrets, env });
+    const team = summary.teams[0];
+    const created = await createApiKey(tx, team.id, { name: 'demo', role: 'admin', description: 'created at the first start' });
+    return { migrations, workspaceApplied: DEMO_WORKSPACE_FILE, demoKey: created.key };
+  });
+  ctx.configCache.invalidate();
+  ctx.keys.clear();
+  return result;
+}

@@ -1,0 +1,41 @@
+import type { ErrorObject } from 'ajv';
+import type { ErrorDetail } from './errors.ts';
+import { joinPath, pointerToPath } from './json-path.ts';
+
+/**
+ * Ajv's errors as "<field>: <reason>" details naming the field (decisions.md §1).
+ * `prefix` is prepended to every path (e.g. "query." for query-string errors).
+ */
+export function ajvErrorsToDetails(errors: Partial<ErrorObject>[], prefix = '', rootName = 'body'): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  for (const e of errors) {
+    // anyOf/oneOf produce one error per branch plus a summary; the summary says enough.
+    if (e.keyword === 'if') continue;
+    let path = pointerToPath(e.instancePath ?? '');
+    let message = e.message ?? 'is invalid';
+    const params = (e.params ?? {}) as Record<string, any>;
+    if (e.keyword === 'required') {
+      path = joinPath(path, params.missingProperty);
+      message = 'is required';
+    } else if (e.keyword === 'additionalProperties') {
+      path = joinPath(path, params.additionalProperty);
+      message = 'is not a known field';
+    } else if (e.keyword === 'enum') {
+      message = `must be one of ${params.allowedValues.map((x: unknown) => JSON.stringify(x)).join(', ')}`;
+    } else if (e.keyword === 'const') {
+      message = `must be ${JSON.stringify(params.allowedValue)}`;
+    }
+    const full = path ? prefix + path : prefix.replace(/\.$/, '') || rootName;
+    if (!details.some((d) => d.path === full && d.message === message)) details.push({ path: full, code: e.keyword ?? 'invalid', message });
+  }
+  // A failed union lists every branch's complaint; keep the more specific ones when there are some.
+  const specific = details.filter((d) => d.code !== 'anyOf' && d.code !== 'oneOf');
+  return specific.length ? collapseUnionNoise(specific) : details;
+}
+
+/** For a failed union of literals, Ajv says "must be equal to constant" once per literal. */
+function collapseUnionNoise(details: ErrorDetail[]): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  for (const d of details) if (!out.some((o) => o.path === d.path)) out.push(d);
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * Process configuration, read once from the environment.
+ * A missing or malformed setting throws a ConfigError whose message is the one line
+ * the CLI prints before exiting, naming the variable.
+ */
+import path from 'node:path';
+
+export class ConfigError extends Error {}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  adminToken: string | undefined;
+  publicBaseUrl: string;
+  whatsappGraphUrl: string | undefined;
+  redisUrl: string | undefined;
+  logLevel: string;
+  workspaceFile: string | undefined;
+  /** Raw CHAKRA_SECRET_KEY; resolved (or generated in embedded mode) by core/secrets. */
+  secretKey: string | undefined;
+  rateLimit: { perSecond: number; burst: number };
+  bodyLimits: { json: number; bulk: number; upload: number };
+  /** How long a cached API key lookup is trusted on an instance that did not revoke it. */
+  keyCacheTtlMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${redactUrl(raw)}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+/** Never echo credentials embedded in a URL into an error line. */
+function redactUrl(raw: string): string {
+  return raw.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const secretKey = env.CHAKRA_SECRET_KEY || undefined;
+  if (databaseUrl && !secretKey) {
+    throw new ConfigError('CHAKRA_SECRET_KEY is required when DATABASE_URL is set (32 bytes as 64 hex characters or base64)');
+  }
+  const adminToken = env.CHAKRA_ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new ConfigError('CHAKRA_ADMIN_TOKEN must be at least 16 characters long');
+  }
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const publicBaseUrl = (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://${urlHost}:${port}`).replace(/\/+$/, '');
+  const perSecond = integer(env, 'RATE_LIMIT_PER_SECOND', 100, 1, 10_000_000);
+  return {
+    port,
+    host,
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl,
+    adminToken,
+    publicBaseUrl,
+    whatsappGraphUrl: url(env, 'WHATSAPP_GRAPH_URL', ['http:', 'https:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    logLevel,
+    workspaceFile: env.CHAKRA_WORKSPACE ? path.resolve(env.CHAKRA_WORKSPACE) : undefined,
+    secretKey,
+    rateLimit: { perSecond, burst: integer(env, 'RATE_LIMIT_BURST', perSecond * 2, 1, 20_000_000) },
+    bodyLimits: {
+      json: integer(env, 'BODY_LIMIT_JSON', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      bulk: integer(env, 'BODY_LIMIT_BULK', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      upload: integer(env, 'BODY_LIMIT_UPLOAD', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    },
+    keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 5000, 0, 600_000),
+  };
+}

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import type { AppConfig } from '../config.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { openPglite } from './pglite.ts';
+import { openPostgres } from './postgres.ts';
+import type { Db } from './types.ts';
+
+/**
+ * Opens the configured database: PostgreSQL when DATABASE_URL is set, else the embedded
+ * PGlite under DATA_DIR (locked against a second process).
+ */
+export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<Db> {
+  if (config.databaseUrl) return openPostgres(config.databaseUrl);
+  const unlock = lockDataDir(config.dataDir);
+  try {
+    const db = await openPglite(path.join(config.dataDir, 'pglite'));
+    return {
+      ...db,
+      async close() {
+        try {
+          await db.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}

@@ -1,0 +1,47 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Db, Queryable } from './types.ts';
+
+const NUMERIC_OID = 1700;
+
+function wrap(handle: PGlite | Transaction): Queryable {
+  return {
+    async query(sql, params) {
+      return (await handle.query(sql, params as any[])).rows as any[];
+    },
+    async run(sql, params) {
+      return (await handle.query(sql, params as any[])).affectedRows ?? 0;
+    },
+    async exec(sql) {
+      await handle.exec(sql);
+    },
+  };
+}
+
+/** Opens (creating if needed) the embedded database; `dataDir` undefined keeps it in memory. */
+export async function openPglite(dataDir: string | undefined): Promise<Db> {
+  const db = await PGlite.create(dataDir, { parsers: { [NUMERIC_OID]: (v: string) => Number(v) } });
+  let waiting = 0;
+  const base = wrap(db);
+  return {
+    kind: 'pglite',
+    ...base,
+    async tx(fn) {
+      waiting++;
+      let started = false;
+      try {
+        return await db.transaction((tx) => {
+          started = true;
+          waiting--;
+          return fn(wrap(tx));
+        });
+      } finally {
+        if (!started) waiting--;
+      }
+    },
+    // One connection, one process: the data directory lock (core/db/data-dir-lock) already
+    // guarantees a single writer, so there is nobody to race.
+    withAdvisoryLock: (_key, fn) => fn(base),
+    stats: () => ({ total: 1, idle: waiting === 0 ? 1 : 0, waiting }),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,30 @@
+/** The one database interface every repo uses; PGlite and node-postgres both implement it. */
+export type Row = Record<string, any>;
+
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs one parameterised statement and returns the number of rows it affected. */
+  run(sql: string, params?: unknown[]): Promise<number>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /**
+   * Runs fn inside one transaction. Everything inside must use the handle it is given:
+   * PGlite has a single connection, so a query on the outer Db would wait on itself.
+   */
+  tx<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs fn on one session holding a PostgreSQL advisory lock (migrations, single-runner work). */
+  withAdvisoryLock<T>(lockKey: number, fn: (session: Queryable) => Promise<T>): Promise<T>;
+  stats(): PoolStats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,64 @@
+/**
+ * The one error catalogue. Every error the API returns is an entry here: a machine code,
+ * an HTTP status and a message template whose {placeholders} are filled from params.
+ * docs/errors.md lists the same entries; a test keeps the two in agreement.
+ */
+export const ERROR_CATALOGUE = {
+  INVALID_JSON: { status: 400, message: 'body: invalid JSON ({reason})' },
+  VALIDATION_FAILED: { status: 400, message: '{path}: {reason}' },
+  WORKSPACE_INVALID: { status: 400, message: '{path}: {reason}' },
+  API_KEY_MISSING: { status: 401, message: 'Authorization: a bearer API key is required' },
+  API_KEY_MALFORMED: { status: 401, message: 'Authorization: expected "Bearer <API key>"' },
+  API_KEY_INVALID: { status: 401, message: 'Authorization: unknown API key' },
+  API_KEY_REVOKED: { status: 401, message: 'Authorization: API key has been revoked' },
+  API_KEY_EXPIRED: { status: 401, message: 'Authorization: API key expired at {expiresAt}' },
+  PRIVILEGE_MISSING: { status: 403, message: 'role {role} lacks the privilege {privilege}' },
+  TEAM_FORBIDDEN: { status: 403, message: '{path}: your API key may only change team {team}' },
+  NOT_FOUND: { status: 404, message: '{resource} {id} not found' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'route {method} {url} not found' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'method {method} not allowed on {url} (allowed: {allowed})' },
+  IDEMPOTENCY_KEY_REUSED: { status: 409, message: 'Idempotency-Key: {key} was already used with a different request' },
+  IDEMPOTENCY_KEY_IN_PROGRESS: { status: 409, message: 'Idempotency-Key: a request with key {key} is still in progress' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'body: larger than the limit of {limit} bytes' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type: {contentType} is not supported here' },
+  RATE_LIMITED: { status: 429, message: 'Rate limit exceeded, retry after {retryAfterMs} ms' },
+  INTERNAL: { status: 500, message: 'internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface ErrorDetail {
+  path: string;
+  code: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly details: ErrorDetail[];
+  /** Extra messages after the first one (e.g. several validation failures). */
+  readonly messages: string[];
+  headers: Record<string, string> = {};
+
+  constructor(
+    readonly code: ErrorCode,
+    params: Record<string, string | number> = {},
+    options: { details?: ErrorDetail[]; messages?: string[] } = {},
+  ) {
+    const entry = ERROR_CATALOGUE[code];
+    const message = entry.message.replace(/\{(\w+)\}/g, (_, k) => (k in params ? String(params[k]) : `{${k}}`));
+    super(message);
+    this.status = entry.status;
+    this.details = options.details ?? [];
+    this.messages = options.messages?.length ? options.messages : [message];
+  }
+}
+
+/** Shorthand for the most common 400: a named field with a reason. */
+export function invalid(path: string, reason: string, code: ErrorCode = 'VALIDATION_FAILED'): AppError {
+  return new AppError(code, { path, reason }, { details: [{ path, code: 'invalid', message: reason }] });
+}
+
+export function notFound(resource: string, id: string): AppError {
+  return new AppError('NOT_FOUND', { resource, id });
+}

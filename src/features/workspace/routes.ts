@@ -1,0 +1,54 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../core/context.ts';
+import { Envelope, ok } from '../../core/envelope.ts';
+import { errorResponses } from '../../core/http/route-schema.ts';
+import { WorkspaceSpec } from './schema.ts';
+import { applyWorkspaceDocument } from './service.ts';
+import { parseWorkspaceText } from './validate.ts';
+
+const Summary = Type.Object({
+  teams: Type.Array(Type.Object({ id: Type.String(), shortId: Type.String() })),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  generatedSecrets: Type.Array(Type.String()),
+});
+
+export function workspaceRoutes(ctx: AppContext) {
+  return async function (app: FastifyInstance) {
+    app.post(
+      '/v1/admin/workspace',
+      {
+        config: { auth: 'admin', idempotent: true },
+        bodyLimit: ctx.config.bodyLimits.bulk,
+        schema: {
+          tags: ['admin'],
+          summary: 'Apply a workspace',
+          description:
+            'Creates or updates the teams and configuration objects the document declares (docs/workspace.md); never deletes. ' +
+            'Applying the same document twice changes nothing. A team admin key may only apply its own team. ' +
+            'Send JSON, or YAML with `Content-Type: application/yaml`.',
+          body: {
+            content: {
+              'application/json': { schema: WorkspaceSpec },
+              'application/yaml': { schema: Type.String({ description: 'the same document as YAML' }) },
+            },
+          },
+          response: { 200: Envelope(Summary), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const doc = typeof request.body === 'string' ? parseWorkspaceText(request.body) : request.body;
+        const principal = request.principal;
+        const summary = await applyWorkspaceDocument(ctx.db, doc, {
+          secrets: ctx.secrets,
+          onlyTeamId: principal?.kind === 'key' ? principal.teamId : undefined,
+        });
+        ctx.configCache.invalidate();
+        ctx.keys.clear();
+        return ok(summary);
+      },
+    );
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Builds the Fastify app: cross-cutting hooks, the error handler, the API reference and the
+ * feature routes. No business logic lives here.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { AppContext } from './core/context.ts';
+import './core/http/fastify-types.ts';
+import { authHook } from './core/http/auth-hook.ts';
+import { AppError } from './core/errors.ts';
+import { ErrorBody } from './core/envelope.ts';
+import { sendError, toAppError } from './core/http/error-handler.ts';
+import { installIdempotency } from './core/http/idempotency.ts';
+import { trackRoutesForMethodCheck } from './core/http/method-not-allowed.ts';
+import { installMetrics, type Metrics } from './core/http/metrics.ts';
+import { healthRoutes } from './features/health/routes.ts';
+import { configRoutes } from './features/config/routes.ts';
+import { apiKeyRoutes } from './features/api-keys/routes.ts';
+import { workspaceRoutes } from './features/workspace/routes.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface BuiltServer {
+  app: FastifyInstance;
+  metrics: Metrics;
+}
+
+export async function buildServer(ctx: AppContext, options: { logger?: FastifyServerOptions['loggerInstance'] } = {}): Promise<BuiltServer> {
+  const app = Fastify({
+    loggerInstance: options.logger ?? (ctx.log as any),
+    // Fastify's own per-request lines are replaced by the single onResponse line below.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: ctx.config.bodyLimits.json,
+    // A caller's own x-request-id is kept when it is sane, so traces join up across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    routerOptions: { ignoreTrailingSlash: true },
+    forceCloseConnections: 'idle',
+  });
+
+  app.decorateRequest('principal', null);
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  const allowedMethods = trackRoutesForMethodCheck(app);
+  const metrics = installMetrics(app, ctx.db);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  app.addHook('onRequest', authHook(ctx));
+  installIdempotency(app, ctx.db);
+  app.addHook('onResponse', (request, reply, done) => {
+    // One line per request; no headers, bodies or query strings (they can carry secrets and PII).
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+    done();
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error as Error, request.routeOptions.bodyLimit ?? ctx.config.bodyLimits.json);
+    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendError(appError, request, reply);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = allowedMethods(path);
+    const err =
+      allowed.length > 0
+        ? new AppError('METHOD_NOT_ALLOWED', { method: request.method, url: path, allowed: allowed.join(', ') })
+        : new AppError('ROUTE_NOT_FOUND', { method: request.method, url: path });
+    if (allowed.length > 0) err.headers.allow = allowed.join(', ');
+    return sendError(err, request, reply);
+  });
+
+  app.addSchema(ErrorBody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ChakraHQ-compatible API',
+        version: '1',
+        description:
+          'A self-hostable implementation of the ChakraHQ external API. Authenticate with `Authorization: Bearer <API key>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'none' } }, async () => app.swagger());
+
+  await app.register(healthRoutes(ctx, metrics));
+  await app.register(configRoutes(ctx));
+  await app.register(apiKeyRoutes(ctx));
+  await app.register(workspaceRoutes(ctx));
+  return { app, metrics };
+}
