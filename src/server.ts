@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from './core/context.ts';
+import { createValidator } from './core/http/validator.ts';
 import './core/http/fastify-types.ts';
 import { authHook } from './core/http/auth-hook.ts';
 import { AppError } from './core/errors.ts';
@@ -38,10 +39,15 @@ export async function buildServer(ctx: AppContext, options: { logger?: FastifySe
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
     routerOptions: { ignoreTrailingSlash: true },
     forceCloseConnections: 'idle',
   });
+
+  // Query strings, path parameters and headers arrive as text and are coerced to the schema's
+  // types; JSON bodies are not: `"role": 7` where a string is expected is the caller's mistake.
+  const coercing = createValidator({ coerceTypes: 'array' });
+  const strict = createValidator({ coerceTypes: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 
   app.decorateRequest('principal', null);
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) =>

@@ -4,17 +4,15 @@
  * Every problem is reported with its path inside the document.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import AjvDraft7 from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { ajvErrorsToDetails } from '../../core/ajv-details.ts';
+import { createValidator } from '../../core/http/validator.ts';
 import { AppError, type ErrorDetail } from '../../core/errors.ts';
 import { ENUM_TYPES, SCHEMA_TYPES, isKnownAttributeType } from '../attributes/attribute-types.ts';
 import { WorkspaceSpec, type AttributeSpecT, type Workspace } from './schema.ts';
 
-const ajv = new AjvDraft7.default({ allErrors: true, strict: false });
-addFormats.default(ajv);
-const validateShape = ajv.compile(WorkspaceSpec);
+const validateShape = createValidator({ coerceTypes: false }).compile(WorkspaceSpec);
 /** Compiles externalObject schemas to prove they are usable JSON Schemas. */
 const schemaAjv = new Ajv2020({ strict: false });
 addFormats.default(schemaAjv as any);
