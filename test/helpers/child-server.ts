@@ -43,7 +43,7 @@ export function startChildServer(
     let out = '';
     let err = '';
     let settled = false;
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const timer = setTimeout(() => {
       if (!settled) {
         settled = true;
