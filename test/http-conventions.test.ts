@@ -83,7 +83,8 @@ describe('status codes and the error envelope', () => {
 describe('rate limiting', () => {
   let rl: TestServer;
   beforeAll(async () => {
-    rl = await startTestServer({ RATE_LIMIT_PER_SECOND: '5', RATE_LIMIT_BURST: '10' });
+    // Through Redis, as several instances would share it (the in-memory bucket has its own unit test).
+    rl = await startTestServer({ RATE_LIMIT_PER_SECOND: '5', RATE_LIMIT_BURST: '10', REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' });
   });
   afterAll(() => rl?.close());
 

@@ -61,13 +61,18 @@ return {allowed, retry}
 `;
 
 export function redisRateLimiter(url: string, perSecond: number, burst: number, onError: (err: Error) => void): RateLimiter {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
+  // Commands wait (at most 250 ms) only while the first connection is being made; once Redis
+  // has gone away, requests are let through at once rather than held.
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 250 });
   redis.on('error', () => {}); // reported per failed take below, not per reconnect attempt
   redis.defineCommand('chakraTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
   let lastReport = 0;
   return {
     async take(key) {
       try {
+        if (redis.status === 'reconnecting' || redis.status === 'close' || redis.status === 'end') {
+          throw new Error(`Redis connection is ${redis.status}`);
+        }
         const [allowed, retry] = (await (redis as any).chakraTake(`chakra:rl:${key}`, perSecond, burst)) as [number, number];
         return { allowed: allowed === 1, retryAfterMs: retry };
       } catch (err) {

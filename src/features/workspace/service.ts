@@ -57,8 +57,10 @@ class Applier {
       this.problem(`${path}.id`, err.message);
       return err.existingId;
     }
-    const before = this.outcomes.get(path);
-    if (!before || RANK[result.outcome] > RANK[before]) this.outcomes.set(path, result.outcome);
+    // Counted per object, not per path: a task type shared by two state tasks is one object.
+    const key = `${spec.table}:${result.id}`;
+    const before = this.outcomes.get(key);
+    if (!before || RANK[result.outcome] > RANK[before]) this.outcomes.set(key, result.outcome);
     return result.id;
   }
 

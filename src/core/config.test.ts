@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const fails = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      publicBaseUrl: 'http://127.0.0.1:3000',
+      databaseUrl: undefined,
+      logLevel: 'info',
+      rateLimit: { perSecond: 100, burst: 200 },
+      bodyLimits: { json: 1048576, bulk: 33554432, upload: 16777216 },
+      keyCacheTtlMs: 5000,
+    });
+    expect(c.dataDir).toMatch(/\/data$/);
+  });
+
+  it('derives the public URL from HOST and PORT, and trims a trailing slash from PUBLIC_BASE_URL', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }).publicBaseUrl).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://chakra.example.com/' }).publicBaseUrl).toBe('https://chakra.example.com');
+  });
+
+  it('names the variable in one line for every malformed setting', () => {
+    expect(fails({ PORT: '70000' })).toBe('PORT must be an integer from 0 to 65535, got "70000"');
+    expect(fails({ LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"$/);
+    expect(fails({ DATABASE_URL: 'mysql://x' })).toBe('DATABASE_URL must use postgres: or postgresql:, got "mysql:"');
+    expect(fails({ DATABASE_URL: 'postgres://u:pw@db/x' })).toMatch(/^CHAKRA_SECRET_KEY is required when DATABASE_URL is set/);
+    expect(fails({ CHAKRA_ADMIN_TOKEN: 'short' })).toBe('CHAKRA_ADMIN_TOKEN must be at least 16 characters long');
+    expect(fails({ REDIS_URL: 'not a url' })).toBe('REDIS_URL must be a URL, got "not a url"');
+    expect(fails({ PUBLIC_BASE_URL: 'ftp://x' })).toBe('PUBLIC_BASE_URL must use http: or https:, got "ftp:"');
+    expect(fails({ RATE_LIMIT_PER_SECOND: '0' })).toMatch(/^RATE_LIMIT_PER_SECOND must be an integer from 1 /);
+    expect(fails({ BODY_LIMIT_JSON: '1k' })).toMatch(/^BODY_LIMIT_JSON must be an integer/);
+  });
+
+  it('never echoes a password from a malformed URL', () => {
+    expect(fails({ DATABASE_URL: 'postgres://user:s3cret@[bad' })).not.toContain('s3cret');
+  });
+});
