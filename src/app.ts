@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AppConfig } from './core/config.ts';
+import { ConfigError, type AppConfig } from './core/config.ts';
 import type { AppContext } from './core/context.ts';
 import { KeyStore } from './core/auth/key-store.ts';
 import { migrate } from './core/db/migrate.ts';
@@ -75,7 +75,13 @@ export interface BootstrapResult {
 export async function bootstrap(ctx: AppContext, env: Record<string, string | undefined> = process.env): Promise<BootstrapResult> {
   const migrations = await migrate(ctx.db);
   const file = ctx.config.workspaceFile;
-  const ws = validateWorkspace(parseWorkspaceText(readFileSync(file ?? DEMO_WORKSPACE_FILE, 'utf8')));
+  let text: string;
+  try {
+    text = readFileSync(file ?? DEMO_WORKSPACE_FILE, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`CHAKRA_WORKSPACE: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const ws = validateWorkspace(parseWorkspaceText(text));
   const result = await ctx.db.tx(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
     if (file) {

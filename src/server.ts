@@ -8,8 +8,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from './core/context.ts';
 import { createValidator } from './core/http/validator.ts';
+import { lazyChildLogger } from './core/http/lazy-child-logger.ts';
 import './core/http/fastify-types.ts';
-import { authHook } from './core/http/auth-hook.ts';
+import { installAuth } from './core/http/auth-hook.ts';
 import { AppError } from './core/errors.ts';
 import { ErrorBody } from './core/envelope.ts';
 import { sendError, toAppError } from './core/http/error-handler.ts';
@@ -33,6 +34,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: FastifySe
     loggerInstance: options.logger ?? (ctx.log as any),
     // Fastify's own per-request lines are replaced by the single onResponse line below.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: ctx.config.bodyLimits.json,
     // A caller's own x-request-id is kept when it is sane, so traces join up across services.
     genReqId: (req) => {
@@ -61,16 +63,8 @@ export async function buildServer(ctx: AppContext, options: { logger?: FastifySe
     reply.header('x-request-id', request.id);
     done();
   });
-  app.addHook('onRequest', authHook(ctx));
+  installAuth(app, ctx);
   installIdempotency(app, ctx.db);
-  app.addHook('onResponse', (request, reply, done) => {
-    // One line per request; no headers, bodies or query strings (they can carry secrets and PII).
-    request.log.info(
-      { method: request.method, route: request.routeOptions.url ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-      'request',
-    );
-    done();
-  });
 
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error as Error, request.routeOptions.bodyLimit ?? ctx.config.bodyLimits.json);

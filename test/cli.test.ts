@@ -89,5 +89,8 @@ describe('chakra CLI', () => {
     expect(res.stderr).toBe('configuration error: PORT must be an integer from 0 to 65535, got "eighty"\n');
     const noKey = await runCli(['serve'], { DATA_DIR: db.dataDir, DATABASE_URL: 'postgres://127.0.0.1/x', CHAKRA_SECRET_KEY: '' });
     expect(noKey.stderr).toMatch(/^configuration error: CHAKRA_SECRET_KEY is required when DATABASE_URL is set/);
+    const missing = await runCli(['serve'], { ...db.env, CHAKRA_WORKSPACE: '/no/such/workspace.yaml' });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('configuration error: CHAKRA_WORKSPACE: cannot read /no/such/workspace.yaml: ENOENT\n');
   });
 });

@@ -96,11 +96,26 @@ describe('applying a workspace', () => {
     );
   });
 
-  it('reports shape errors with their paths', async () => {
+  it('reports shape errors with their paths, as WORKSPACE_INVALID for JSON bodies too', async () => {
     const res = await apply({ version: 2, teams: [{ shortId: '9bad', name: '' }] });
     expect(res.status).toBe(400);
+    expect(res.json._meta.code).toBe('WORKSPACE_INVALID');
     const paths = res.json._meta.details.map((d: any) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['version', 'teams[0].shortId', 'teams[0].name']));
+  });
+
+  it('names every allowed value when a privilege is unknown', async () => {
+    const ws = demo();
+    ws.teams[0].roles[1].privileges = ['process:read', 'process:fly'];
+    const res = await apply(ws);
+    expect(res.status).toBe(400);
+    expect(res.json._errors).toEqual([expect.stringMatching(/^teams\[0\]\.roles\[1\]\.privileges\[1\]: must be one of "process:read", "process:write", .*"admin"$/)]);
+  });
+
+  it('refuses a secret given both as a variable and as a file', async () => {
+    const res = await apply({ version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', hmacSecretEnv: 'X', hmacSecretFile: '/tmp/x' }] });
+    expect(res.status).toBe(400);
+    expect(res.json._errors).toEqual(['teams[0].hmacSecretFile: give hmacSecretEnv or hmacSecretFile, not both']);
   });
 
   it('reports a YAML syntax error with its line', async () => {

@@ -33,9 +33,19 @@ export function ajvErrorsToDetails(errors: Partial<ErrorObject>[], prefix = '', 
   return specific.length ? collapseUnionNoise(specific) : details;
 }
 
-/** For a failed union of literals, Ajv says "must be equal to constant" once per literal. */
+/**
+ * One detail per path. A failed union of literals yields one `must be "x"` per literal: those
+ * become a single `must be one of "x", "y", …`.
+ */
 function collapseUnionNoise(details: ErrorDetail[]): ErrorDetail[] {
   const out: ErrorDetail[] = [];
-  for (const d of details) if (!out.some((o) => o.path === d.path)) out.push(d);
+  for (const d of details) {
+    const same = details.filter((o) => o.path === d.path);
+    if (out.some((o) => o.path === d.path)) continue;
+    const literals = same.filter((o) => o.code === 'const');
+    if (literals.length > 1) {
+      out.push({ path: d.path, code: 'enum', message: `must be one of ${literals.map((o) => o.message.slice('must be '.length)).join(', ')}` });
+    } else out.push(d);
+  }
   return out;
 }

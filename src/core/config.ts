@@ -75,7 +75,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (adminToken !== undefined && adminToken.length < 16) {
     throw new ConfigError('CHAKRA_ADMIN_TOKEN must be at least 16 characters long');
   }
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const publicBaseUrl = (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://${urlHost}:${port}`).replace(/\/+$/, '');
   const perSecond = integer(env, 'RATE_LIMIT_PER_SECOND', 100, 1, 10_000_000);
   return {

@@ -21,6 +21,7 @@ const LAST_USED_FLUSH_MS = 30_000;
 export class KeyStore {
   private cache = new Map<string, CachedKey>();
   private usedSince = new Set<string>();
+  private loading = new Map<string, Promise<CachedKey>>();
   private timer: NodeJS.Timeout;
 
   constructor(
@@ -31,30 +32,56 @@ export class KeyStore {
     this.timer.unref();
   }
 
+  /**
+   * Answers from this instance's cache alone: the principal, the 401 to send, or undefined
+   * when the database must be asked. Synchronous, so a cached key costs no promise at all.
+   */
+  check(token: string): KeyPrincipal | AppError | undefined {
+    const entry = this.cache.get(token);
+    if (!entry) return undefined;
+    const now = Date.now();
+    if (entry.cachedUntil < now) {
+      this.cache.delete(token);
+      return undefined;
+    }
+    return this.verdict(entry, now);
+  }
+
   /** Returns the principal for a token or throws the matching 401. */
   async authenticate(token: string): Promise<KeyPrincipal> {
-    const hash = hashApiKey(token);
-    const now = Date.now();
-    let entry = this.cache.get(hash);
-    if (!entry || entry.cachedUntil < now) {
-      entry = await this.load(hash, now);
+    let verdict = this.check(token);
+    if (!verdict) {
+      // Concurrent first requests with one key share a single lookup.
+      let loading = this.loading.get(token);
+      if (!loading) {
+        loading = this.load(token, Date.now()).finally(() => this.loading.delete(token));
+        this.loading.set(token, loading);
+      }
+      verdict = this.verdict(await loading, Date.now());
     }
-    if (!entry.principal) throw new AppError('API_KEY_INVALID');
-    if (entry.revoked) throw new AppError('API_KEY_REVOKED');
+    if (verdict instanceof AppError) throw verdict;
+    return verdict;
+  }
+
+  private verdict(entry: CachedKey, now: number): KeyPrincipal | AppError {
+    if (!entry.principal) return new AppError('API_KEY_INVALID');
+    if (entry.revoked) return new AppError('API_KEY_REVOKED');
     if (entry.expiresAt !== null && entry.expiresAt <= now) {
-      throw new AppError('API_KEY_EXPIRED', { expiresAt: new Date(entry.expiresAt).toISOString() });
+      return new AppError('API_KEY_EXPIRED', { expiresAt: new Date(entry.expiresAt).toISOString() });
     }
     this.usedSince.add(entry.principal.keyId);
     return entry.principal;
   }
 
-  private async load(hash: string, now: number): Promise<CachedKey> {
+  // The cache is keyed by the token itself (it is in this process's memory with every request
+  // anyway); only the database sees the hash, so a hit costs no hashing.
+  private async load(token: string, now: number): Promise<CachedKey> {
     const rows = await this.db.query(
       `select k.id, k.team_id, t.short_id as team_short_id, k.role_id, r.short_id as role_short_id,
               r.privileges, k.expires_at, k.revoked_at
          from api_keys k join teams t on t.id = k.team_id join roles r on r.id = k.role_id
         where k.key_hash = $1`,
-      [hash],
+      [hashApiKey(token)],
     );
     const row = rows[0];
     const entry: CachedKey = row
@@ -74,13 +101,13 @@ export class KeyStore {
         }
       : { principal: null, expiresAt: null, revoked: false, cachedUntil: now + Math.min(this.ttlMs, 1000) };
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(hash, entry);
+    this.cache.set(token, entry);
     return entry;
   }
 
   /** Drops one key from this instance's cache (after a revoke). */
   forget(keyId: string): void {
-    for (const [hash, entry] of this.cache) if (entry.principal?.keyId === keyId) this.cache.delete(hash);
+    for (const [token, entry] of this.cache) if (entry.principal?.keyId === keyId) this.cache.delete(token);
   }
 
   /** Drops everything (after a workspace apply changed roles). */

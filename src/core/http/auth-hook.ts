@@ -1,45 +1,67 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { secretsEqual } from '../auth/key-material.ts';
+import type { KeyPrincipal } from '../auth/principal.ts';
 import { hasPrivilege } from '../auth/privileges.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
+import type { RateDecision } from '../rate-limit.ts';
+import type { Privilege } from '../auth/privileges.ts';
+import { appendRouteHook } from './route-hooks.ts';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /**
- * onRequest: authenticates the bearer key, applies the per-key rate limit and checks the
- * route's privilege, in that order, before the body is even read.
+ * Adds to every route that declares `config.auth` an onRequest hook that authenticates the bearer key, applies the per-key rate limit and checks the
+ * route's privilege, in that order, before the body is even read. Written with callbacks,
+ * not async: with a cached key and the in-memory limiter the whole check runs synchronously,
+ * which is what keeps an authenticated request close to a bare one (docs/performance.md).
  */
-export function authHook(ctx: AppContext) {
+export function installAuth(app: FastifyInstance, ctx: AppContext) {
   const adminToken = ctx.config.adminToken;
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
-    const config = request.routeOptions.config;
-    const mode = config?.auth ?? 'none';
-    if (mode === 'none') return;
-    const header = request.headers.authorization;
-    if (!header) throw new AppError('API_KEY_MISSING');
-    const match = BEARER.exec(header);
-    if (!match) throw new AppError('API_KEY_MALFORMED');
-    const token = match[1];
 
-    if (mode === 'admin' && adminToken && secretsEqual(token, adminToken)) {
-      request.principal = { kind: 'system' };
-      return;
-    }
-    const principal = await ctx.keys.authenticate(token);
-    request.principal = principal;
-
-    const decision = await ctx.rateLimiter.take(principal.keyId);
+  // No closures are created per request here: under tsx every named closure costs a runtime
+  // defineProperty call, which showed up in profiles of the cached-key path.
+  function decide(request: FastifyRequest, principal: KeyPrincipal, wanted: Privilege | undefined, decision: RateDecision, done: HookHandlerDoneFunction) {
     if (!decision.allowed) {
       const err = new AppError('RATE_LIMITED', { retryAfterMs: decision.retryAfterMs });
       err.headers['retry-after'] = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
-      throw err;
+      return done(err);
     }
-
-    const wanted = mode === 'admin' ? 'admin' : config.privilege;
     if (wanted && !hasPrivilege(principal.privileges, wanted)) {
-      throw new AppError('PRIVILEGE_MISSING', { role: principal.roleShortId, privilege: wanted });
+      return done(new AppError('PRIVILEGE_MISSING', { role: principal.roleShortId, privilege: wanted }));
     }
-    void reply;
-  };
+    done();
+  }
+
+  function admit(request: FastifyRequest, principal: KeyPrincipal, wanted: Privilege | undefined, done: HookHandlerDoneFunction) {
+    request.principal = principal;
+    const decision = ctx.rateLimiter.take(principal.keyId);
+    if (decision instanceof Promise) decision.then((d) => decide(request, principal, wanted, d, done), done);
+    else decide(request, principal, wanted, decision, done);
+  }
+
+  function hookFor(mode: 'key' | 'admin', privilege: Privilege | undefined) {
+    const wanted = mode === 'admin' ? 'admin' : privilege;
+    return function authenticate(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
+      const header = request.headers.authorization;
+      if (!header) return done(new AppError('API_KEY_MISSING'));
+      const match = BEARER.exec(header);
+      if (!match) return done(new AppError('API_KEY_MALFORMED'));
+      const token = match[1];
+
+      if (mode === 'admin' && adminToken && secretsEqual(token, adminToken)) {
+        request.principal = { kind: 'system' };
+        return done();
+      }
+      const cached = ctx.keys.check(token);
+      if (cached instanceof AppError) return done(cached);
+      if (cached) return admit(request, cached, wanted, done);
+      ctx.keys.authenticate(token).then((principal) => admit(request, principal, wanted, done), done);
+    };
+  }
+
+  app.addHook('onRoute', (route) => {
+    const mode = route.config?.auth ?? 'none';
+    if (mode !== 'none') appendRouteHook(route, 'onRequest', hookFor(mode, route.config?.privilege));
+  });
 }

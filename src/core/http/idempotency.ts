@@ -5,10 +5,11 @@
  * stored, so a retry after them really runs again.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/types.ts';
 import { AppError, invalid } from '../errors.ts';
 import * as repo from './idempotency-repo.ts';
+import { appendRouteHook } from './route-hooks.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** A claim with no stored response after this long belongs to a request that died. */
@@ -32,9 +33,17 @@ function bodyHash(request: FastifyRequest): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Adds the Idempotency-Key hooks to every route declared with `config.idempotent` (others pay nothing). */
 export function installIdempotency(app: FastifyInstance, db: Db) {
-  app.addHook('preHandler', async (request, reply) => {
-    if (!request.routeOptions.config?.idempotent || !MUTATING.has(request.method)) return;
+  app.addHook('onRoute', (route) => {
+    const methods = ([] as string[]).concat(route.method);
+    if (!route.config?.idempotent || !methods.some((m) => MUTATING.has(m))) return;
+    appendRouteHook(route, 'preHandler', claimOrReplay);
+    appendRouteHook(route, 'onSend', storeResponse);
+  });
+
+  async function claimOrReplay(request: FastifyRequest, reply: FastifyReply) {
+    if (!MUTATING.has(request.method)) return;
     const key = request.headers['idempotency-key'];
     if (key === undefined) return;
     if (typeof key !== 'string' || key.length === 0 || key.length > 255) {
@@ -66,9 +75,9 @@ export function installIdempotency(app: FastifyInstance, db: Db) {
       .type(stored.response_type ?? 'application/json; charset=utf-8')
       .serializer((x: unknown) => x as string)
       .send(stored.response_body);
-  });
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  async function storeResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
     const claim = claims.get(request);
     if (!claim) return payload;
     claims.delete(request);
@@ -79,5 +88,5 @@ export function installIdempotency(app: FastifyInstance, db: Db) {
       await repo.completeIdempotencyKey(db, claim.owner, claim.key, status, payload, String(reply.getHeader('content-type') ?? 'application/json'));
     }
     return payload;
-  });
+  }
 }

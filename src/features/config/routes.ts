@@ -6,6 +6,12 @@ import { errorResponses } from '../../core/http/route-schema.ts';
 import { ConfigData } from './schemas.ts';
 import { configResponse } from './service.ts';
 
+/**
+ * The config changes only on apply, so its JSON is serialized once per loaded TeamConfig
+ * (by the route's own response serializer) and sent as-is until the next reload.
+ */
+const serialized = new WeakMap<object, string>();
+
 export function configRoutes(ctx: AppContext) {
   return async function (app: FastifyInstance) {
     for (const url of ['/v1/ext/config', '/v1/config']) {
@@ -20,7 +26,15 @@ export function configRoutes(ctx: AppContext) {
             response: { 200: Envelope(ConfigData), ...errorResponses },
           },
         },
-        async (request) => ok(configResponse(await ctx.configCache.get(teamIdOf(request)))),
+        async (request, reply) => {
+          const data = configResponse(await ctx.configCache.get(teamIdOf(request)));
+          let body = serialized.get(data);
+          if (body === undefined) {
+            body = reply.serialize(ok(data)) as string;
+            serialized.set(data, body);
+          }
+          return reply.type('application/json; charset=utf-8').send(body);
+        },
       );
     }
   };

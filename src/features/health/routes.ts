@@ -50,7 +50,7 @@ export function healthRoutes(ctx: AppContext, metrics: Metrics) {
       { config: { auth: 'none' }, schema: { tags: ['operations'], summary: 'Prometheus metrics (no auth)', security: [] } },
       async (_request, reply) => {
         reply.type(metrics.registry.contentType);
-        return metrics.registry.metrics();
+        return metrics.render();
       },
     );
   };

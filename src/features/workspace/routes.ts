@@ -5,7 +5,8 @@ import { Envelope, ok } from '../../core/envelope.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { WorkspaceSpec } from './schema.ts';
 import { applyWorkspaceDocument } from './service.ts';
-import { parseWorkspaceText } from './validate.ts';
+import { parseWorkspaceText, workspaceError } from './validate.ts';
+import { ajvErrorsToDetails } from '../../core/ajv-details.ts';
 
 const Summary = Type.Object({
   teams: Type.Array(Type.Object({ id: Type.String(), shortId: Type.String() })),
@@ -21,6 +22,9 @@ export function workspaceRoutes(ctx: AppContext) {
       '/v1/admin/workspace',
       {
         config: { auth: 'admin', idempotent: true },
+        // Shape errors are reported like every other workspace problem (WORKSPACE_INVALID),
+        // whether the document came as JSON, YAML, a file or CHAKRA_WORKSPACE.
+        attachValidation: true,
         bodyLimit: ctx.config.bodyLimits.bulk,
         schema: {
           tags: ['admin'],
@@ -39,6 +43,9 @@ export function workspaceRoutes(ctx: AppContext) {
         },
       },
       async (request) => {
+        if (request.validationError) {
+          throw workspaceError(ajvErrorsToDetails((request.validationError as any).validation ?? [], '', 'workspace'));
+        }
         const doc = typeof request.body === 'string' ? parseWorkspaceText(request.body) : request.body;
         const principal = request.principal;
         const summary = await applyWorkspaceDocument(ctx.db, doc, {

@@ -63,6 +63,7 @@ export function validateWorkspace(doc: unknown): Workspace {
   const phoneIds = new Map<string, string>();
   ws.teams.forEach((team, ti) => {
     const tp = `teams[${ti}]`;
+    if (team.hmacSecretEnv && team.hmacSecretFile) add(`${tp}.hmacSecretFile`, 'give hmacSecretEnv or hmacSecretFile, not both');
     duplicates(team.roles, (r) => r.shortId, `${tp}.roles`);
     duplicates(team.pods, (p) => p.shortId, `${tp}.pods`);
     duplicates(team.users, (u) => u.username.toLowerCase(), `${tp}.users`, 'username');

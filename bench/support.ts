@@ -1,0 +1,84 @@
+/** What every benchmark shares: a throwaway database, server child processes, autocannon runs. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+export const PROJECT_DIR = fileURLToPath(new URL('../', import.meta.url));
+const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `chakra_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+export interface Child {
+  url: string;
+  stdout: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a TypeScript entry point on a free port and waits until /healthz (or /) answers. */
+export async function startChild(args: string[], env: Record<string, string>, readyPath = '/healthz'): Promise<Child> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: PROJECT_DIR,
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (exited) throw new Error(`${args.join(' ')} exited before it was ready:\n${stdout}`);
+    if (i > 600) throw new Error(`${args.join(' ')} not ready after 60 s`);
+    const ok = await fetch(url + readyPath).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    get stdout() {
+      return stdout;
+    },
+    stop: () => new Promise<void>((r) => (exited ? r() : (child.once('exit', () => r()), child.kill('SIGTERM')))),
+  };
+}
+
+export interface LoadResult {
+  /** Median of the per-second request counts. */
+  rps: number;
+  p50ms: number;
+  p99ms: number;
+  non2xx: number;
+}
+
+export async function load(url: string, options: { headers?: Record<string, string>; connections?: number; seconds?: number } = {}): Promise<LoadResult> {
+  const result = await autocannon({ url, connections: options.connections ?? 50, duration: options.seconds ?? 10, headers: options.headers });
+  return { rps: result.requests.p50, p50ms: result.latency.p50, p99ms: result.latency.p99, non2xx: result.non2xx };
+}
