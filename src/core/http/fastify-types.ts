@@ -11,6 +11,5 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
-    startedAt: number;
   }
 }

@@ -28,7 +28,7 @@ export const VALIDATED_TYPES = {
   time: 'integer',
   datetimeISO8601: 'string',
   photo: 'string',
-  multiPhotos: 'json',
+  multiPhotos: 'string', // ChakraHQ's documented datatype, though the value is an array of photo ids
   externalObject: 'json',
   multiExternalObject: 'json',
   geolocation: 'json',
@@ -72,6 +72,7 @@ export function isKnownAttributeType(type: string): type is AttributeType {
 }
 
 export function datatypeOf(type: string): string {
+  if (type === 'audio') return 'string'; // documented so in chakra-api.md §2.3
   return (VALIDATED_TYPES as Record<string, string>)[type] ?? 'json';
 }
 

@@ -1,0 +1,74 @@
+/**
+ * The README's curl session, run as written against a real server with the demo key: every
+ * `curl` command must succeed and answer what the comment under it shows. (`npm install`,
+ * `npm start` and `npm test` are run by .ci/run and test/process-lifecycle.test.ts.)
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+interface Step {
+  command: string;
+  expected: string;
+}
+
+/** The sh blocks' curl commands (with their continuation lines) and the `# …` line after each. */
+function curlSteps(): Step[] {
+  const steps: Step[] = [];
+  for (const [, block] of README.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    const lines = block.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (!lines[i].startsWith('curl ')) continue;
+      let command = lines[i];
+      while (command.endsWith('\\')) command = command.slice(0, -1) + ' ' + lines[++i].trim();
+      const expected = lines[i + 1]?.startsWith('# ') ? lines[i + 1].slice(2) : '';
+      steps.push({ command, expected });
+    }
+  }
+  return steps;
+}
+
+/** The comment is the answer with `…` for what varies: every literal piece must appear, in order. */
+function matchesSketch(actual: string, sketch: string): boolean {
+  const pattern = sketch
+    .split('…')
+    .map((piece) => piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[\\s\\S]*');
+  return new RegExp(`^${pattern}$`).test(actual);
+}
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(() => s?.close());
+
+describe('README curl session', () => {
+  const steps = curlSteps();
+
+  it('has the health, config and key-creation calls', () => {
+    expect(steps.map((st) => st.command)).toEqual([
+      expect.stringContaining('/v1/health'),
+      expect.stringContaining('/v1/ext/config'),
+      expect.stringContaining('/v1/admin/teams/demo/api-keys'),
+    ]);
+  });
+
+  for (const [i, step] of steps.entries()) {
+    it(`step ${i + 1} answers as the README shows`, async () => {
+      // Asynchronously: the server runs in this process and must keep answering meanwhile.
+      const { stdout: out } = await promisify(execFile)('bash', ['-c', step.command], {
+        env: { ...process.env, CHAKRA_URL: s.url, CHAKRA_KEY: s.demoKey },
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      expect(JSON.parse(out)._errors).toEqual([]);
+      expect(step.expected).not.toBe('');
+      expect(matchesSketch(out.trim(), step.expected), `${out}\n  vs\n${step.expected}`).toBe(true);
+    });
+  }
+});
