@@ -80,6 +80,38 @@ describe('status codes and the error envelope', () => {
   });
 });
 
+describe('failures inside the server', () => {
+  it('500 says only "internal error" with the request id, and logs the cause under that id', async () => {
+    await s.ctx.db.exec('alter table api_keys rename to api_keys_away');
+    try {
+      const res = await call(s.url, 'GET', '/v1/admin/teams/demo/api-keys', { key: s.demoKey });
+      expect(res.status).toBe(500);
+      expect(res.json).toEqual({
+        _data: null,
+        _meta: { code: 'INTERNAL', requestId: res.headers.get('x-request-id'), details: [] },
+        _errors: ['internal error'],
+        message: 'internal error',
+      });
+      expect(res.text).not.toMatch(/api_keys|relation|select/i);
+      const logged = s.logs.find((l) => l.reqId === res.json._meta.requestId && l.msg === 'request failed');
+      expect(JSON.stringify(logged)).toMatch(/api_keys/);
+    } finally {
+      await s.ctx.db.exec('alter table api_keys_away rename to api_keys');
+    }
+  });
+
+  it('readyz answers 503 when the database does not, healthz still 200', async () => {
+    const down = await startTestServer();
+    try {
+      await down.ctx.db.close();
+      expect((await call(down.url, 'GET', '/readyz')).status).toBe(503);
+      expect((await call(down.url, 'GET', '/healthz')).status).toBe(200);
+    } finally {
+      await down.close().catch(() => {});
+    }
+  });
+});
+
 describe('rate limiting', () => {
   let rl: TestServer;
   beforeAll(async () => {

@@ -64,8 +64,15 @@ describe(`server process lifecycle (${process.env.TEST_DB ?? 'pglite'})`, () => 
       expect(String(err)).toMatch(/exited with 1 before ready/);
       expect(String(err)).toMatch(/embedded database in .* is in use by process \d+/);
     } else {
-      const second = await start();
+      const second = await start({ KEY_CACHE_TTL_MS: '500' });
       expect(demoKeyLines(second.stdout())).toHaveLength(0);
+      // A key revoked through one instance is refused by the other once its cache entry ages out.
+      const doomed = await call(first.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: demoKey, body: { name: 'doomed', role: 'inside_sales' } });
+      expect((await call(second.url, 'GET', '/v1/health', { key: doomed.json._data.key })).status).toBe(200);
+      expect((await call(first.url, 'DELETE', `/v1/admin/teams/demo/api-keys/${doomed.json._data.id}`, { key: demoKey })).status).toBe(200);
+      expect((await call(first.url, 'GET', '/v1/health', { key: doomed.json._data.key })).status).toBe(401);
+      await new Promise((r) => setTimeout(r, 600));
+      expect((await call(second.url, 'GET', '/v1/health', { key: doomed.json._data.key })).json._meta.code).toBe('API_KEY_REVOKED');
       const [a, b] = await Promise.all([
         call(first.url, 'GET', '/v1/ext/config', { key: createdKey }),
         call(second.url, 'GET', '/v1/ext/config', { key: createdKey }),
