@@ -3,7 +3,7 @@
  * feature routes. No business logic lives here.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from './core/context.ts';
@@ -29,10 +29,10 @@ export interface BuiltServer {
   metrics: Metrics;
 }
 
-export async function buildServer(ctx: AppContext, options: { logger?: FastifyServerOptions['loggerInstance'] } = {}): Promise<BuiltServer> {
+export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   const app = Fastify({
-    loggerInstance: options.logger ?? (ctx.log as any),
-    // Fastify's own per-request lines are replaced by the single onResponse line below.
+    loggerInstance: ctx.log,
+    // Fastify's own per-request lines are replaced by one line from request-observer.ts.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLogger,
     bodyLimit: ctx.config.bodyLimits.json,
