@@ -21,6 +21,7 @@ import { healthRoutes } from './features/health/routes.ts';
 import { configRoutes } from './features/config/routes.ts';
 import { apiKeyRoutes } from './features/api-keys/routes.ts';
 import { workspaceRoutes } from './features/workspace/routes.ts';
+import { processRoutes } from './features/processes/routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -104,5 +105,6 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(configRoutes(ctx));
   await app.register(apiKeyRoutes(ctx));
   await app.register(workspaceRoutes(ctx));
+  await app.register(processRoutes(ctx));
   return { app, metrics };
 }

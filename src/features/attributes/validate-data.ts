@@ -1,0 +1,84 @@
+/**
+ * Validates a `data` object (process, record or task attributes) against the owner's
+ * attributes: unknown keys, types, required ones on create. Collects every problem, each
+ * naming `<path>.<shortId>`, and returns the values to store. `null` means "clear".
+ */
+import type { Queryable } from '../../core/db/types.ts';
+import { AppError, type ErrorDetail } from '../../core/errors.ts';
+import type { AttributeDef } from '../config/model.ts';
+import { checkValue, isUuid } from './check-value.ts';
+
+export interface DataCheck {
+  values: Record<string, unknown>;
+  problems: ErrorDetail[];
+  /** Attribute keys whose value is a user reference (username or id) still to resolve. */
+  userRefs: { key: string; ref: string }[];
+}
+
+export function checkData(
+  attributes: Map<string, AttributeDef>,
+  data: unknown,
+  path: string,
+  options: { creating: boolean },
+): DataCheck {
+  const out: DataCheck = { values: {}, problems: [], userRefs: [] };
+  const add = (p: string, message: string) => out.problems.push({ path: p, code: 'invalid', message });
+  if (data === undefined || data === null) data = {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    add(path, 'must be an object of attribute values');
+    return out;
+  }
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    const attr = attributes.get(key);
+    const p = `${path}.${key}`;
+    if (!attr) {
+      add(p, `is not an attribute (known: ${[...attributes.keys()].join(', ') || 'none'})`);
+      continue;
+    }
+    if (value === null) {
+      if (options.creating && attr.isRequired) add(p, 'is required');
+      else out.values[key] = null;
+      continue;
+    }
+    const checked = checkValue(attr, value);
+    if (!checked.ok) {
+      add(p, checked.message);
+      continue;
+    }
+    out.values[key] = checked.value;
+    if (attr.type === 'user') out.userRefs.push({ key, ref: checked.value as string });
+  }
+  if (options.creating) {
+    for (const attr of attributes.values()) {
+      if (attr.isRequired && !(attr.shortId in (data as object))) add(`${path}.${attr.shortId}`, 'is required');
+    }
+  }
+  return out;
+}
+
+/** Resolves usernames or user ids of one team to user ids, in one query. */
+export async function resolveUsers(db: Queryable, teamId: string, refs: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(refs)];
+  if (unique.length === 0) return new Map();
+  const ids = unique.filter(isUuid).map((r) => r.toLowerCase());
+  const names = unique.map((r) => r.toLowerCase());
+  const rows = await db.query<{ id: string; username: string }>(
+    `select id, username from users
+      where team_id = $1 and not is_deleted and (id = any($2::uuid[]) or lower(username) = any($3::text[]))`,
+    [teamId, ids, names],
+  );
+  const found = new Map<string, string>();
+  for (const ref of unique) {
+    const row = rows.find((r) => r.id === ref.toLowerCase() || r.username.toLowerCase() === ref.toLowerCase());
+    if (row) found.set(ref, row.id);
+  }
+  return found;
+}
+
+export function dataError(problems: ErrorDetail[]): AppError {
+  return new AppError(
+    'VALIDATION_FAILED',
+    { path: problems[0].path, reason: problems[0].message },
+    { details: problems, messages: problems.map((d) => `${d.path}: ${d.message}`) },
+  );
+}

@@ -1,0 +1,96 @@
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../core/context.ts';
+import { Envelope, ok } from '../../core/envelope.ts';
+import { teamIdOf } from '../../core/http/principal-team.ts';
+import { errorResponses } from '../../core/http/route-schema.ts';
+import { CreateBody, PkParams, ProcedureParams, ProcessOut, ProcessParams, UpdateBody } from './schemas.ts';
+import * as service from './service.ts';
+
+const PREFIXES = ['/v1/ext/procedure', '/v1/procedure'];
+const response = { 200: Envelope(ProcessOut), ...errorResponses };
+
+export function processRoutes(ctx: AppContext) {
+  async function scope(request: FastifyRequest<{ Params: { ps: string } }>) {
+    const config = await ctx.configCache.get(teamIdOf(request));
+    return { config, procedure: service.procedureOf(config, request.params.ps) };
+  }
+
+  return async function (app: FastifyInstance) {
+    for (const prefix of PREFIXES) {
+      const older = prefix === '/v1/procedure' ? ' (older path)' : '';
+      const tags = ['processes'];
+
+      app.get<{ Params: Static<typeof ProcessParams> }>(
+        `${prefix}/:ps/process/:processId`,
+        { config: { auth: 'key', privilege: 'process:read' }, schema: { tags, summary: `Fetch process by id${older}`, params: ProcessParams, response } },
+        async (request) => {
+          const { config, procedure } = await scope(request);
+          return ok(await service.getProcess(ctx.db, config, procedure, { value: request.params.processId }));
+        },
+      );
+
+      app.post<{ Params: Static<typeof ProcedureParams>; Body: Static<typeof CreateBody> }>(
+        `${prefix}/:ps/process`,
+        {
+          config: { auth: 'key', privilege: 'process:write', idempotent: true },
+          schema: { tags, summary: `Create process${older}`, params: ProcedureParams, body: CreateBody, response },
+        },
+        async (request) => {
+          const { config, procedure } = await scope(request);
+          return ok(await service.createProcess(ctx.db, config, procedure, request.body));
+        },
+      );
+
+      app.put<{ Params: Static<typeof ProcessParams>; Body: Static<typeof UpdateBody> }>(
+        `${prefix}/:ps/process/:processId`,
+        {
+          config: { auth: 'key', privilege: 'process:write', idempotent: true },
+          schema: { tags, summary: `Update process${older}`, params: ProcessParams, body: UpdateBody, response },
+        },
+        async (request) => {
+          const { config, procedure } = await scope(request);
+          return ok(await service.updateProcess(ctx.db, config, procedure, { value: request.params.processId }, request.body));
+        },
+      );
+
+      app.put<{ Params: Static<typeof PkParams>; Body: Static<typeof UpdateBody> }>(
+        `${prefix}/:ps/process/:pkShortId/:pkValue`,
+        {
+          config: { auth: 'key', privilege: 'process:write', idempotent: true },
+          schema: { tags, summary: `Update process by primary key${older}`, params: PkParams, body: UpdateBody, response },
+        },
+        async (request) => {
+          const { config, procedure } = await scope(request);
+          const ref = { value: request.params.pkValue, pkShortId: request.params.pkShortId };
+          return ok(await service.updateProcess(ctx.db, config, procedure, ref, request.body));
+        },
+      );
+
+      app.delete<{ Params: Static<typeof ProcessParams> }>(
+        `${prefix}/:ps/process/:processId`,
+        {
+          config: { auth: 'key', privilege: 'process:delete', idempotent: true },
+          schema: { tags, summary: `Delete process (soft)${older}`, params: ProcessParams, response },
+        },
+        async (request) => {
+          const { config, procedure } = await scope(request);
+          return ok(await service.deleteProcess(ctx.db, config, procedure, { value: request.params.processId }));
+        },
+      );
+
+      app.delete<{ Params: Static<typeof PkParams> }>(
+        `${prefix}/:ps/process/:pkShortId/:pkValue`,
+        {
+          config: { auth: 'key', privilege: 'process:delete', idempotent: true },
+          schema: { tags, summary: `Delete process by primary key (soft)${older}`, params: PkParams, response },
+        },
+        async (request) => {
+          const { config, procedure } = await scope(request);
+          const ref = { value: request.params.pkValue, pkShortId: request.params.pkShortId };
+          return ok(await service.deleteProcess(ctx.db, config, procedure, ref));
+        },
+      );
+    }
+  };
+}

@@ -1,0 +1,59 @@
+/** Process request and response schemas (decisions.md §3), declared once for validation, serialization and OpenAPI. */
+import { Type } from '@sinclair/typebox';
+
+const Uuid = Type.String({ format: 'uuid' });
+const NullableUuid = Type.Union([Uuid, Type.Null()]);
+const Data = Type.Object({}, { additionalProperties: true, description: 'attribute values by attribute shortId' });
+const Status = Type.Union([Type.Literal('OPEN'), Type.Literal('COMPLETED'), Type.Literal('CANCELLED')]);
+const Time = Type.Union([Type.Integer(), Type.String()], { description: 'epoch milliseconds or ISO-8601' });
+
+export const ProcessOut = Type.Object({
+  id: Uuid,
+  createdAt: Type.Number(),
+  updatedAt: Type.Number(),
+  team: Uuid,
+  procedure: Uuid,
+  entity: NullableUuid,
+  createdBy: NullableUuid,
+  assignedTo: NullableUuid,
+  belongsTo: NullableUuid,
+  status: Type.String(),
+  state: Type.String({ description: 'state shortId' }),
+  nextActionAt: Type.Union([Type.Number(), Type.Null()]),
+  data: Data,
+  record: Type.Union([
+    Type.Object({ id: Uuid, entity: Uuid, data: Data, createdAt: Type.Number(), updatedAt: Type.Number() }),
+    Type.Null(),
+  ]),
+  isDeleted: Type.Boolean(),
+});
+
+const Changes = {
+  data: Type.Optional(Data),
+  status: Type.Optional(Status),
+  state: Type.Optional(Type.String({ description: 'state shortId' })),
+  nextActionAt: Type.Optional(Type.Union([Time, Type.Null()])),
+  assignedTo: Type.Optional(Type.Union([Type.String({ description: 'username or user id' }), Type.Null()])),
+};
+
+export const CreateBody = Type.Object(
+  {
+    ...Changes,
+    record: Type.Optional(
+      Type.Object(
+        {
+          id: Type.Optional(Type.String({ description: 'link this existing record' })),
+          data: Type.Optional(Data),
+        },
+        { additionalProperties: false, description: "the linked record: by id, or by the entity's primary key in data, else a new one" },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateBody = Type.Object(Changes, { additionalProperties: false });
+
+export const ProcessParams = Type.Object({ ps: Type.String({ description: 'procedure shortId or id' }), processId: Type.String() });
+export const PkParams = Type.Object({ ps: Type.String(), pkShortId: Type.String(), pkValue: Type.String() });
+export const ProcedureParams = Type.Object({ ps: Type.String({ description: 'procedure shortId or id' }) });

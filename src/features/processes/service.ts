@@ -1,0 +1,240 @@
+/**
+ * Processes: create (with record linking), fetch, partial update, soft delete — by id or by
+ * primary-key value. Every function takes the caller's team configuration and a transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db, Queryable } from '../../core/db/types.ts';
+import { AppError, invalid, notFound, type ErrorDetail } from '../../core/errors.ts';
+import { epochMs, isUuid } from '../attributes/check-value.ts';
+import { checkData, dataError, resolveUsers, type DataCheck } from '../attributes/validate-data.ts';
+import type { EntityDef, ProcedureDef, StateDef, TeamConfig } from '../config/model.ts';
+import * as repo from './repo.ts';
+
+type Status = 'OPEN' | 'COMPLETED' | 'CANCELLED';
+
+export interface CreateInput {
+  data?: Record<string, unknown>;
+  record?: { id?: string; data?: Record<string, unknown> };
+  status?: Status;
+  state?: string;
+  nextActionAt?: number | string | null;
+  assignedTo?: string | null;
+}
+
+export type UpdateInput = Omit<CreateInput, 'record'>;
+
+export interface ProcessView {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  team: string;
+  procedure: string;
+  entity: string | null;
+  createdBy: string | null;
+  assignedTo: string | null;
+  belongsTo: string | null;
+  status: string;
+  state: string;
+  nextActionAt: number | null;
+  data: Record<string, unknown>;
+  record: { id: string; entity: string; data: Record<string, unknown>; createdAt: number; updatedAt: number } | null;
+  isDeleted: boolean;
+}
+
+export function procedureOf(config: TeamConfig, key: string): ProcedureDef {
+  const procedure = config.procedureByKey.get(key);
+  if (!procedure) throw notFound('procedure', key);
+  return procedure;
+}
+
+export function toView(procedure: ProcedureDef, row: repo.ProcessRow, record: repo.RecordRow | null): ProcessView {
+  const state = procedure.states.find((s) => s.id === row.state_id);
+  return {
+    id: row.id,
+    createdAt: row.created_at.getTime(),
+    updatedAt: row.updated_at.getTime(),
+    team: row.team_id,
+    procedure: row.procedure_id,
+    entity: row.entity_id,
+    createdBy: row.created_by,
+    assignedTo: row.assigned_to,
+    belongsTo: row.belongs_to,
+    status: row.status,
+    state: state?.shortId ?? row.state_id,
+    nextActionAt: row.next_action_at ? row.next_action_at.getTime() : null,
+    data: row.data,
+    record: record
+      ? { id: record.id, entity: record.entity_id, data: record.data, createdAt: record.created_at.getTime(), updatedAt: record.updated_at.getTime() }
+      : null,
+    isDeleted: row.is_deleted,
+  };
+}
+
+function stateOf(procedure: ProcedureDef, shortId: string): StateDef {
+  const state = procedure.statesByShortId.get(shortId);
+  if (!state) throw invalid('state', `unknown state ${shortId} (states of ${procedure.shortId}: ${procedure.states.map((s) => s.shortId).join(', ')})`);
+  return state;
+}
+
+function nextActionAt(value: number | string | null | undefined): Date | null | undefined {
+  if (value === undefined || value === null) return value;
+  const t = epochMs(value);
+  if (!t.ok) throw invalid('nextActionAt', t.message);
+  return new Date(t.value as number);
+}
+
+/** Primary-key values are compared as text: `LEAD-001`, or `42` for a numeric key. */
+const pkText = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Resolves `assignedTo` and user-typed attributes in one query; unknown users are problems. */
+async function resolveReferences(db: Queryable, teamId: string, checks: { path: string; check: DataCheck }[], assignedTo?: string | null) {
+  const refs = checks.flatMap((c) => c.check.userRefs.map((u) => u.ref));
+  if (assignedTo) refs.push(assignedTo);
+  const users = await resolveUsers(db, teamId, refs);
+  const problems: ErrorDetail[] = [];
+  for (const { path, check } of checks) {
+    for (const { key, ref } of check.userRefs) {
+      const id = users.get(ref);
+      if (id) check.values[key] = id;
+      else problems.push({ path: `${path}.${key}`, code: 'invalid', message: `unknown user ${ref}` });
+    }
+  }
+  let assignee: string | null | undefined = assignedTo === undefined ? undefined : null;
+  if (assignedTo) {
+    assignee = users.get(assignedTo);
+    if (!assignee) problems.push({ path: 'assignedTo', code: 'invalid', message: `unknown user ${assignedTo}` });
+  }
+  if (problems.length) throw dataError(problems);
+  return assignee;
+}
+
+function pkConflict(procedure: ProcedureDef, value: string | null): AppError {
+  return new AppError(
+    'CONFLICT',
+    { path: `data.${procedure.primaryKey}`, reason: `${value} is already used by another ${procedure.shortId} process` },
+    { details: [{ path: `data.${procedure.primaryKey}`, code: 'unique', message: `${value} is already used by another ${procedure.shortId} process` }] },
+  );
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
+
+async function linkRecord(tx: Queryable, teamId: string, entity: EntityDef, input: NonNullable<CreateInput['record']>, data: Record<string, unknown>) {
+  if (input.id !== undefined) {
+    const existing = isUuid(input.id) ? await repo.findRecord(tx, teamId, entity.id, input.id) : undefined;
+    if (!existing) throw invalid('record.id', `unknown ${entity.shortId} record ${input.id}`);
+    return Object.keys(data).length ? repo.mergeRecord(tx, existing.id, data) : existing;
+  }
+  const pkValue = entity.primaryKey ? pkText(data[entity.primaryKey]) : null;
+  return repo.upsertRecord(tx, { id: randomUUID(), teamId, entityId: entity.id, pkValue, data });
+}
+
+export async function createProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, input: CreateInput): Promise<ProcessView> {
+  const teamId = config.team.id;
+  const state = input.state !== undefined ? stateOf(procedure, input.state) : procedure.defaultStartState;
+  const status = input.status ?? (input.state !== undefined ? state.status : 'OPEN');
+  const next = nextActionAt(input.nextActionAt);
+  const checks = [{ path: 'data', check: checkData(procedure.attributesByShortId, input.data, 'data', { creating: true }) }];
+  const entity = procedure.entityId ? config.entities.find((e) => e.id === procedure.entityId) : undefined;
+  if (input.record && !entity) throw invalid('record', `procedure ${procedure.shortId} has no entity to link a record of`);
+  if (entity && input.record?.data !== undefined) {
+    const attrs = new Map(entity.attributes.map((a) => [a.shortId, a]));
+    checks.push({ path: 'record.data', check: checkData(attrs, input.record.data, 'record.data', { creating: false }) });
+  }
+  const problems = checks.flatMap((c) => c.check.problems);
+  if (problems.length) throw dataError(problems);
+
+  return db.tx(async (tx) => {
+    const assignee = await resolveReferences(tx, teamId, checks, input.assignedTo);
+    const data = checks[0].check.values;
+    const record = entity && input.record ? await linkRecord(tx, teamId, entity, input.record, checks[1]?.check.values ?? {}) : null;
+    const pkValue = procedure.primaryKey ? pkText(data[procedure.primaryKey]) : null;
+    let row: repo.ProcessRow;
+    try {
+      row = await repo.insertProcess(tx, {
+        id: randomUUID(),
+        team_id: teamId,
+        procedure_id: procedure.id,
+        entity_id: procedure.entityId,
+        record_id: record?.id ?? null,
+        created_by: null,
+        assigned_to: assignee ?? null,
+        belongs_to: null,
+        status,
+        state_id: state.id,
+        next_action_at: next ?? null,
+        data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null)),
+        pk_value: pkValue,
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw pkConflict(procedure, pkValue);
+      throw err;
+    }
+    return toView(procedure, row, record);
+  });
+}
+
+/** A process by uuid, or by primary-key value when `pkShortId` is given. */
+async function find(tx: Queryable, teamId: string, procedure: ProcedureDef, ref: ProcessRef, lock = false) {
+  let found: repo.ProcessWithRecord | undefined;
+  if (ref.pkShortId !== undefined) {
+    if (ref.pkShortId !== procedure.primaryKey) {
+      throw invalid('path.pkShortId', `${ref.pkShortId} is not the primary key of procedure ${procedure.shortId} (${procedure.primaryKey ?? 'it has none'})`);
+    }
+    found = await repo.findProcessByPk(tx, teamId, procedure.id, ref.value, lock);
+  } else if (isUuid(ref.value)) {
+    found = await repo.findProcessById(tx, teamId, procedure.id, ref.value.toLowerCase(), lock);
+  }
+  if (!found) throw notFound(`${procedure.shortId} process`, ref.pkShortId ? `${ref.pkShortId}=${ref.value}` : ref.value);
+  return found;
+}
+
+export interface ProcessRef {
+  value: string;
+  pkShortId?: string;
+}
+
+export async function getProcess(db: Queryable, config: TeamConfig, procedure: ProcedureDef, ref: ProcessRef): Promise<ProcessView> {
+  const found = await find(db, config.team.id, procedure, ref);
+  return toView(procedure, found, found.record);
+}
+
+export async function updateProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, ref: ProcessRef, input: UpdateInput): Promise<ProcessView> {
+  const teamId = config.team.id;
+  const state = input.state !== undefined ? stateOf(procedure, input.state) : undefined;
+  const next = nextActionAt(input.nextActionAt);
+  const check = checkData(procedure.attributesByShortId, input.data, 'data', { creating: false });
+  if (check.problems.length) throw dataError(check.problems);
+  const pk = procedure.primaryKey;
+  if (pk && check.values[pk] === null) throw invalid(`data.${pk}`, 'the primary key cannot be cleared');
+
+  return db.tx(async (tx) => {
+    const current = await find(tx, teamId, procedure, ref, true);
+    const assignee = await resolveReferences(tx, teamId, [{ path: 'data', check }], input.assignedTo);
+    const pkValue = pk && pk in check.values ? pkText(check.values[pk]) : undefined;
+    // A new state brings its status along unless the caller set the status too.
+    const status = input.status ?? (state && state.id !== current.state_id ? state.status : undefined);
+    let row: repo.ProcessRow;
+    try {
+      row = await repo.updateProcess(tx, current.id, {
+        data: check.values,
+        status,
+        stateId: state?.id,
+        nextActionAt: next,
+        assignedTo: assignee,
+        pkValue,
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw pkConflict(procedure, pkValue ?? null);
+      throw err;
+    }
+    return toView(procedure, row, current.record);
+  });
+}
+
+export async function deleteProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, ref: ProcessRef): Promise<ProcessView> {
+  return db.tx(async (tx) => {
+    const current = await find(tx, config.team.id, procedure, ref, true);
+    const row = await repo.softDeleteProcess(tx, current.id);
+    return toView(procedure, row, current.record);
+  });
+}
