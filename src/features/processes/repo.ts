@@ -163,3 +163,38 @@ function split(data: Record<string, unknown>): [Record<string, unknown>, string[
   }
   return [set, cleared];
 }
+
+export interface ListQuery {
+  teamId: string;
+  procedureId: string;
+  /** A condition over p and r whose parameters are numbered from $3. */
+  where: { sql: string; params: unknown[] };
+  sortColumn: 'created_at' | 'updated_at';
+  descending: boolean;
+  /** Keyset position: rows strictly after this (time, id) in sort order. */
+  after?: { at: string; id: string };
+  limit: number;
+  offset: number;
+}
+
+/** A page of processes (limit + 1 rows are asked for, so the caller knows if there is more). */
+export async function listProcesses(db: Queryable, q: ListQuery): Promise<ProcessWithRecord[]> {
+  const params: unknown[] = [q.teamId, q.procedureId, ...q.where.params];
+  const dir = q.descending ? 'desc' : 'asc';
+  let keyset = '';
+  if (q.after) {
+    params.push(q.after.at, q.after.id);
+    const n = params.length;
+    keyset = ` and (p.${q.sortColumn}, p.id) ${q.descending ? '<' : '>'} ($${n - 1}::timestamptz, $${n}::uuid)`;
+  }
+  params.push(q.limit + 1, q.offset);
+  const rows = await db.query(
+    `select p.*, ${RECORD_JSON} as record
+       from processes p left join records r on r.id = p.record_id
+      where p.team_id = $1 and p.procedure_id = $2 and not p.is_deleted and (${q.where.sql})${keyset}
+      order by p.${q.sortColumn} ${dir}, p.id ${dir}
+      limit $${params.length - 1} offset $${params.length}`,
+    params,
+  );
+  return rows.map(withDates);
+}

@@ -1,10 +1,10 @@
-import type { Static } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
-import { CreateBody, PkParams, ProcedureParams, ProcessOut, ProcessParams, UpdateBody } from './schemas.ts';
+import { CreateBody, ListBody, ListMeta, PkParams, ProcedureParams, ProcessOut, ProcessParams, UpdateBody } from './schemas.ts';
 import * as service from './service.ts';
 
 const PREFIXES = ['/v1/ext/procedure', '/v1/procedure'];
@@ -27,6 +27,25 @@ export function processRoutes(ctx: AppContext) {
         async (request) => {
           const { config, procedure } = await scope(request);
           return ok(await service.getProcess(ctx.db, config, procedure, { value: request.params.processId }));
+        },
+      );
+
+      app.post<{ Params: Static<typeof ProcedureParams>; Body: Static<typeof ListBody> }>(
+        `${prefix}/:ps/process/list`,
+        {
+          config: { auth: 'key', privilege: 'process:read' },
+          schema: {
+            tags,
+            summary: `List processes${older}`,
+            params: ProcedureParams,
+            body: ListBody,
+            response: { 200: Envelope(Type.Array(ProcessOut), ListMeta), ...errorResponses },
+          },
+        },
+        async (request) => {
+          const { config, procedure } = await scope(request);
+          const { page, meta } = await service.listProcesses(ctx.db, config, procedure, request.body ?? {});
+          return ok(page, meta);
         },
       );
 

@@ -57,3 +57,23 @@ export const UpdateBody = Type.Object(Changes, { additionalProperties: false });
 export const ProcessParams = Type.Object({ ps: Type.String({ description: 'procedure shortId or id' }), processId: Type.String() });
 export const PkParams = Type.Object({ ps: Type.String(), pkShortId: Type.String(), pkValue: Type.String() });
 export const ProcedureParams = Type.Object({ ps: Type.String({ description: 'procedure shortId or id' }) });
+
+export const ListBody = Type.Object(
+  {
+    where: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'the documented query grammar (docs/api.md#listing-processes)' })),
+    skip: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
+    sort: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { field: Type.String({ description: 'createdAt or updatedAt' }), order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])) },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    cursor: Type.Optional(Type.String({ description: "extension: the previous page's _meta.nextCursor, for keyset pagination" })),
+  },
+  { additionalProperties: false },
+);
+
+export const ListMeta = Type.Object({ hasMore: Type.Boolean(), nextCursor: Type.Union([Type.String(), Type.Null()]) });

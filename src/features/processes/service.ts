@@ -8,6 +8,7 @@ import { AppError, invalid, notFound, type ErrorDetail } from '../../core/errors
 import { epochMs, isUuid } from '../attributes/check-value.ts';
 import { checkData, dataError, resolveUsers, type DataCheck } from '../attributes/validate-data.ts';
 import type { EntityDef, ProcedureDef, StateDef, TeamConfig } from '../config/model.ts';
+import { assigneeRefs, compileWhere } from './query.ts';
 import * as repo from './repo.ts';
 
 type Status = 'OPEN' | 'COMPLETED' | 'CANCELLED';
@@ -237,4 +238,75 @@ export async function deleteProcess(db: Db, config: TeamConfig, procedure: Proce
     const row = await repo.softDeleteProcess(tx, current.id);
     return toView(procedure, row, current.record);
   });
+}
+
+export interface ListInput {
+  where?: unknown;
+  skip?: number;
+  limit?: number;
+  sort?: { field: string; order?: 'asc' | 'desc' }[];
+  cursor?: string;
+}
+
+const SORTABLE = { createdAt: 'created_at', updatedAt: 'updated_at' } as const;
+
+interface Cursor {
+  f: keyof typeof SORTABLE;
+  o: 'asc' | 'desc';
+  t: number;
+  id: string;
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (c && c.f in SORTABLE && (c.o === 'asc' || c.o === 'desc') && Number.isSafeInteger(c.t) && isUuid(c.id)) return c;
+  } catch {
+    // fall through
+  }
+  throw invalid('cursor', 'is not a cursor this server issued (use _meta.nextCursor of the previous page)');
+}
+
+/**
+ * One page of a procedure's processes. No COUNT(*): limit + 1 rows tell `hasMore`. With
+ * `cursor` (the previous page's `_meta.nextCursor`) the page starts after that row by keyset,
+ * as fast at page 5,000 as at page 1 and stable while rows are inserted.
+ */
+export async function listProcesses(db: Queryable, config: TeamConfig, procedure: ProcedureDef, input: ListInput) {
+  const limit = input.limit ?? 10;
+  const skip = input.skip ?? 0;
+  if (input.sort && input.sort.length > 1) throw invalid('sort', 'takes one field (createdAt or updatedAt); ties are ordered by id');
+  const sort = input.sort?.[0];
+  if (sort && !(sort.field in SORTABLE)) throw invalid('sort[0].field', `must be createdAt or updatedAt, got ${sort.field}`);
+  let field = (sort?.field ?? 'createdAt') as keyof typeof SORTABLE;
+  let order = sort?.order ?? 'desc';
+  let after: { at: string; id: string } | undefined;
+  if (input.cursor !== undefined) {
+    if (skip > 0) throw invalid('skip', 'give skip or cursor, not both');
+    const c = decodeCursor(input.cursor);
+    if (sort && (c.f !== field || c.o !== order)) throw invalid('cursor', 'was issued for another sort order');
+    field = c.f;
+    order = c.o;
+    after = { at: new Date(c.t).toISOString(), id: c.id };
+  }
+  const entity = procedure.entityId ? config.entities.find((e) => e.id === procedure.entityId) : undefined;
+  const users = await resolveUsers(db, config.team.id, assigneeRefs(input.where));
+  const where = compileWhere(input.where, { procedure, entity, users }, 3);
+  const rows = await repo.listProcesses(db, {
+    teamId: config.team.id,
+    procedureId: procedure.id,
+    where,
+    sortColumn: SORTABLE[field],
+    descending: order === 'desc',
+    after,
+    limit,
+    offset: skip,
+  });
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit).map((r) => toView(procedure, r, r.record));
+  const last = page.at(-1);
+  const nextCursor = hasMore && last ? encodeCursor({ f: field, o: order, t: last[field], id: last.id }) : null;
+  return { page, meta: { hasMore, nextCursor } };
 }

@@ -1,0 +1,239 @@
+/**
+ * Compiles the list endpoint's `where` document (decisions.md §3 "List") into a SQL condition
+ * over `p` (processes) and `r` (their records), with every value as a parameter.
+ *
+ * Semantics, shared with the reference evaluator of the differential test:
+ * - sibling keys are ANDed; `and`/`or` take arrays of documents (`and: []` is true, `or: []` false);
+ * - a scalar is equality, an array is "any of", an object ANDs its operators `= != > >= < <=`;
+ * - a process whose attribute is missing never matches a comparison on it, `!=` included;
+ * - attribute values compare by the attribute's type: numbers and times numerically, text by
+ *   code point, booleans by equality only; `state`, `assignedTo` and `status` by equality only.
+ */
+import { invalid } from '../../core/errors.ts';
+import { epochMs } from '../attributes/check-value.ts';
+import type { AttributeDef, ProcedureDef, EntityDef } from '../config/model.ts';
+
+export const OPERATORS = ['=', '!=', '>', '>=', '<', '<='] as const;
+type Operator = (typeof OPERATORS)[number];
+
+const NUMERIC_TYPES = new Set(['integer', 'number', 'integerId', 'float', 'decimal', 'date', 'datetime', 'time', 'integerEnum', 'floatEnum']);
+const TIME_TYPES = new Set(['date', 'datetime']);
+const TEXT_TYPES = new Set(['string', 'text', 'name', 'email', 'phone', 'url', 'stringId', 'stringEnum', 'datetimeISO8601', 'photo', 'user']);
+
+export interface QueryScope {
+  procedure: ProcedureDef;
+  entity: EntityDef | undefined;
+  /** usernames and user ids of the team → user id (resolved before compiling). */
+  users: Map<string, string>;
+}
+
+class Params {
+  values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+type Kind = 'numeric' | 'text' | 'boolean' | 'time' | 'id';
+
+interface Field {
+  kind: Kind;
+  /** SQL expression of the field; null-safe: missing values are SQL NULL. */
+  sql: string;
+  /** Equality/ordering allowed? */
+  ordered: boolean;
+  convert(value: unknown, path: string): unknown;
+}
+
+function numeric(type: string) {
+  return (value: unknown, path: string) => {
+    if (TIME_TYPES.has(type)) {
+      const t = epochMs(value);
+      if (!t.ok) throw invalid(path, t.message);
+      return t.value;
+    }
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof n !== 'number' || !Number.isFinite(n)) throw invalid(path, 'must be a number');
+    return n;
+  };
+}
+
+function attributeField(attr: AttributeDef, column: 'p.data' | 'r.data', path: string): Field {
+  const key = `'${attr.shortId.replace(/'/g, "''")}'`;
+  if (NUMERIC_TYPES.has(attr.type)) {
+    return {
+      kind: 'numeric',
+      sql: `(case when jsonb_typeof(${column}->${key}) = 'number' then (${column}->>${key})::numeric end)`,
+      ordered: true,
+      convert: numeric(attr.type),
+    };
+  }
+  if (attr.type === 'boolean') {
+    return {
+      kind: 'boolean',
+      sql: `(case when jsonb_typeof(${column}->${key}) = 'boolean' then (${column}->>${key})::boolean end)`,
+      ordered: false,
+      convert: (v) => {
+        if (typeof v !== 'boolean') throw invalid(path, 'must be true or false');
+        return v;
+      },
+    };
+  }
+  if (TEXT_TYPES.has(attr.type)) {
+    return {
+      kind: 'text',
+      sql: `(case when jsonb_typeof(${column}->${key}) = 'string' then ${column}->>${key} end) collate "C"`,
+      ordered: true,
+      convert: (v) => {
+        if (typeof v === 'number') return String(v);
+        if (typeof v !== 'string') throw invalid(path, 'must be a string');
+        return v;
+      },
+    };
+  }
+  throw invalid(path, `attributes of type ${attr.type} cannot be filtered on`);
+}
+
+function timeField(column: string): Field {
+  return {
+    kind: 'time',
+    sql: `floor(extract(epoch from ${column}) * 1000)`,
+    ordered: true,
+    convert: (v, path) => {
+      const t = epochMs(v);
+      if (!t.ok) throw invalid(path, t.message);
+      return t.value;
+    },
+  };
+}
+
+function fieldFor(key: string, scope: QueryScope, path: string): Field {
+  switch (key) {
+    case 'status':
+      return {
+        kind: 'text',
+        sql: 'p.status',
+        ordered: false,
+        convert: (v) => {
+          if (v !== 'OPEN' && v !== 'COMPLETED' && v !== 'CANCELLED') throw invalid(path, 'must be OPEN, COMPLETED or CANCELLED');
+          return v;
+        },
+      };
+    case 'state':
+      return {
+        kind: 'id',
+        sql: 'p.state_id',
+        ordered: false,
+        convert: (v) => {
+          const state = typeof v === 'string' ? scope.procedure.statesByShortId.get(v) : undefined;
+          if (!state) throw invalid(path, `unknown state ${String(v)} (states of ${scope.procedure.shortId}: ${scope.procedure.states.map((s) => s.shortId).join(', ')})`);
+          return state.id;
+        },
+      };
+    case 'assignedTo':
+      return {
+        kind: 'id',
+        sql: 'p.assigned_to',
+        ordered: false,
+        convert: (v) => {
+          if (typeof v !== 'string') throw invalid(path, 'must be a username or a user id');
+          // An unknown user matches no process (and `!=` every assigned one).
+          return scope.users.get(v) ?? '00000000-0000-0000-0000-000000000000';
+        },
+      };
+    case 'createdAt':
+      return timeField('p.created_at');
+    case 'updatedAt':
+      return timeField('p.updated_at');
+    case 'nextActionAt':
+      return timeField('p.next_action_at');
+  }
+  if (key.startsWith('record.')) {
+    const attr = scope.entity?.attributes.find((a) => a.shortId === key.slice('record.'.length));
+    if (!attr) throw invalid(path, `is not an attribute of the ${scope.entity?.shortId ?? 'linked'} record`);
+    return attributeField(attr, 'r.data', path);
+  }
+  const attr = scope.procedure.attributesByShortId.get(key);
+  if (!attr) throw invalid(path, `is not a field or attribute of ${scope.procedure.shortId}`);
+  return attributeField(attr, 'p.data', path);
+}
+
+function cast(field: Field, param: string): string {
+  if (field.kind === 'numeric' || field.kind === 'time') return `${param}::numeric`;
+  if (field.kind === 'boolean') return `${param}::boolean`;
+  if (field.kind === 'id') return `${param}::uuid`;
+  return `${param}::text`;
+}
+
+function comparison(field: Field, op: Operator, value: unknown, path: string, params: Params): string {
+  if (!field.ordered && op !== '=' && op !== '!=') throw invalid(path, `only = and != apply to this field`);
+  if (Array.isArray(value) || value === null || typeof value === 'object') throw invalid(path, 'must be a single value');
+  const param = params.add(field.convert(value, path));
+  // `!=` keeps SQL's rule that a missing value matches nothing: both sides must be present.
+  return `${field.sql} ${op === '!=' ? '<>' : op} ${cast(field, param)}`;
+}
+
+function compileKey(key: string, rhs: unknown, scope: QueryScope, params: Params, path: string): string {
+  const field = fieldFor(key, scope, path);
+  if (Array.isArray(rhs)) {
+    if (rhs.length === 0) return 'false';
+    const values = rhs.map((v, i) => {
+      if (v === null || typeof v === 'object') throw invalid(`${path}[${i}]`, 'must be a single value');
+      return field.convert(v, `${path}[${i}]`);
+    });
+    const type = field.kind === 'numeric' || field.kind === 'time' ? 'numeric' : field.kind === 'boolean' ? 'boolean' : field.kind === 'id' ? 'uuid' : 'text';
+    return `${field.sql} = any(${params.add(values)}::${type}[])`;
+  }
+  if (rhs !== null && typeof rhs === 'object') {
+    const entries = Object.entries(rhs);
+    if (entries.length === 0) throw invalid(path, `needs at least one operator (${OPERATORS.join(' ')})`);
+    return entries
+      .map(([op, v]) => {
+        if (!(OPERATORS as readonly string[]).includes(op)) throw invalid(`${path}.${op}`, `unknown operator (operators: ${OPERATORS.join(' ')})`);
+        return comparison(field, op as Operator, v, `${path}.${op}`, params);
+      })
+      .join(' and ');
+  }
+  if (rhs === null) throw invalid(path, 'must be a value, an array of values or an operator object');
+  return comparison(field, '=', rhs, path, params);
+}
+
+function compileDocument(doc: unknown, scope: QueryScope, params: Params, path: string): string {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw invalid(path, 'must be an object');
+  const parts: string[] = [];
+  for (const [key, rhs] of Object.entries(doc)) {
+    const p = `${path}.${key}`;
+    if (key === 'and' || key === 'or') {
+      if (!Array.isArray(rhs)) throw invalid(p, 'must be an array of conditions');
+      const inner = rhs.map((d, i) => `(${compileDocument(d, scope, params, `${p}[${i}]`)})`);
+      parts.push(inner.length ? inner.join(` ${key} `) : key === 'and' ? 'true' : 'false');
+    } else {
+      parts.push(compileKey(key, rhs, scope, params, p));
+    }
+  }
+  return parts.length ? parts.map((x) => `(${x})`).join(' and ') : 'true';
+}
+
+/** The condition for `where`, with its parameters numbered from `firstParam`. */
+export function compileWhere(where: unknown, scope: QueryScope, firstParam: number): { sql: string; params: unknown[] } {
+  const params = new Params();
+  params.values = new Array(firstParam - 1).fill(undefined);
+  const sql = compileDocument(where ?? {}, scope, params, 'where');
+  return { sql, params: params.values.slice(firstParam - 1) };
+}
+
+/** Every `assignedTo` value in the document, to resolve to user ids before compiling. */
+export function assigneeRefs(doc: unknown, out: string[] = []): string[] {
+  if (doc === null || typeof doc !== 'object') return out;
+  for (const [key, rhs] of Object.entries(doc)) {
+    if (key === 'and' || key === 'or') {
+      if (Array.isArray(rhs)) rhs.forEach((d) => assigneeRefs(d, out));
+    } else if (key === 'assignedTo') {
+      const values = Array.isArray(rhs) ? rhs : rhs !== null && typeof rhs === 'object' ? Object.values(rhs) : [rhs];
+      for (const v of values) if (typeof v === 'string') out.push(v);
+    }
+  }
+  return out;
+}
+
