@@ -22,6 +22,7 @@ import { configRoutes } from './features/config/routes.ts';
 import { apiKeyRoutes } from './features/api-keys/routes.ts';
 import { workspaceRoutes } from './features/workspace/routes.ts';
 import { processRoutes } from './features/processes/routes.ts';
+import { taskRoutes } from './features/tasks/routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -106,5 +107,6 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(apiKeyRoutes(ctx));
   await app.register(workspaceRoutes(ctx));
   await app.register(processRoutes(ctx));
+  await app.register(taskRoutes(ctx));
   return { app, metrics };
 }

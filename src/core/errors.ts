@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = {
   IDEMPOTENCY_KEY_REUSED: { status: 409, message: 'Idempotency-Key: {key} was already used with a different request' },
   IDEMPOTENCY_KEY_IN_PROGRESS: { status: 409, message: 'Idempotency-Key: a request with key {key} is still in progress' },
   CONFLICT: { status: 409, message: '{path}: {reason}' },
+  UNPROCESSABLE: { status: 422, message: '{path}: {reason}' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'body: larger than the limit of {limit} bytes' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type: {contentType} is not supported here' },
   RATE_LIMITED: { status: 429, message: 'Rate limit exceeded, retry after {retryAfterMs} ms' },

@@ -310,3 +310,13 @@ export async function listProcesses(db: Queryable, config: TeamConfig, procedure
   const nextCursor = hasMore && last ? encodeCursor({ f: field, o: order, t: last[field], id: last.id }) : null;
   return { page, meta: { hasMore, nextCursor } };
 }
+
+/** `{processIdOrPk}` path segments: the uuid first, then the primary-key value. */
+export async function resolveProcess(db: Queryable, config: TeamConfig, procedure: ProcedureDef, idOrPk: string) {
+  const teamId = config.team.id;
+  const found =
+    (isUuid(idOrPk) ? await repo.findProcessById(db, teamId, procedure.id, idOrPk.toLowerCase()) : undefined) ??
+    (procedure.primaryKey ? await repo.findProcessByPk(db, teamId, procedure.id, idOrPk) : undefined);
+  if (!found) throw notFound(`${procedure.shortId} process`, idOrPk);
+  return found;
+}
