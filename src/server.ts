@@ -23,6 +23,7 @@ import { apiKeyRoutes } from './features/api-keys/routes.ts';
 import { workspaceRoutes } from './features/workspace/routes.ts';
 import { processRoutes } from './features/processes/routes.ts';
 import { taskRoutes } from './features/tasks/routes.ts';
+import { userRoutes } from './features/users/routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -108,5 +109,6 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(workspaceRoutes(ctx));
   await app.register(processRoutes(ctx));
   await app.register(taskRoutes(ctx));
+  await app.register(userRoutes(ctx));
   return { app, metrics };
 }

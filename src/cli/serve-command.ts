@@ -11,6 +11,17 @@ const SHUTDOWN_GRACE_MS = 30_000;
  * `all` does both.
  */
 export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void> {
+  // Handlers go in first: a signal arriving while starting up (or a microsecond after the
+  // ready line) must lead to a clean shutdown once started, not to Node's default exit.
+  let requested: string | undefined;
+  let stop: ((signal: string) => Promise<void>) | undefined;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      requested ??= signal;
+      void stop?.(signal);
+    });
+  }
+
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const ctx = await openContext(config, log);
@@ -27,7 +38,7 @@ export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void
   log.info({ role, port, database: ctx.db.kind, dataDir: ctx.db.kind === 'pglite' ? config.dataDir : undefined }, 'chakra ready');
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests');
@@ -46,6 +57,5 @@ export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  if (requested) await stop(requested);
 }
