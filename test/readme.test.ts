@@ -50,10 +50,14 @@ afterAll(() => s?.close());
 describe('README curl session', () => {
   const steps = curlSteps();
 
-  it('has the health, config and key-creation calls', () => {
+  it('has the health, config, process, task and key-creation calls, in order', () => {
     expect(steps.map((st) => st.command)).toEqual([
       expect.stringContaining('/v1/health'),
       expect.stringContaining('/v1/ext/config'),
+      expect.stringContaining('/v1/ext/procedure/lead/process"'),
+      expect.stringContaining('/v1/ext/procedure/lead/process/lead_id/LEAD-001'),
+      expect.stringContaining('/v1/ext/procedure/lead/process/list'),
+      expect.stringContaining('/v1/ext/p/lead/LEAD-001/task/call'),
       expect.stringContaining('/v1/admin/teams/demo/api-keys'),
     ]);
   });
