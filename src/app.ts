@@ -14,6 +14,9 @@ import { openDatabase } from './core/db/open.ts';
 import { memoryRateLimiter, redisRateLimiter } from './core/rate-limit.ts';
 import { createSecretBox, resolveSecretKey } from './core/secrets.ts';
 import { ConfigCache } from './features/config/cache.ts';
+import { localStorage } from './core/storage/local-storage.ts';
+import { createUrlSigner } from './core/url-signer.ts';
+import path from 'node:path';
 import { createApiKey } from './features/api-keys/service.ts';
 import { applyWorkspace } from './features/workspace/service.ts';
 import { parseWorkspaceText, validateWorkspace } from './features/workspace/validate.ts';
@@ -35,7 +38,8 @@ export function createLogger(level: string, destination: NodeJS.WritableStream |
 }
 
 export async function openContext(config: AppConfig, log: FastifyBaseLogger): Promise<RunningContext> {
-  const secrets = createSecretBox(resolveSecretKey(config));
+  const secretKey = resolveSecretKey(config);
+  const secrets = createSecretBox(secretKey);
   const db = await openDatabase(config);
   const keys = new KeyStore(db, config.keyCacheTtlMs);
   const rateLimiter = config.redisUrl
@@ -52,6 +56,8 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger): Pr
     rateLimiter,
     configCache,
     log,
+    files: localStorage(path.join(config.dataDir, 'files')),
+    urlSigner: createUrlSigner(secretKey, config.publicBaseUrl),
     async close() {
       await keys.close();
       await rateLimiter.close();

@@ -24,6 +24,8 @@ import { workspaceRoutes } from './features/workspace/routes.ts';
 import { processRoutes } from './features/processes/routes.ts';
 import { taskRoutes } from './features/tasks/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
+import { photoRoutes } from './features/photos/routes.ts';
+import multipart from '@fastify/multipart';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -85,6 +87,8 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
     return sendError(err, request, reply);
   });
 
+  // One file per upload, text fields small; the file limit is the upload body limit (413 beyond).
+  await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1024, fileSize: ctx.config.bodyLimits.upload } });
   app.addSchema(ErrorBody);
   await app.register(swagger, {
     openapi: {
@@ -110,5 +114,6 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(processRoutes(ctx));
   await app.register(taskRoutes(ctx));
   await app.register(userRoutes(ctx));
+  await app.register(photoRoutes(ctx));
   return { app, metrics };
 }

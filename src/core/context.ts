@@ -4,7 +4,9 @@ import type { Db } from './db/types.ts';
 import type { KeyStore } from './auth/key-store.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { SecretBox } from './secrets.ts';
+import type { UrlSigner } from './url-signer.ts';
 import type { ConfigCache } from '../features/config/cache.ts';
+import type { FileStorage } from './storage/file-storage.ts';
 
 /** Everything a request handler may need, built once per process by src/app.ts. */
 export interface AppContext {
@@ -15,4 +17,7 @@ export interface AppContext {
   rateLimiter: RateLimiter;
   configCache: ConfigCache;
   log: FastifyBaseLogger;
+  files: FileStorage;
+  /** Signs and checks links that serve stored files without an API key. */
+  urlSigner: UrlSigner;
 }

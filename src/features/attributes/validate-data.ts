@@ -7,12 +7,15 @@ import type { Queryable } from '../../core/db/types.ts';
 import { AppError, type ErrorDetail } from '../../core/errors.ts';
 import type { AttributeDef } from '../config/model.ts';
 import { checkValue, isUuid } from './check-value.ts';
+import { existingPhotoIds } from '../photos/repo.ts';
 
 export interface DataCheck {
   values: Record<string, unknown>;
   problems: ErrorDetail[];
   /** Attribute keys whose value is a user reference (username or id) still to resolve. */
   userRefs: { key: string; ref: string }[];
+  /** Photo ids that must be photos of the caller's team. */
+  photoRefs: { key: string; id: string }[];
 }
 
 export function checkData(
@@ -21,7 +24,7 @@ export function checkData(
   path: string,
   options: { creating: boolean },
 ): DataCheck {
-  const out: DataCheck = { values: {}, problems: [], userRefs: [] };
+  const out: DataCheck = { values: {}, problems: [], userRefs: [], photoRefs: [] };
   const add = (p: string, message: string) => out.problems.push({ path: p, code: 'invalid', message });
   if (data === undefined || data === null) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -47,6 +50,8 @@ export function checkData(
     }
     out.values[key] = checked.value;
     if (attr.type === 'user') out.userRefs.push({ key, ref: checked.value as string });
+    if (attr.type === 'photo') out.photoRefs.push({ key, id: checked.value as string });
+    if (attr.type === 'multiPhotos') for (const id of checked.value as string[]) out.photoRefs.push({ key, id });
   }
   if (options.creating) {
     for (const attr of attributes.values()) {
@@ -73,6 +78,43 @@ export async function resolveUsers(db: Queryable, teamId: string, refs: string[]
     if (row) found.set(ref, row.id);
   }
   return found;
+}
+
+/**
+ * Resolves what `checkData` left to the database, in two queries at most: user references
+ * (attributes and `assignedTo`) become user ids, photo ids must be photos of the team.
+ * Returns the assignee's id (undefined when not given, null when cleared); throws a 400
+ * naming every unknown reference.
+ */
+export async function resolveDataReferences(
+  db: Queryable,
+  teamId: string,
+  checks: { path: string; check: DataCheck }[],
+  assignedTo?: string | null,
+): Promise<string | null | undefined> {
+  const refs = checks.flatMap((c) => c.check.userRefs.map((u) => u.ref));
+  if (assignedTo) refs.push(assignedTo);
+  const users = await resolveUsers(db, teamId, refs);
+  const photoIds = checks.flatMap((c) => c.check.photoRefs.map((p) => p.id));
+  const photos = photoIds.length ? await existingPhotoIds(db, teamId, photoIds) : new Set<string>();
+  const problems: ErrorDetail[] = [];
+  for (const { path, check } of checks) {
+    for (const { key, ref } of check.userRefs) {
+      const id = users.get(ref);
+      if (id) check.values[key] = id;
+      else problems.push({ path: `${path}.${key}`, code: 'invalid', message: `unknown user ${ref}` });
+    }
+    for (const { key, id } of check.photoRefs) {
+      if (!photos.has(id)) problems.push({ path: `${path}.${key}`, code: 'invalid', message: `unknown photo ${id}` });
+    }
+  }
+  let assignee: string | null | undefined = assignedTo === undefined ? undefined : null;
+  if (assignedTo) {
+    assignee = users.get(assignedTo);
+    if (!assignee) problems.push({ path: 'assignedTo', code: 'invalid', message: `unknown user ${assignedTo}` });
+  }
+  if (problems.length) throw dataError(problems);
+  return assignee;
 }
 
 export function dataError(problems: ErrorDetail[]): AppError {

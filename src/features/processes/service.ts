@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../../core/db/types.ts';
-import { AppError, invalid, notFound, type ErrorDetail } from '../../core/errors.ts';
+import { AppError, invalid, notFound } from '../../core/errors.ts';
 import { epochMs, isUuid } from '../attributes/check-value.ts';
-import { checkData, dataError, resolveUsers, type DataCheck } from '../attributes/validate-data.ts';
+import { checkData, dataError, resolveDataReferences, resolveUsers } from '../attributes/validate-data.ts';
 import type { EntityDef, ProcedureDef, StateDef, TeamConfig } from '../config/model.ts';
 import { assigneeRefs, compileWhere } from './query.ts';
 import * as repo from './repo.ts';
@@ -87,28 +87,6 @@ function nextActionAt(value: number | string | null | undefined): Date | null | 
 /** Primary-key values are compared as text: `LEAD-001`, or `42` for a numeric key. */
 const pkText = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
-/** Resolves `assignedTo` and user-typed attributes in one query; unknown users are problems. */
-async function resolveReferences(db: Queryable, teamId: string, checks: { path: string; check: DataCheck }[], assignedTo?: string | null) {
-  const refs = checks.flatMap((c) => c.check.userRefs.map((u) => u.ref));
-  if (assignedTo) refs.push(assignedTo);
-  const users = await resolveUsers(db, teamId, refs);
-  const problems: ErrorDetail[] = [];
-  for (const { path, check } of checks) {
-    for (const { key, ref } of check.userRefs) {
-      const id = users.get(ref);
-      if (id) check.values[key] = id;
-      else problems.push({ path: `${path}.${key}`, code: 'invalid', message: `unknown user ${ref}` });
-    }
-  }
-  let assignee: string | null | undefined = assignedTo === undefined ? undefined : null;
-  if (assignedTo) {
-    assignee = users.get(assignedTo);
-    if (!assignee) problems.push({ path: 'assignedTo', code: 'invalid', message: `unknown user ${assignedTo}` });
-  }
-  if (problems.length) throw dataError(problems);
-  return assignee;
-}
-
 function pkConflict(procedure: ProcedureDef, value: string | null): AppError {
   return new AppError(
     'CONFLICT',
@@ -145,7 +123,7 @@ export async function createProcess(db: Db, config: TeamConfig, procedure: Proce
   if (problems.length) throw dataError(problems);
 
   return db.tx(async (tx) => {
-    const assignee = await resolveReferences(tx, teamId, checks, input.assignedTo);
+    const assignee = await resolveDataReferences(tx, teamId, checks, input.assignedTo);
     const data = checks[0].check.values;
     const record = entity && input.record ? await linkRecord(tx, teamId, entity, input.record, checks[1]?.check.values ?? {}) : null;
     const pkValue = procedure.primaryKey ? pkText(data[procedure.primaryKey]) : null;
@@ -210,7 +188,7 @@ export async function updateProcess(db: Db, config: TeamConfig, procedure: Proce
 
   return db.tx(async (tx) => {
     const current = await find(tx, teamId, procedure, ref, true);
-    const assignee = await resolveReferences(tx, teamId, [{ path: 'data', check }], input.assignedTo);
+    const assignee = await resolveDataReferences(tx, teamId, [{ path: 'data', check }], input.assignedTo);
     const pkValue = pk && pk in check.values ? pkText(check.values[pk]) : undefined;
     // A new state brings its status along unless the caller set the status too.
     const status = input.status ?? (state && state.id !== current.state_id ? state.status : undefined);

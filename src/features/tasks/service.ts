@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../core/db/types.ts';
 import { AppError, invalid, notFound } from '../../core/errors.ts';
 import { epochMs } from '../attributes/check-value.ts';
-import { checkData, dataError, resolveUsers } from '../attributes/validate-data.ts';
+import { checkData, dataError, resolveDataReferences } from '../attributes/validate-data.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { resolveProcess } from '../processes/service.ts';
 import * as repo from './repo.ts';
@@ -69,13 +69,7 @@ export async function createTask(db: Db, config: TeamConfig, procedure: Procedur
         reason: `${stateTask.shortId} can only be created while the ${procedure.shortId} is in ${names(stateTask.stateIds).join(', ')} (it is in ${names([process.state_id])[0]})`,
       });
     }
-    const refs = check.userRefs.map((u) => u.ref);
-    if (input.assignedTo) refs.push(input.assignedTo);
-    const users = await resolveUsers(tx, config.team.id, refs);
-    const problems = check.userRefs.filter((u) => !users.has(u.ref)).map((u) => ({ path: `data.${u.key}`, code: 'invalid', message: `unknown user ${u.ref}` }));
-    if (input.assignedTo && !users.has(input.assignedTo)) problems.push({ path: 'assignedTo', code: 'invalid', message: `unknown user ${input.assignedTo}` });
-    if (problems.length) throw dataError(problems);
-    for (const u of check.userRefs) check.values[u.key] = users.get(u.ref);
+    const assignee = await resolveDataReferences(tx, config.team.id, [{ path: 'data', check }], input.assignedTo);
 
     const status = input.status ?? 'OPEN';
     const now = new Date();
@@ -89,7 +83,7 @@ export async function createTask(db: Db, config: TeamConfig, procedure: Procedur
       title: input.title ?? null,
       description: input.description ?? null,
       status,
-      assigned_to: input.assignedTo ? users.get(input.assignedTo)! : null,
+      assigned_to: assignee ?? null,
       created_by: null,
       due_by: times.dueBy,
       starts_at: times.startsAt,

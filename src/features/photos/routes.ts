@@ -1,0 +1,91 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../core/context.ts';
+import { Envelope, ok } from '../../core/envelope.ts';
+import { AppError, invalid } from '../../core/errors.ts';
+import { teamIdOf } from '../../core/http/principal-team.ts';
+import { errorResponses } from '../../core/http/route-schema.ts';
+import { getPhoto, photoBytes, uploadPhoto, type Upload } from './service.ts';
+
+const Uuid = Type.String({ format: 'uuid' });
+const N = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Photo = Type.Object({
+  id: Uuid,
+  createdAt: Type.Number(),
+  updatedAt: Type.Number(),
+  filetype: Type.String(),
+  filename: N(Type.String()),
+  height: N(Type.Integer()),
+  width: N(Type.Integer()),
+  isPublic: Type.Boolean(),
+  team: Uuid,
+  user: N(Uuid),
+});
+const PhotoWithUrl = Type.Intersect([Photo, Type.Object({ url: Type.String({ description: 'serves the bytes without a key for 15 minutes' }) })]);
+const IdParams = Type.Object({ photoId: Type.String() });
+const LinkQuery = Type.Object({ expires: Type.Optional(Type.String()), signature: Type.Optional(Type.String()) });
+
+const UPLOAD_DESCRIPTION =
+  'multipart/form-data: the image as file field `photo` (PNG, JPEG, WebP, GIF or HEIC, recognised by its bytes), ' +
+  'optional fields `filename` and `filetype`. The `{photoId}` form lets the client choose the uuid (offline capture); a used id is a 409.';
+
+/** Reads the multipart body: the `photo` file and the optional text fields. */
+async function readUpload(request: FastifyRequest): Promise<Upload> {
+  if (!request.isMultipart()) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: request.headers['content-type'] ?? '(none)' });
+  }
+  const upload: Partial<Upload> = {};
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'photo') {
+        part.file.resume();
+        throw invalid(part.fieldname, 'is not a file field of this upload (send the image as "photo")');
+      }
+      upload.bytes = await part.toBuffer();
+    } else if (part.fieldname === 'filename' || part.fieldname === 'filetype') {
+      upload[part.fieldname] = String(part.value);
+    }
+  }
+  if (!upload.bytes) throw invalid('photo', 'is required: send the image as the multipart file field "photo"');
+  return upload as Upload;
+}
+
+export function photoRoutes(ctx: AppContext) {
+  return async function (app: FastifyInstance) {
+    const tags = ['photos'];
+    const write = { auth: 'key', privilege: 'photo:write', idempotent: true } as const;
+    const response = { 200: Envelope(Photo), ...errorResponses };
+    const bodyLimit = ctx.config.bodyLimits.upload;
+
+    app.post('/v1/ext/photo', { config: write, bodyLimit, schema: { tags, summary: 'Upload photo', description: UPLOAD_DESCRIPTION, response } }, async (request) =>
+      ok(await uploadPhoto(ctx.db, ctx.files, teamIdOf(request), await readUpload(request))),
+    );
+    app.post<{ Params: Static<typeof IdParams> }>(
+      '/v1/ext/photo/:photoId',
+      { config: write, bodyLimit, schema: { tags, summary: 'Upload photo with a chosen id', description: UPLOAD_DESCRIPTION, params: IdParams, response } },
+      async (request) => {
+        const upload = await readUpload(request);
+        return ok(await uploadPhoto(ctx.db, ctx.files, teamIdOf(request), upload, request.params.photoId));
+      },
+    );
+    app.get<{ Params: Static<typeof IdParams> }>(
+      '/v1/ext/photo/:photoId',
+      {
+        config: { auth: 'key', privilege: 'photo:read' },
+        schema: { tags, summary: 'Fetch photo (metadata and a signed link)', params: IdParams, response: { 200: Envelope(PhotoWithUrl), ...errorResponses } },
+      },
+      async (request) => ok(await getPhoto(ctx.db, ctx.urlSigner, teamIdOf(request), request.params.photoId)),
+    );
+    app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof LinkQuery> }>(
+      '/v1/photo-files/:photoId',
+      {
+        config: { auth: 'none' },
+        schema: { tags, summary: 'Photo bytes through a signed link', security: [], params: IdParams, querystring: LinkQuery },
+      },
+      async (request, reply) => {
+        const { bytes, mime } = await photoBytes(ctx.db, ctx.files, ctx.urlSigner, request.params.photoId, request.query.expires, request.query.signature);
+        return reply.type(mime).header('cache-control', 'private, max-age=900').send(bytes);
+      },
+    );
+  };
+}
