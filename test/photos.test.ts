@@ -22,7 +22,7 @@ afterAll(() => s?.close());
 async function upload(bytes: Buffer, options: { path?: string; filename?: string; field?: string; key?: string } = {}) {
   const form = new FormData();
   if (options.filename) form.append('filename', options.filename);
-  form.append(options.field ?? 'photo', new Blob([bytes]), 'upload.bin');
+  form.append(options.field ?? 'photo', new Blob([new Uint8Array(bytes)]), 'upload.bin');
   const res = await fetch(`${s.url}${options.path ?? '/v1/ext/photo'}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${options.key ?? s.demoKey}` },

@@ -39,6 +39,8 @@ type Kind = 'numeric' | 'text' | 'boolean' | 'time' | 'id';
 
 interface Field {
   kind: Kind;
+  /** For process attributes: the jsonb key, so equality can also be said as `data @> {...}` (GIN index). */
+  jsonKey?: string;
   /** SQL expression of the field; null-safe: missing values are SQL NULL. */
   sql: string;
   /** Equality/ordering allowed? */
@@ -61,8 +63,10 @@ function numeric(type: string) {
 
 function attributeField(attr: AttributeDef, column: 'p.data' | 'r.data', path: string): Field {
   const key = `'${attr.shortId.replace(/'/g, "''")}'`;
+  const jsonKey = column === 'p.data' ? attr.shortId : undefined;
   if (NUMERIC_TYPES.has(attr.type)) {
     return {
+      jsonKey,
       kind: 'numeric',
       sql: `(case when jsonb_typeof(${column}->${key}) = 'number' then (${column}->>${key})::numeric end)`,
       ordered: true,
@@ -71,6 +75,7 @@ function attributeField(attr: AttributeDef, column: 'p.data' | 'r.data', path: s
   }
   if (attr.type === 'boolean') {
     return {
+      jsonKey,
       kind: 'boolean',
       sql: `(case when jsonb_typeof(${column}->${key}) = 'boolean' then (${column}->>${key})::boolean end)`,
       ordered: false,
@@ -82,6 +87,7 @@ function attributeField(attr: AttributeDef, column: 'p.data' | 'r.data', path: s
   }
   if (TEXT_TYPES.has(attr.type)) {
     return {
+      jsonKey,
       kind: 'text',
       sql: `(case when jsonb_typeof(${column}->${key}) = 'string' then ${column}->>${key} end) collate "C"`,
       ordered: true,
@@ -169,9 +175,13 @@ function cast(field: Field, param: string): string {
 function comparison(field: Field, op: Operator, value: unknown, path: string, params: Params): string {
   if (!field.ordered && op !== '=' && op !== '!=') throw invalid(path, `only = and != apply to this field`);
   if (Array.isArray(value) || value === null || typeof value === 'object') throw invalid(path, 'must be a single value');
-  const param = params.add(field.convert(value, path));
+  const converted = field.convert(value, path);
+  const param = params.add(converted);
   // `!=` keeps SQL's rule that a missing value matches nothing: both sides must be present.
-  return `${field.sql} ${op === '!=' ? '<>' : op} ${cast(field, param)}`;
+  const condition = `${field.sql} ${op === '!=' ? '<>' : op} ${cast(field, param)}`;
+  if (op !== '=' || field.jsonKey === undefined) return condition;
+  // The same equality as containment, which the GIN index on data can answer for rare values.
+  return `${condition} and p.data @> ${params.add(JSON.stringify({ [field.jsonKey]: converted }))}::jsonb`;
 }
 
 function compileKey(key: string, rhs: unknown, scope: QueryScope, params: Params, path: string): string {
