@@ -78,7 +78,54 @@ export interface LoadResult {
   non2xx: number;
 }
 
-export async function load(url: string, options: { headers?: Record<string, string>; connections?: number; seconds?: number } = {}): Promise<LoadResult> {
-  const result = await autocannon({ url, connections: options.connections ?? 50, duration: options.seconds ?? 10, headers: options.headers });
+export interface LoadOptions {
+  headers?: Record<string, string>;
+  connections?: number;
+  seconds?: number;
+  method?: 'GET' | 'POST' | 'PUT';
+  /** A fresh JSON body for every request. */
+  body?: () => unknown;
+}
+
+export async function load(url: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const body = options.body;
+  const result = await autocannon({
+    url,
+    connections: options.connections ?? 50,
+    duration: options.seconds ?? 10,
+    method: options.method ?? 'GET',
+    headers: { ...options.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { requests: [{ setupRequest: (req: any) => ({ ...req, body: JSON.stringify(body()) }) }] } : {}),
+  });
   return { rps: result.requests.p50, p50ms: result.latency.p50, p99ms: result.latency.p99, non2xx: result.non2xx };
+}
+
+/**
+ * The raw-driver yardstick: `workers` loops each running `op` back to back for `seconds`
+ * on one pool; returns the median of the per-second operation counts.
+ */
+export async function rawLoop(pool: { query: (...a: any[]) => Promise<unknown> }, op: () => Promise<unknown>, seconds: number, workers = 50): Promise<number> {
+  const perSecond: number[] = [];
+  let count = 0;
+  const end = Date.now() + seconds * 1000;
+  const ticker = setInterval(() => {
+    perSecond.push(count);
+    count = 0;
+  }, 1000);
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (Date.now() < end) {
+        await op();
+        count++;
+      }
+    }),
+  );
+  clearInterval(ticker);
+  const sorted = perSecond.sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }

@@ -104,12 +104,13 @@ function attributeField(attr: AttributeDef, column: 'p.data' | 'r.data', path: s
 function timeField(column: string): Field {
   return {
     kind: 'time',
-    sql: `floor(extract(epoch from ${column}) * 1000)`,
+    // The column itself (stored to the millisecond), so its index serves ranges and sorts.
+    sql: column,
     ordered: true,
     convert: (v, path) => {
       const t = epochMs(v);
       if (!t.ok) throw invalid(path, t.message);
-      return t.value;
+      return new Date(t.value as number).toISOString();
     },
   };
 }
@@ -166,7 +167,8 @@ function fieldFor(key: string, scope: QueryScope, path: string): Field {
 }
 
 function cast(field: Field, param: string): string {
-  if (field.kind === 'numeric' || field.kind === 'time') return `${param}::numeric`;
+  if (field.kind === 'time') return `${param}::timestamptz`;
+  if (field.kind === 'numeric') return `${param}::numeric`;
   if (field.kind === 'boolean') return `${param}::boolean`;
   if (field.kind === 'id') return `${param}::uuid`;
   return `${param}::text`;
@@ -192,7 +194,7 @@ function compileKey(key: string, rhs: unknown, scope: QueryScope, params: Params
       if (v === null || typeof v === 'object') throw invalid(`${path}[${i}]`, 'must be a single value');
       return field.convert(v, `${path}[${i}]`);
     });
-    const type = field.kind === 'numeric' || field.kind === 'time' ? 'numeric' : field.kind === 'boolean' ? 'boolean' : field.kind === 'id' ? 'uuid' : 'text';
+    const type = { numeric: 'numeric', time: 'timestamptz', boolean: 'boolean', id: 'uuid', text: 'text' }[field.kind];
     return `${field.sql} = any(${params.add(values)}::${type}[])`;
   }
   if (rhs !== null && typeof rhs === 'object') {

@@ -1,0 +1,166 @@
+/**
+ * `npm run bench -- processes`, on the machine's PostgreSQL, in one run:
+ * 1. fetch by id, 50 connections, 10 s: API req/s ÷ a raw `pg` loop running the same SELECT
+ *    (process joined with its record) with 50 concurrent queries. Target ≥ 0.5.
+ * 2. create with record linking, 50 connections: API ÷ raw `pg` doing the same writes
+ *    (upsert the record, insert the process, one transaction). Target ≥ 0.4.
+ * 3. 1,000,000 leads seeded in SQL: four list queries at concurrency 1 (p50 ≤ 10 ms,
+ *    p99 ≤ 50 ms each), and a keyset page 5,000 pages deep against page 1 (≤ 1.5×).
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { load, percentile, rawLoop, startChild, withDatabase } from './support.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const DEEP_PAGE = Number(process.env.BENCH_DEEP_PAGE ?? 5000);
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+const FETCH_SQL = `select p.*, case when r.id is null then null else json_build_object(
+  'id', r.id, 'entity_id', r.entity_id, 'data', r.data, 'created_at', r.created_at, 'updated_at', r.updated_at) end as record
+  from processes p left join records r on r.id = p.record_id
+  where p.id = $1 and p.team_id = $2 and p.procedure_id = $3 and not p.is_deleted`;
+
+let phone = 910_000_000_000;
+const nextPhone = () => String(++phone);
+
+export async function run(): Promise<Record<string, unknown>> {
+  return withDatabase(async (databaseUrl) => {
+    const server = await startChild(['src/cli/main.ts', 'serve'], {
+      DATABASE_URL: databaseUrl,
+      CHAKRA_SECRET_KEY: 'c'.repeat(64),
+      RATE_LIMIT_PER_SECOND: '1000000',
+      RATE_LIMIT_BURST: '1000000',
+      LOG_LEVEL: 'warn',
+    });
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 50 });
+    try {
+      const key = /Demo API key: (\S+)/.exec(server.stdout)![1];
+      const auth = { authorization: `Bearer ${key}` };
+      const api = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(server.url + path, { method, headers: { ...auth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+        const json = (await res.json()) as any;
+        if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+        return json;
+      };
+      const [ids] = (await pool.query(`select t.id as team, p.id as procedure, p.entity_id as entity,
+          array_agg(s.id order by s.position) as states, array_agg(s.status order by s.position) as statuses
+        from teams t join procedures p on p.team_id = t.id and p.short_id = 'lead' join states s on s.procedure_id = p.id
+        where t.short_id = 'demo' group by t.id, p.id`)).rows;
+
+      // 1. Fetch by id.
+      const one = (await api('POST', '/v1/ext/procedure/lead/process', { data: { firstname: 'Ted', score: 5 }, record: { data: { phone_number: nextPhone() } } }))._data;
+      const fetchUrl = `${server.url}/v1/ext/procedure/lead/process/${one.id}`;
+      await load(fetchUrl, { headers: auth, seconds: 3 });
+      const fetchApi = await load(fetchUrl, { headers: auth, seconds: SECONDS });
+      const fetchOp = () => pool.query(FETCH_SQL, [one.id, ids.team, ids.procedure]);
+      await rawLoop(pool, fetchOp, 3);
+      const fetchRaw = await rawLoop(pool, fetchOp, SECONDS);
+      console.log(`fetch by id      API ${Math.round(fetchApi.rps)} req/s (p99 ${fetchApi.p99ms} ms)   raw pg ${fetchRaw} q/s`);
+
+      // 2. Create with record linking (a new customer each time, found by its primary key).
+      const createBody = () => ({ data: { firstname: 'Bench', score: 7, source: 'web' }, record: { data: { phone_number: nextPhone(), city: 'Pune' } }, assignedTo: 'john@paisapay.com' });
+      const createUrl = `${server.url}/v1/ext/procedure/lead/process`;
+      await load(createUrl, { headers: auth, seconds: 3, method: 'POST', body: createBody });
+      const createApi = await load(createUrl, { headers: auth, seconds: SECONDS, method: 'POST', body: createBody });
+      if (createApi.non2xx) throw new Error(`create: ${createApi.non2xx} responses were not 2xx`);
+      const [{ id: john }] = (await pool.query("select id from users where username = 'john@paisapay.com'")).rows;
+      const createOp = async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          const rec = await client.query(
+            `insert into records (id, team_id, entity_id, pk_value, data) values ($1, $2, $3, $4, $5::jsonb)
+             on conflict (entity_id, pk_value) where pk_value is not null do update set data = records.data || excluded.data, updated_at = now()
+             returning id, entity_id, data, created_at, updated_at`,
+            [randomUUID(), ids.team, ids.entity, nextPhone(), JSON.stringify({ city: 'Pune' })],
+          );
+          await client.query(
+            `insert into processes (id, team_id, procedure_id, entity_id, record_id, assigned_to, status, state_id, data)
+             values ($1, $2, $3, $4, $5, $6, 'OPEN', $7, $8::jsonb) returning *`,
+            [randomUUID(), ids.team, ids.procedure, ids.entity, rec.rows[0].id, john, ids.states[0], JSON.stringify({ firstname: 'Bench', score: 7, source: 'web' })],
+          );
+          await client.query('commit');
+        } finally {
+          client.release();
+        }
+      };
+      await rawLoop(pool, createOp, 3);
+      const createRaw = await rawLoop(pool, createOp, SECONDS);
+      console.log(`create           API ${Math.round(createApi.rps)} req/s (p99 ${createApi.p99ms} ms)   raw pg ${createRaw} tx/s`);
+
+      // 3. A million leads, then lists at concurrency 1.
+      const seedStart = Date.now();
+      await pool.query(
+        `insert into processes (id, team_id, procedure_id, entity_id, status, state_id, data, pk_value, created_at, updated_at)
+         select gen_random_uuid(), $1, $2, $3, ($5::text[])[1 + g % 5], ($4::uuid[])[1 + g % 5],
+                jsonb_build_object('lead_id', 'B-' || g, 'firstname', 'n' || (g % 1000), 'score', g % 11,
+                                   'source', (array['web', 'referral', 'walk_in', 'whatsapp'])[1 + g % 4]),
+                'B-' || g, ts, ts
+           from generate_series(1, $6::int) g, lateral (select now() - make_interval(secs => g * 30) as ts) t`,
+        [ids.team, ids.procedure, ids.entity, ids.states, ids.statuses, ROWS],
+      );
+      await pool.query('vacuum analyze processes');
+      console.log(`seeded ${ROWS} leads in ${Math.round((Date.now() - seedStart) / 1000)} s`);
+
+      const lists: Record<string, unknown> = {
+        status_state: { where: { status: 'OPEN', state: 'QUALIFIED' } },
+        attribute_equality: { where: { source: 'walk_in' } },
+        score_range: { where: { score: { '>=': 6, '<': 9 } } },
+        created_range_sorted: {
+          where: { createdAt: { '>=': new Date(Date.now() - 200 * 86_400_000).toISOString(), '<': new Date(Date.now() - 100 * 86_400_000).toISOString() } },
+          sort: [{ field: 'createdAt', order: 'asc' }],
+        },
+        rare_attribute: { where: { firstname: 'n999', score: 10 } },
+      };
+      const figures: Record<string, number> = {};
+      for (const [name, body] of Object.entries(lists)) {
+        const times: number[] = [];
+        for (let i = 0; i < 220; i++) {
+          const t = performance.now();
+          await api('POST', '/v1/ext/procedure/lead/process/list', { ...(body as object), limit: 10 });
+          if (i >= 20) times.push(performance.now() - t);
+        }
+        figures[`list_${name}_p50_ms`] = round2(percentile(times, 50));
+        figures[`list_${name}_p99_ms`] = round2(percentile(times, 99));
+        console.log(`list ${name.padEnd(22)} p50 ${figures[`list_${name}_p50_ms`]} ms   p99 ${figures[`list_${name}_p99_ms`]} ms`);
+      }
+
+      // Keyset: walk DEEP_PAGE pages of 10, then time the deep page against page 1.
+      let cursor: string | undefined;
+      for (let page = 1; page < DEEP_PAGE; page++) {
+        cursor = (await api('POST', '/v1/ext/procedure/lead/process/list', { limit: 10, ...(cursor ? { cursor } : {}) }))._meta.nextCursor;
+      }
+      const timePage = async (c?: string) => {
+        const times: number[] = [];
+        for (let i = 0; i < 120; i++) {
+          const t = performance.now();
+          await api('POST', '/v1/ext/procedure/lead/process/list', { limit: 10, ...(c ? { cursor: c } : {}) });
+          if (i >= 20) times.push(performance.now() - t);
+        }
+        return percentile(times, 50);
+      };
+      const first = await timePage();
+      const deep = await timePage(cursor);
+      console.log(`keyset page ${DEEP_PAGE}: p50 ${round2(deep)} ms vs page 1 ${round2(first)} ms`);
+
+      return {
+        bench: 'processes',
+        fetch_api_rps: Math.round(fetchApi.rps),
+        fetch_raw_qps: fetchRaw,
+        fetch_ratio: round2(fetchApi.rps / fetchRaw),
+        create_api_rps: Math.round(createApi.rps),
+        create_raw_tps: createRaw,
+        create_ratio: round2(createApi.rps / createRaw),
+        rows: ROWS,
+        ...figures,
+        keyset_page1_p50_ms: round2(first),
+        keyset_deep_p50_ms: round2(deep),
+        keyset_deep_ratio: round2(deep / first),
+      };
+    } finally {
+      await pool.end();
+      await server.stop();
+    }
+  });
+}
