@@ -4,6 +4,7 @@
  *    (process joined with its record) with 50 concurrent queries. Target ≥ 0.5.
  * 2. create with record linking, 50 connections: API ÷ raw `pg` doing the same writes
  *    (upsert the record, insert the process, one transaction). Target ≥ 0.4.
+ *    Both on the demo `ticket` procedure, so that the lead lists below see only seeded leads.
  * 3. 1,000,000 leads seeded in SQL: four list queries at concurrency 1 (p50 ≤ 10 ms,
  *    p99 ≤ 50 ms each), and a keyset page 5,000 pages deep against page 1 (≤ 1.5×).
  */
@@ -47,20 +48,22 @@ export async function run(): Promise<Record<string, unknown>> {
           array_agg(s.id order by s.position) as states, array_agg(s.status order by s.position) as statuses
         from teams t join procedures p on p.team_id = t.id and p.short_id = 'lead' join states s on s.procedure_id = p.id
         where t.short_id = 'demo' group by t.id, p.id`)).rows;
+      const [ticket] = (await pool.query(`select p.id as procedure, p.entity_id as entity, s.id as state
+        from procedures p join states s on s.procedure_id = p.id and s.is_default_start where p.short_id = 'ticket'`)).rows;
 
       // 1. Fetch by id.
-      const one = (await api('POST', '/v1/ext/procedure/lead/process', { data: { firstname: 'Ted', score: 5 }, record: { data: { phone_number: nextPhone() } } }))._data;
-      const fetchUrl = `${server.url}/v1/ext/procedure/lead/process/${one.id}`;
+      const one = (await api('POST', '/v1/ext/procedure/ticket/process', { data: { subject: 'Card blocked', priority: 2 }, record: { data: { phone_number: nextPhone() } } }))._data;
+      const fetchUrl = `${server.url}/v1/ext/procedure/ticket/process/${one.id}`;
       await load(fetchUrl, { headers: auth, seconds: 3 });
       const fetchApi = await load(fetchUrl, { headers: auth, seconds: SECONDS });
-      const fetchOp = () => pool.query(FETCH_SQL, [one.id, ids.team, ids.procedure]);
+      const fetchOp = () => pool.query(FETCH_SQL, [one.id, ids.team, ticket.procedure]);
       await rawLoop(pool, fetchOp, 3);
       const fetchRaw = await rawLoop(pool, fetchOp, SECONDS);
       console.log(`fetch by id      API ${Math.round(fetchApi.rps)} req/s (p99 ${fetchApi.p99ms} ms)   raw pg ${fetchRaw} q/s`);
 
       // 2. Create with record linking (a new customer each time, found by its primary key).
-      const createBody = () => ({ data: { firstname: 'Bench', score: 7, source: 'web' }, record: { data: { phone_number: nextPhone(), city: 'Pune' } }, assignedTo: 'john@paisapay.com' });
-      const createUrl = `${server.url}/v1/ext/procedure/lead/process`;
+      const createBody = () => ({ data: { subject: 'Card blocked', priority: 2 }, record: { data: { phone_number: nextPhone(), city: 'Pune' } }, assignedTo: 'john@paisapay.com' });
+      const createUrl = `${server.url}/v1/ext/procedure/ticket/process`;
       await load(createUrl, { headers: auth, seconds: 3, method: 'POST', body: createBody });
       const createApi = await load(createUrl, { headers: auth, seconds: SECONDS, method: 'POST', body: createBody });
       if (createApi.non2xx) throw new Error(`create: ${createApi.non2xx} responses were not 2xx`);
@@ -73,12 +76,12 @@ export async function run(): Promise<Record<string, unknown>> {
             `insert into records (id, team_id, entity_id, pk_value, data) values ($1, $2, $3, $4, $5::jsonb)
              on conflict (entity_id, pk_value) where pk_value is not null do update set data = records.data || excluded.data, updated_at = now()
              returning id, entity_id, data, created_at, updated_at`,
-            [randomUUID(), ids.team, ids.entity, nextPhone(), JSON.stringify({ city: 'Pune' })],
+            [randomUUID(), ids.team, ticket.entity, nextPhone(), JSON.stringify({ city: 'Pune' })],
           );
           await client.query(
             `insert into processes (id, team_id, procedure_id, entity_id, record_id, assigned_to, status, state_id, data)
              values ($1, $2, $3, $4, $5, $6, 'OPEN', $7, $8::jsonb) returning *`,
-            [randomUUID(), ids.team, ids.procedure, ids.entity, rec.rows[0].id, john, ids.states[0], JSON.stringify({ firstname: 'Bench', score: 7, source: 'web' })],
+            [randomUUID(), ids.team, ticket.procedure, ticket.entity, rec.rows[0].id, john, ticket.state, JSON.stringify({ subject: 'Card blocked', priority: 2 })],
           );
           await client.query('commit');
         } finally {
