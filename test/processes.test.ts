@@ -233,6 +233,13 @@ describe('tenancy', () => {
       expect(res.status, `${method} ${path}`).toBe(404);
     }
     expect((await api('GET', `/v1/ext/procedure/lead/process/${p.id}`)).status).toBe(200);
+    // Tasks on another team's process, and lists, are scoped the same way.
+    expect((await api('POST', `/v1/ext/p/lead/${p.id}/task/call`, {}, otherKey)).status).toBe(404);
+    expect((await api('POST', `/v1/ext/p/lead/LEAD-T/task/call`, {}, otherKey)).status).toBe(404);
+    const theirList = await api('POST', '/v1/ext/procedure/lead/process/list', { limit: 100 }, otherKey);
+    expect(theirList.status).toBe(200);
+    expect(theirList.json._data.some((x: any) => x.id === p.id)).toBe(false);
+    expect(theirList.json._data.every((x: any) => x.team !== p.team)).toBe(true);
     // The other team may use the same primary-key value in its own lead procedure.
     const theirs = await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: 'LEAD-T' } }, otherKey);
     expect(theirs.status, theirs.text).toBe(200);
