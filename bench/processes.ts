@@ -57,8 +57,8 @@ export async function run(): Promise<Record<string, unknown>> {
       await load(fetchUrl, { headers: auth, seconds: 3 });
       const fetchApi = await load(fetchUrl, { headers: auth, seconds: SECONDS });
       const fetchOp = () => pool.query(FETCH_SQL, [one.id, ids.team, ticket.procedure]);
-      await rawLoop(pool, fetchOp, 3);
-      const fetchRaw = await rawLoop(pool, fetchOp, SECONDS);
+      await rawLoop(fetchOp, 3);
+      const fetchRaw = await rawLoop(fetchOp, SECONDS);
       console.log(`fetch by id      API ${Math.round(fetchApi.rps)} req/s (p99 ${fetchApi.p99ms} ms)   raw pg ${fetchRaw} q/s`);
 
       // 2. Create with record linking (a new customer each time, found by its primary key).
@@ -88,8 +88,8 @@ export async function run(): Promise<Record<string, unknown>> {
           client.release();
         }
       };
-      await rawLoop(pool, createOp, 3);
-      const createRaw = await rawLoop(pool, createOp, SECONDS);
+      await rawLoop(createOp, 3);
+      const createRaw = await rawLoop(createOp, SECONDS);
       console.log(`create           API ${Math.round(createApi.rps)} req/s (p99 ${createApi.p99ms} ms)   raw pg ${createRaw} tx/s`);
 
       // 3. A million leads, then lists at concurrency 1.

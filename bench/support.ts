@@ -101,10 +101,10 @@ export async function load(url: string, options: LoadOptions = {}): Promise<Load
 }
 
 /**
- * The raw-driver yardstick: `workers` loops each running `op` back to back for `seconds`
- * on one pool; returns the median of the per-second operation counts.
+ * The raw-driver yardstick: `workers` loops each running `op` back to back for `seconds`;
+ * returns the median of the per-second operation counts.
  */
-export async function rawLoop(pool: { query: (...a: any[]) => Promise<unknown> }, op: () => Promise<unknown>, seconds: number, workers = 50): Promise<number> {
+export async function rawLoop(op: () => Promise<unknown>, seconds: number, workers = 50): Promise<number> {
   const perSecond: number[] = [];
   let count = 0;
   const end = Date.now() + seconds * 1000;

@@ -21,7 +21,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext) {
 
   // No closures are created per request here: under tsx every named closure costs a runtime
   // defineProperty call, which showed up in profiles of the cached-key path.
-  function decide(request: FastifyRequest, principal: KeyPrincipal, wanted: Privilege | undefined, decision: RateDecision, done: HookHandlerDoneFunction) {
+  function decide(principal: KeyPrincipal, wanted: Privilege | undefined, decision: RateDecision, done: HookHandlerDoneFunction) {
     if (!decision.allowed) {
       const err = new AppError('RATE_LIMITED', { retryAfterMs: decision.retryAfterMs });
       err.headers['retry-after'] = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
@@ -36,8 +36,8 @@ export function installAuth(app: FastifyInstance, ctx: AppContext) {
   function admit(request: FastifyRequest, principal: KeyPrincipal, wanted: Privilege | undefined, done: HookHandlerDoneFunction) {
     request.principal = principal;
     const decision = ctx.rateLimiter.take(principal.keyId);
-    if (decision instanceof Promise) decision.then((d) => decide(request, principal, wanted, d, done), done);
-    else decide(request, principal, wanted, decision, done);
+    if (decision instanceof Promise) decision.then((d) => decide(principal, wanted, d, done), done);
+    else decide(principal, wanted, decision, done);
   }
 
   function hookFor(mode: 'key' | 'admin', privilege: Privilege | undefined) {
