@@ -15,6 +15,7 @@ import { memoryRateLimiter, redisRateLimiter } from './core/rate-limit.ts';
 import { createSecretBox, resolveSecretKey } from './core/secrets.ts';
 import { ConfigCache } from './features/config/cache.ts';
 import { localStorage } from './core/storage/local-storage.ts';
+import { s3Storage } from './core/storage/s3-storage.ts';
 import { createUrlSigner } from './core/url-signer.ts';
 import path from 'node:path';
 import { createApiKey } from './features/api-keys/service.ts';
@@ -56,7 +57,7 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger): Pr
     rateLimiter,
     configCache,
     log,
-    files: localStorage(path.join(config.dataDir, 'files')),
+    files: config.storage.driver === 's3' ? s3Storage(config.storage) : localStorage(path.join(config.dataDir, 'files')),
     urlSigner: createUrlSigner(secretKey, config.publicBaseUrl),
     async close() {
       await keys.close();

@@ -42,6 +42,9 @@ describe('loadConfig', () => {
     expect(fails({ PUBLIC_BASE_URL: 'ftp://x' })).toBe('PUBLIC_BASE_URL must use http: or https:, got "ftp:"');
     expect(fails({ RATE_LIMIT_PER_SECOND: '0' })).toMatch(/^RATE_LIMIT_PER_SECOND must be an integer from 1 /);
     expect(fails({ BODY_LIMIT_JSON: '1k' })).toMatch(/^BODY_LIMIT_JSON must be an integer/);
+    expect(fails({ STORAGE_DRIVER: 'ftp' })).toBe('STORAGE_DRIVER must be local or s3, got "ftp"');
+    expect(fails({ STORAGE_DRIVER: 's3' })).toBe('S3_BUCKET is required when STORAGE_DRIVER is s3');
+    expect(fails({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'k' })).toMatch(/^S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together/);
   });
 
   it('never echoes a password from a malformed URL', () => {

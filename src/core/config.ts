@@ -4,6 +4,7 @@
  * the CLI prints before exiting, naming the variable.
  */
 import path from 'node:path';
+import type { S3Settings } from './storage/s3-storage.ts';
 
 export class ConfigError extends Error {}
 
@@ -24,6 +25,8 @@ export interface AppConfig {
   bodyLimits: { json: number; bulk: number; upload: number };
   /** How long a cached API key lookup is trusted on an instance that did not revoke it. */
   keyCacheTtlMs: number;
+  /** Where uploaded files live: DATA_DIR/files, or an S3-compatible bucket. */
+  storage: { driver: 'local' } | ({ driver: 's3' } & S3Settings);
 }
 
 type Env = Record<string, string | undefined>;
@@ -78,6 +81,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const publicBaseUrl = (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://${urlHost}:${port}`).replace(/\/+$/, '');
   const perSecond = integer(env, 'RATE_LIMIT_PER_SECOND', 100, 1, 10_000_000);
+  const storage = storageConfig(env);
   return {
     port,
     host,
@@ -97,5 +101,29 @@ export function loadConfig(env: Env = process.env): AppConfig {
       upload: integer(env, 'BODY_LIMIT_UPLOAD', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 5000, 0, 600_000),
+    storage,
+  };
+}
+
+function storageConfig(env: Env): AppConfig['storage'] {
+  const driver = env.STORAGE_DRIVER || 'local';
+  if (driver === 'local') return { driver };
+  if (driver !== 's3') throw new ConfigError(`STORAGE_DRIVER must be local or s3, got "${driver}"`);
+  const bucket = env.S3_BUCKET;
+  if (!bucket) throw new ConfigError('S3_BUCKET is required when STORAGE_DRIVER is s3');
+  const pathStyle = env.S3_FORCE_PATH_STYLE || 'false';
+  if (pathStyle !== 'true' && pathStyle !== 'false') throw new ConfigError(`S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or neither, for the default AWS credential chain)');
+  }
+  return {
+    driver,
+    bucket,
+    region: env.S3_REGION || 'us-east-1',
+    endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']),
+    forcePathStyle: pathStyle === 'true',
+    accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
+    prefix: env.S3_PREFIX || '',
   };
 }
