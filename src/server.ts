@@ -25,7 +25,6 @@ import { processRoutes } from './features/processes/routes.ts';
 import { taskRoutes } from './features/tasks/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { photoRoutes } from './features/photos/routes.ts';
-import multipart from '@fastify/multipart';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -87,8 +86,6 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
     return sendError(err, request, reply);
   });
 
-  // One file per upload, text fields small; the file limit is the upload body limit (413 beyond).
-  await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 1024, fileSize: ctx.config.bodyLimits.upload } });
   app.addSchema(ErrorBody);
   await app.register(swagger, {
     openapi: {

@@ -19,13 +19,13 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-async function upload(bytes: Buffer, options: { path?: string; filename?: string; field?: string; key?: string } = {}) {
+async function upload(bytes: Buffer, options: { path?: string; filename?: string; field?: string; key?: string; idempotencyKey?: string } = {}) {
   const form = new FormData();
   if (options.filename) form.append('filename', options.filename);
   form.append(options.field ?? 'photo', new Blob([new Uint8Array(bytes)]), 'upload.bin');
   const res = await fetch(`${s.url}${options.path ?? '/v1/ext/photo'}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${options.key ?? s.demoKey}` },
+    headers: { authorization: `Bearer ${options.key ?? s.demoKey}`, ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}) },
     body: form,
   });
   return { status: res.status, json: (await res.json()) as any };
@@ -79,6 +79,17 @@ describe('photo upload', () => {
     const bytes = Buffer.from(await (await fetch(url.replace(s.ctx.config.publicBaseUrl, s.url))).arrayBuffer());
     expect(bytes.equals(makePng(5, 5, 10))).toBe(true);
     expect((await upload(makePng(1, 1), { path: '/v1/ext/photo/not-a-uuid' })).json._errors).toEqual(['path.photoId: must be a uuid (the id you want the photo to have)']);
+  });
+
+  it('honours Idempotency-Key: the same file replays the first answer, another file is a 409', async () => {
+    const png = makePng(9, 9);
+    const first = await upload(png, { idempotencyKey: 'upload-1' });
+    const again = await upload(png, { idempotencyKey: 'upload-1' });
+    expect(again.status).toBe(200);
+    expect(again.json._data.id).toBe(first.json._data.id);
+    const other = await upload(makePng(9, 9, 7), { idempotencyKey: 'upload-1' });
+    expect(other.status).toBe(409);
+    expect(other.json._meta.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
   it('refuses what is not an image, a missing file, the wrong content type and a file over the limit', async () => {

@@ -27,10 +27,19 @@ function ownerOf(request: FastifyRequest): string {
   return p?.kind === 'key' ? p.keyId : 'admin-token';
 }
 
+/** A digest of the parsed body; multipart bodies (fields and file bytes) are hashed field by field. */
 function bodyHash(request: FastifyRequest): string {
   const body = request.body;
-  const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body ?? null);
-  return createHash('sha256').update(text).digest('hex');
+  const hash = createHash('sha256');
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return hash.update(body).digest('hex');
+  if (body && typeof body === 'object' && String(request.headers['content-type']).startsWith('multipart/')) {
+    for (const key of Object.keys(body).sort()) {
+      const value = (body as Record<string, unknown>)[key];
+      hash.update(`${key}\0`).update(Buffer.isBuffer(value) ? value : JSON.stringify(value)).update('\0');
+    }
+    return hash.digest('hex');
+  }
+  return hash.update(JSON.stringify(body ?? null)).digest('hex');
 }
 
 /** Adds the Idempotency-Key hooks to every route declared with `config.idempotent` (others pay nothing). */

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
@@ -29,42 +30,44 @@ const UPLOAD_DESCRIPTION =
   'multipart/form-data: the image as file field `photo` (PNG, JPEG, WebP, GIF or HEIC, recognised by its bytes), ' +
   'optional fields `filename` and `filetype`. The `{photoId}` form lets the client choose the uuid (offline capture); a used id is a 409.';
 
-/** Reads the multipart body: the `photo` file and the optional text fields. */
-async function readUpload(request: FastifyRequest): Promise<Upload> {
+/**
+ * The multipart body, already read into `request.body` (fields as strings, the file as a
+ * Buffer) before the handler runs — so that Idempotency-Key can compare bodies too.
+ */
+function readUpload(request: FastifyRequest): Upload {
   if (!request.isMultipart()) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: request.headers['content-type'] ?? '(none)' });
   }
-  const upload: Partial<Upload> = {};
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'photo') {
-        part.file.resume();
-        throw invalid(part.fieldname, 'is not a file field of this upload (send the image as "photo")');
-      }
-      upload.bytes = await part.toBuffer();
-    } else if (part.fieldname === 'filename' || part.fieldname === 'filetype') {
-      upload[part.fieldname] = String(part.value);
-    }
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  for (const [field, value] of Object.entries(body)) {
+    if (Buffer.isBuffer(value) && field !== 'photo') throw invalid(field, 'is not a file field of this upload (send the image as "photo")');
   }
-  if (!upload.bytes) throw invalid('photo', 'is required: send the image as the multipart file field "photo"');
-  return upload as Upload;
+  if (!Buffer.isBuffer(body.photo)) throw invalid('photo', 'is required: send the image as the multipart file field "photo"');
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { bytes: body.photo, filename: text(body.filename), filetype: text(body.filetype) };
 }
 
 export function photoRoutes(ctx: AppContext) {
   return async function (app: FastifyInstance) {
+    // Only in this plugin: one file per upload, small text fields, the file limit being the
+    // upload body limit (413 beyond).
+    await app.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { files: 1, fields: 10, fieldSize: 1024, fileSize: ctx.config.bodyLimits.upload },
+    });
     const tags = ['photos'];
     const write = { auth: 'key', privilege: 'photo:write', idempotent: true } as const;
     const response = { 200: Envelope(Photo), ...errorResponses };
     const bodyLimit = ctx.config.bodyLimits.upload;
 
     app.post('/v1/ext/photo', { config: write, bodyLimit, schema: { tags, summary: 'Upload photo', description: UPLOAD_DESCRIPTION, response } }, async (request) =>
-      ok(await uploadPhoto(ctx.db, ctx.files, teamIdOf(request), await readUpload(request))),
+      ok(await uploadPhoto(ctx.db, ctx.files, teamIdOf(request), readUpload(request))),
     );
     app.post<{ Params: Static<typeof IdParams> }>(
       '/v1/ext/photo/:photoId',
       { config: write, bodyLimit, schema: { tags, summary: 'Upload photo with a chosen id', description: UPLOAD_DESCRIPTION, params: IdParams, response } },
       async (request) => {
-        const upload = await readUpload(request);
+        const upload = readUpload(request);
         return ok(await uploadPhoto(ctx.db, ctx.files, teamIdOf(request), upload, request.params.photoId));
       },
     );
