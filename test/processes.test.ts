@@ -165,6 +165,35 @@ describe('attribute validation', () => {
     expect(await bad('ticket', { data: { subject: null } })).toEqual(['data.subject: is required']);
   });
 
+  it('stores a user attribute given by username or id as the user id', async () => {
+    await applyWorkspaceDocument(
+      s.ctx.db,
+      {
+        version: 1,
+        teams: [
+          {
+            shortId: 'demo',
+            name: 'Demo Company',
+            procedures: [
+              {
+                shortId: 'handover',
+                name: 'Handover',
+                attributes: [{ shortId: 'owner', name: 'Owner', type: 'user' }, { shortId: 'backup', name: 'Backup', type: 'user' }],
+                states: [{ shortId: 'OPEN', name: 'Open', status: 'OPEN', default: 'start' }],
+              },
+            ],
+          },
+        ],
+      },
+      { secrets: s.ctx.secrets },
+    );
+    s.ctx.configCache.invalidate();
+    const res = await create('handover', { data: { owner: 'JOHN@paisapay.com', backup: JOHN } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json._data.data).toEqual({ owner: JOHN, backup: JOHN });
+    expect(await bad('handover', { data: { owner: 'ghost@x' } })).toEqual(['data.owner: unknown user ghost@x']);
+  });
+
   it('refuses unknown users, states and top-level fields', async () => {
     expect(await bad('lead', { data: {}, assignedTo: 'ghost@nowhere' })).toEqual(['assignedTo: unknown user ghost@nowhere']);
     expect(await bad('lead', { data: {}, state: 'WON' })).toEqual(['state: unknown state WON (states of lead: NEW, CONTACTED, QUALIFIED, CONVERTED, LOST)']);
