@@ -17,6 +17,8 @@ import { ConfigCache } from './features/config/cache.ts';
 import { localStorage } from './core/storage/local-storage.ts';
 import { s3Storage } from './core/storage/s3-storage.ts';
 import { createUrlSigner } from './core/url-signer.ts';
+import { openJobQueue } from './core/queue/job-queue.ts';
+import { BULK_DEAD_LETTER, BULK_QUEUE, bulkRunner } from './features/jobs/runner.ts';
 import path from 'node:path';
 import { createApiKey } from './features/api-keys/service.ts';
 import { applyWorkspace } from './features/workspace/service.ts';
@@ -26,12 +28,15 @@ export const DEMO_WORKSPACE_FILE = fileURLToPath(new URL('../examples/demo-works
 /** Serialises bootstrap across processes starting together on one database. */
 const BOOTSTRAP_LOCK_KEY = 0x43_4b_42_53;
 
+/** How long running background work may take to reach a safe point when the process stops. */
+const QUEUE_STOP_GRACE_MS = 10_000;
+
 export interface RunningContext extends AppContext {
   close(): Promise<void>;
 }
 
 /** Secrets never reach the logs, whatever object a caller hands to the logger. */
-const REDACT = ['authorization', '*.authorization', '*.headers.authorization', 'key', '*.key', '*.accessToken', '*.appSecret', '*.token'];
+const REDACT = ['err.params', 'authorization', '*.authorization', '*.headers.authorization', 'key', '*.key', '*.accessToken', '*.appSecret', '*.token'];
 
 export function createLogger(level: string, destination: NodeJS.WritableStream | number = 1): FastifyBaseLogger {
   const stream = typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
@@ -49,6 +54,9 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger): Pr
       )
     : memoryRateLimiter(config.rateLimit.perSecond, config.rateLimit.burst);
   const configCache = new ConfigCache(db, config.keyCacheTtlMs);
+  const queue = await openJobQueue(db, { maintenanceSeconds: config.jobs.maintenanceSeconds }, log);
+  await queue.declare(BULK_DEAD_LETTER);
+  await queue.declare(BULK_QUEUE);
   return {
     config,
     db,
@@ -59,7 +67,9 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger): Pr
     log,
     files: config.storage.driver === 's3' ? s3Storage(config.storage) : localStorage(path.join(config.dataDir, 'files')),
     urlSigner: createUrlSigner(secretKey, config.publicBaseUrl),
+    queue,
     async close() {
+      await queue.stop(QUEUE_STOP_GRACE_MS);
       await keys.close();
       await rateLimiter.close();
       await db.close();
@@ -105,4 +115,14 @@ export async function bootstrap(ctx: AppContext, env: Record<string, string | un
   ctx.configCache.invalidate();
   ctx.keys.clear();
   return result;
+}
+
+/**
+ * Starts this process's share of the background work (`serve --role worker|all`). The handle's
+ * `stop` makes running jobs stop after their current chunk; `ctx.close()` then waits for them.
+ */
+export async function startWorkers(ctx: AppContext): Promise<{ stop(): void }> {
+  const runner = bulkRunner(ctx);
+  await runner.start();
+  return runner;
 }

@@ -25,6 +25,7 @@ import { processRoutes } from './features/processes/routes.ts';
 import { taskRoutes } from './features/tasks/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { photoRoutes } from './features/photos/routes.ts';
+import { jobRoutes } from './features/jobs/routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -62,6 +63,10 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
 
   const allowedMethods = trackRoutesForMethodCheck(app);
   const metrics = installMetrics(app, ctx.db);
+  metrics.addGauge('chakra_queue_jobs', 'Queue messages waiting (created, retry) and running (active), by queue', ['queue', 'state'], async (g) => {
+    g.reset();
+    for (const s of await ctx.queue.sizes()) g.set({ queue: s.queue, state: s.state }, s.count);
+  });
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -112,5 +117,6 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(taskRoutes(ctx));
   await app.register(userRoutes(ctx));
   await app.register(photoRoutes(ctx));
+  await app.register(jobRoutes(ctx));
   return { app, metrics };
 }

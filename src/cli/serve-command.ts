@@ -1,4 +1,4 @@
-import { bootstrap, createLogger, openContext } from '../app.ts';
+import { bootstrap, createLogger, openContext, startWorkers } from '../app.ts';
 import { loadConfig } from '../core/config.ts';
 import { buildServer } from '../server.ts';
 
@@ -6,9 +6,8 @@ import { buildServer } from '../server.ts';
 const SHUTDOWN_GRACE_MS = 30_000;
 
 /**
- * Runs the server until SIGTERM/SIGINT. `api` serves HTTP, `worker` runs background work
- * (the job queue arrives with bulk jobs; until then a worker only keeps the schema migrated),
- * `all` does both.
+ * Runs the server until SIGTERM/SIGINT. `api` serves HTTP, `worker` runs background jobs
+ * (bulk create/update), `all` does both. Every role can enqueue work; only workers run it.
  */
 export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void> {
   // Handlers go in first: a signal arriving while starting up (or a microsecond after the
@@ -33,6 +32,7 @@ export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void
 
   const { app } = await buildServer(ctx);
   if (role !== 'worker') await app.listen({ port: config.port, host: config.host });
+  const workers = role === 'api' ? undefined : await startWorkers(ctx);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : null;
   log.info({ role, port, database: ctx.db.kind, dataDir: ctx.db.kind === 'pglite' ? config.dataDir : undefined }, 'chakra ready');
@@ -48,6 +48,7 @@ export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     try {
+      workers?.stop();
       await app.close();
       await ctx.close();
       log.info('stopped');

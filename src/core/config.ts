@@ -27,6 +27,18 @@ export interface AppConfig {
   keyCacheTtlMs: number;
   /** Where uploaded files live: DATA_DIR/files, or an S3-compatible bucket. */
   storage: { driver: 'local' } | ({ driver: 's3' } & S3Settings);
+  jobs: {
+    /** Most items one bulk request may carry. */
+    bulkMaxItems: number;
+    /** Items written per transaction by the bulk worker. */
+    chunkSize: number;
+    /** Background jobs one worker process runs at once. */
+    concurrency: number;
+    /** A worker silent this long is presumed dead and its job is resumed elsewhere. */
+    timeoutSeconds: number;
+    /** How often expired work is looked for. */
+    maintenanceSeconds: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -102,6 +114,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 5000, 0, 600_000),
     storage,
+    jobs: {
+      bulkMaxItems: integer(env, 'BULK_MAX_ITEMS', 10_000, 1, 1_000_000),
+      chunkSize: integer(env, 'BULK_CHUNK_SIZE', 500, 1, 10_000),
+      concurrency: integer(env, 'WORKER_CONCURRENCY', 2, 1, 64),
+      timeoutSeconds: integer(env, 'JOB_TIMEOUT_SECONDS', 60, 2, 3600),
+      maintenanceSeconds: integer(env, 'JOB_MAINTENANCE_SECONDS', 30, 1, 3600),
+    },
   };
 }
 

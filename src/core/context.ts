@@ -7,6 +7,7 @@ import type { SecretBox } from './secrets.ts';
 import type { UrlSigner } from './url-signer.ts';
 import type { ConfigCache } from '../features/config/cache.ts';
 import type { FileStorage } from './storage/file-storage.ts';
+import type { JobQueue } from './queue/job-queue.ts';
 
 /** Everything a request handler may need, built once per process by src/app.ts. */
 export interface AppContext {
@@ -20,4 +21,6 @@ export interface AppContext {
   files: FileStorage;
   /** Signs and checks links that serve stored files without an API key. */
   urlSigner: UrlSigner;
+  /** Durable background work (pg-boss on the same database). */
+  queue: JobQueue;
 }

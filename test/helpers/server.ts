@@ -3,7 +3,7 @@
  * exactly as `chakra serve` does (migrate, bootstrap, build, listen).
  */
 import { Writable } from 'node:stream';
-import { bootstrap, createLogger, openContext, type RunningContext } from '../../src/app.ts';
+import { bootstrap, createLogger, openContext, startWorkers, type RunningContext } from '../../src/app.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { buildServer } from '../../src/server.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -34,6 +34,7 @@ export async function startTestServer(env: Record<string, string> = {}, existing
   const boot = await bootstrap(ctx, fullEnv);
   const { app } = await buildServer(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
+  const workers = await startWorkers(ctx);
   const address = app.server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${address.port}`,
@@ -42,6 +43,7 @@ export async function startTestServer(env: Record<string, string> = {}, existing
     demoKey: boot.demoKey ?? '',
     logs,
     async close() {
+      workers.stop();
       await app.close();
       await ctx.close();
       if (!existing) await db.drop();

@@ -12,7 +12,7 @@ function wrap(handle: PGlite | Transaction): Queryable {
       return (await handle.query(sql, params as any[])).affectedRows ?? 0;
     },
     async exec(sql) {
-      await handle.exec(sql);
+      return ((await handle.exec(sql)).at(-1)?.rows ?? []) as any[];
     },
   };
 }

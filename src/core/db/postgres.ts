@@ -22,7 +22,9 @@ function wrapClient(client: pg.PoolClient | pg.Pool): Queryable {
       return (await client.query({ text: sql, values: params as any[], types })).rowCount ?? 0;
     },
     async exec(sql) {
-      await client.query(sql);
+      // Several statements come back as an array of results, one statement as one result.
+      const result = (await client.query(sql)) as pg.QueryResult | pg.QueryResult[];
+      return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as any[];
     },
   };
 }

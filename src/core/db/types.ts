@@ -6,8 +6,8 @@ export interface Queryable {
   query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs one parameterised statement and returns the number of rows it affected. */
   run(sql: string, params?: unknown[]): Promise<number>;
-  /** Runs a script of several statements without parameters (migrations). */
-  exec(sql: string): Promise<void>;
+  /** Runs a script of several statements without parameters; returns the last statement's rows. */
+  exec(sql: string): Promise<Row[]>;
 }
 
 export interface PoolStats {

@@ -80,41 +80,56 @@ export async function resolveUsers(db: Queryable, teamId: string, refs: string[]
   return found;
 }
 
+/** What `checkData` left to the database: user references and photo ids, found in two queries at most. */
+export interface References {
+  users: Map<string, string>;
+  photos: Set<string>;
+}
+
+type Checked = { path: string; check: DataCheck }[];
+
+/** The user references and photo ids some checked data (and an assignee) mention. */
+export function referencesOf(checks: Checked, assignedTo?: string | null): { userRefs: string[]; photoIds: string[] } {
+  const userRefs = checks.flatMap((c) => c.check.userRefs.map((u) => u.ref));
+  if (assignedTo) userRefs.push(assignedTo);
+  return { userRefs, photoIds: checks.flatMap((c) => c.check.photoRefs.map((p) => p.id)) };
+}
+
+export async function loadReferences(db: Queryable, teamId: string, refs: { userRefs: string[]; photoIds: string[] }): Promise<References> {
+  const users = await resolveUsers(db, teamId, refs.userRefs);
+  const photos = refs.photoIds.length ? await existingPhotoIds(db, teamId, refs.photoIds) : new Set<string>();
+  return { users, photos };
+}
+
 /**
- * Resolves what `checkData` left to the database, in two queries at most: user references
- * (attributes and `assignedTo`) become user ids, photo ids must be photos of the team.
+ * Puts user ids in place of user references and checks photo ids against what was loaded.
  * Returns the assignee's id (undefined when not given, null when cleared); throws a 400
  * naming every unknown reference.
  */
-export async function resolveDataReferences(
-  db: Queryable,
-  teamId: string,
-  checks: { path: string; check: DataCheck }[],
-  assignedTo?: string | null,
-): Promise<string | null | undefined> {
-  const refs = checks.flatMap((c) => c.check.userRefs.map((u) => u.ref));
-  if (assignedTo) refs.push(assignedTo);
-  const users = await resolveUsers(db, teamId, refs);
-  const photoIds = checks.flatMap((c) => c.check.photoRefs.map((p) => p.id));
-  const photos = photoIds.length ? await existingPhotoIds(db, teamId, photoIds) : new Set<string>();
+export function applyReferences(found: References, checks: Checked, assignedTo?: string | null): string | null | undefined {
   const problems: ErrorDetail[] = [];
   for (const { path, check } of checks) {
     for (const { key, ref } of check.userRefs) {
-      const id = users.get(ref);
+      const id = found.users.get(ref);
       if (id) check.values[key] = id;
       else problems.push({ path: `${path}.${key}`, code: 'invalid', message: `unknown user ${ref}` });
     }
     for (const { key, id } of check.photoRefs) {
-      if (!photos.has(id)) problems.push({ path: `${path}.${key}`, code: 'invalid', message: `unknown photo ${id}` });
+      if (!found.photos.has(id)) problems.push({ path: `${path}.${key}`, code: 'invalid', message: `unknown photo ${id}` });
     }
   }
   let assignee: string | null | undefined = assignedTo === undefined ? undefined : null;
   if (assignedTo) {
-    assignee = users.get(assignedTo);
+    assignee = found.users.get(assignedTo);
     if (!assignee) problems.push({ path: 'assignedTo', code: 'invalid', message: `unknown user ${assignedTo}` });
   }
   if (problems.length) throw dataError(problems);
   return assignee;
+}
+
+/** `loadReferences` then `applyReferences`, for one request. */
+export async function resolveDataReferences(db: Queryable, teamId: string, checks: Checked, assignedTo?: string | null) {
+  return applyReferences(await loadReferences(db, teamId, referencesOf(checks, assignedTo)), checks, assignedTo);
 }
 
 export function dataError(problems: ErrorDetail[]): AppError {

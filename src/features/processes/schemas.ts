@@ -28,7 +28,8 @@ export const ProcessOut = Type.Object({
   isDeleted: Type.Boolean(),
 });
 
-const Changes = {
+/** The fields an update may change (also the bulk-update item's changes, with isDeleted). */
+export const Changes = {
   data: Type.Optional(Data),
   status: Type.Optional(Status),
   state: Type.Optional(Type.String({ description: 'state shortId' })),

@@ -6,12 +6,12 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../../core/db/types.ts';
 import { AppError, invalid, notFound } from '../../core/errors.ts';
 import { epochMs, isUuid } from '../attributes/check-value.ts';
-import { checkData, dataError, resolveDataReferences, resolveUsers } from '../attributes/validate-data.ts';
+import { checkData, dataError, resolveDataReferences, resolveUsers, type DataCheck } from '../attributes/validate-data.ts';
 import type { EntityDef, ProcedureDef, StateDef, TeamConfig } from '../config/model.ts';
 import { assigneeRefs, compileWhere } from './query.ts';
 import * as repo from './repo.ts';
 
-type Status = 'OPEN' | 'COMPLETED' | 'CANCELLED';
+export type Status = 'OPEN' | 'COMPLETED' | 'CANCELLED';
 
 export interface CreateInput {
   data?: Record<string, unknown>;
@@ -85,9 +85,9 @@ function nextActionAt(value: number | string | null | undefined): Date | null | 
 }
 
 /** Primary-key values are compared as text: `LEAD-001`, or `42` for a numeric key. */
-const pkText = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+export const pkText = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
-function pkConflict(procedure: ProcedureDef, value: string | null): AppError {
+export function pkConflict(procedure: ProcedureDef, value: string | null): AppError {
   return new AppError(
     'CONFLICT',
     { path: `data.${procedure.primaryKey}`, reason: `${value} is already used by another ${procedure.shortId} process` },
@@ -107,8 +107,19 @@ async function linkRecord(tx: Queryable, teamId: string, entity: EntityDef, inpu
   return repo.upsertRecord(tx, { id: randomUUID(), teamId, entityId: entity.id, pkValue, data });
 }
 
-export async function createProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, input: CreateInput): Promise<ProcessView> {
-  const teamId = config.team.id;
+/** A create request checked against the procedure, before anything touches the database. */
+export interface PreparedCreate {
+  state: StateDef;
+  status: Status;
+  nextActionAt: Date | null | undefined;
+  /** `data`, then `record.data` when given. */
+  checks: { path: string; check: DataCheck }[];
+  /** The entity whose record is linked, when the input links one. */
+  entity: EntityDef | undefined;
+}
+
+/** Every rule of a create that needs no database; throws the 400 the endpoint answers. */
+export function prepareCreate(config: TeamConfig, procedure: ProcedureDef, input: CreateInput): PreparedCreate {
   const state = input.state !== undefined ? stateOf(procedure, input.state) : procedure.defaultStartState;
   const status = input.status ?? (input.state !== undefined ? state.status : 'OPEN');
   const next = nextActionAt(input.nextActionAt);
@@ -121,6 +132,12 @@ export async function createProcess(db: Db, config: TeamConfig, procedure: Proce
   }
   const problems = checks.flatMap((c) => c.check.problems);
   if (problems.length) throw dataError(problems);
+  return { state, status, nextActionAt: next, checks, entity: input.record ? entity : undefined };
+}
+
+export async function createProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, input: CreateInput): Promise<ProcessView> {
+  const teamId = config.team.id;
+  const { state, status, nextActionAt: next, checks, entity } = prepareCreate(config, procedure, input);
 
   return db.tx(async (tx) => {
     const assignee = await resolveDataReferences(tx, teamId, checks, input.assignedTo);
@@ -177,19 +194,32 @@ export async function getProcess(db: Queryable, config: TeamConfig, procedure: P
   return toView(procedure, found, found.record);
 }
 
-export async function updateProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, ref: ProcessRef, input: UpdateInput): Promise<ProcessView> {
-  const teamId = config.team.id;
+/** An update request checked against the procedure, before anything touches the database. */
+export interface PreparedUpdate {
+  state: StateDef | undefined;
+  nextActionAt: Date | null | undefined;
+  check: DataCheck;
+  /** The new primary-key value, when the update sets it. */
+  pkValue: string | null | undefined;
+}
+
+export function prepareUpdate(procedure: ProcedureDef, input: UpdateInput): PreparedUpdate {
   const state = input.state !== undefined ? stateOf(procedure, input.state) : undefined;
   const next = nextActionAt(input.nextActionAt);
   const check = checkData(procedure.attributesByShortId, input.data, 'data', { creating: false });
   if (check.problems.length) throw dataError(check.problems);
   const pk = procedure.primaryKey;
   if (pk && check.values[pk] === null) throw invalid(`data.${pk}`, 'the primary key cannot be cleared');
+  return { state, nextActionAt: next, check, pkValue: pk && pk in check.values ? pkText(check.values[pk]) : undefined };
+}
+
+export async function updateProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, ref: ProcessRef, input: UpdateInput): Promise<ProcessView> {
+  const teamId = config.team.id;
+  const { state, nextActionAt: next, check, pkValue } = prepareUpdate(procedure, input);
 
   return db.tx(async (tx) => {
     const current = await find(tx, teamId, procedure, ref, true);
     const assignee = await resolveDataReferences(tx, teamId, [{ path: 'data', check }], input.assignedTo);
-    const pkValue = pk && pk in check.values ? pkText(check.values[pk]) : undefined;
     // A new state brings its status along unless the caller set the status too.
     const status = input.status ?? (state && state.id !== current.state_id ? state.status : undefined);
     let row: repo.ProcessRow;

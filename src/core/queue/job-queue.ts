@@ -1,0 +1,109 @@
+/**
+ * The one queue engine: pg-boss on the application's own database (PostgreSQL or PGlite), so a
+ * queue message is written in the same transaction as the rows it is about. Feature code sees
+ * only this small interface.
+ */
+import PgBoss from 'pg-boss';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db, Queryable } from '../db/types.ts';
+
+export interface QueueMessage<T> {
+  id: string;
+  data: T;
+  retryCount: number;
+  retryLimit: number;
+}
+
+export interface SendOptions {
+  /** Higher first; equal priorities go oldest first. */
+  priority?: number;
+  /** A worker holding the message longer than this is presumed dead and the message is retried. */
+  expireInSeconds?: number;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  /** Where the message goes once its retries are used up. */
+  deadLetter?: string;
+}
+
+export interface JobQueue {
+  /** Declares a queue (idempotent); `deadLetter` must be declared first. */
+  declare(name: string): Promise<void>;
+  /** Enqueues a message inside the caller's transaction: it exists only if that transaction commits. */
+  send<T extends object>(tx: Queryable, queue: string, data: T, options?: SendOptions): Promise<void>;
+  /** Runs `concurrency` pollers on this process; each handles one message at a time. */
+  work<T>(queue: string, concurrency: number, handler: (message: QueueMessage<T>) => Promise<void>): Promise<void>;
+  /** Wakes this process's pollers of a queue now instead of at their next poll. */
+  wake(queue: string): void;
+  /** Messages waiting and running per queue, for /metrics. */
+  sizes(): Promise<{ queue: string; state: string; count: number }[]>;
+  /** Stops polling and waits up to `graceMs` for running handlers to return. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/** pg-boss's `db` adapter over our Queryable; parameterless scripts may hold several statements. */
+function adapter(q: Queryable) {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      return { rows: values && values.length ? await q.query(text, values) : await q.exec(text) };
+    },
+  };
+}
+
+const POLL_SECONDS = 0.5;
+
+export async function openJobQueue(db: Db, options: { maintenanceSeconds: number }, log: FastifyBaseLogger): Promise<JobQueue> {
+  const boss = new PgBoss({
+    db: adapter(db),
+    schema: 'pgboss',
+    schedule: false,
+    maintenanceIntervalSeconds: options.maintenanceSeconds,
+  } as ConstructorParameters<typeof PgBoss>[0]);
+  boss.on('error', (err: Error) => log.error({ err: err.message }, 'job queue error'));
+  await boss.start();
+  const workers = new Map<string, string[]>();
+
+  return {
+    async declare(name) {
+      if (!(await boss.getQueue(name))) {
+        await boss.createQueue(name).catch(async (err: Error) => {
+          // Another process declared it between our check and our create.
+          if (!(await boss.getQueue(name))) throw err;
+        });
+      }
+    },
+    async send(tx, queue, data, o = {}) {
+      await boss.send(queue, data, {
+        db: adapter(tx),
+        priority: o.priority,
+        expireInSeconds: o.expireInSeconds,
+        retryLimit: o.retryLimit,
+        retryDelay: o.retryDelaySeconds,
+        deadLetter: o.deadLetter,
+      } as PgBoss.SendOptions);
+    },
+    async work(queue, concurrency, handler) {
+      const ids: string[] = [];
+      for (let i = 0; i < concurrency; i++) {
+        ids.push(
+          await boss.work<any>(queue, { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true }, async ([job]) => {
+            await handler({ id: job.id, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit });
+          }),
+        );
+      }
+      workers.set(queue, [...(workers.get(queue) ?? []), ...ids]);
+    },
+    wake(queue) {
+      for (const id of workers.get(queue) ?? []) boss.notifyWorker(id);
+    },
+    async sizes() {
+      const rows = await db.query<{ name: string; state: string; count: number }>(
+        `select name, state::text as state, count(*)::int as count from pgboss.job
+          where state in ('created', 'retry', 'active') group by name, state`,
+      );
+      return rows.map((r) => ({ queue: r.name, state: r.state, count: r.count }));
+    },
+    async stop(graceMs) {
+      await boss.stop({ graceful: true, timeout: graceMs, close: false });
+    },
+  };
+}

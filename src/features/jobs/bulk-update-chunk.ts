@@ -1,0 +1,151 @@
+/**
+ * Applies one chunk of a bulk-update job with set-based SQL inside the caller's transaction.
+ * Each UPDATE merges an item's attribute changes into the row as it is when the row lock is
+ * taken (`data || changes`), so a concurrent single update of another attribute is never lost.
+ * Items aimed at the same process go in successive statements ("waves"), in array order.
+ */
+import type { Queryable } from '../../core/db/types.ts';
+import { isUuid } from '../attributes/check-value.ts';
+import { applyReferences, loadReferences, referencesOf } from '../attributes/validate-data.ts';
+import type { ProcedureDef, TeamConfig } from '../config/model.ts';
+import { pkConflict } from '../processes/service.ts';
+import { checkUpdateItem, type CheckedUpdate, type UpdateTarget } from './bulk-items.ts';
+import { attemptRule, ChunkRace, existingPrimaryKeys } from './chunk-support.ts';
+import type { Outcome } from './repo.ts';
+
+type Ready = Extract<CheckedUpdate, { ok: true }> & { idx: number; processId: string; assignee: string | null | undefined };
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
+
+function label(procedure: ProcedureDef, target: UpdateTarget) {
+  return 'id' in target ? target.id : `${procedure.primaryKey}=${target.pkValue}`;
+}
+
+export async function updateChunk(
+  tx: Queryable,
+  config: TeamConfig,
+  procedure: ProcedureDef,
+  entries: { idx: number; input: unknown }[],
+): Promise<Outcome[]> {
+  const teamId = config.team.id;
+  const outcomes = new Map<number, Outcome>();
+  const error = (idx: number, message: string) => outcomes.set(idx, { idx, status: 'ERROR', message, processId: null });
+  const notFound = (idx: number, target: UpdateTarget) => error(idx, `${procedure.shortId} process ${label(procedure, target)} not found`);
+
+  const checked: (Extract<CheckedUpdate, { ok: true }> & { idx: number })[] = [];
+  for (const e of entries) {
+    const c = checkUpdateItem(procedure, e.input as Record<string, unknown>);
+    if (c.ok) checked.push({ ...c, idx: e.idx });
+    else error(e.idx, c.message);
+  }
+
+  // Targets as they are at the start of the chunk: one query for ids and primary keys together.
+  const ids = checked.flatMap((c) => ('id' in c.target && isUuid(c.target.id) ? [c.target.id.toLowerCase()] : []));
+  const pks = checked.flatMap((c) => ('pkValue' in c.target ? [c.target.pkValue] : []));
+  const live = await tx.query<{ id: string; pk_value: string | null }>(
+    `select id, pk_value from processes
+      where team_id = $1 and procedure_id = $2 and not is_deleted and (id = any($3::uuid[]) or pk_value = any($4::text[]))`,
+    [teamId, procedure.id, ids, pks],
+  );
+  const byId = new Set(live.map((p) => p.id));
+  const byPk = new Map(live.filter((p) => p.pk_value !== null).map((p) => [p.pk_value!, p.id]));
+
+  const wanted = checked.map((c) => referencesOf([{ path: 'data', check: c.prepared.check }], c.changes.assignedTo));
+  const found = await loadReferences(tx, teamId, { userRefs: wanted.flatMap((w) => w.userRefs), photoIds: wanted.flatMap((w) => w.photoIds) });
+
+  // New primary-key values must be free, and claimed by one item only.
+  const newPks = checked.flatMap((c) => (c.prepared.pkValue ? [c.prepared.pkValue] : []));
+  const holders = await existingPrimaryKeys(tx, teamId, procedure.id, newPks);
+  const claimedBy = new Map<string, string>();
+
+  const deleted = new Set<string>();
+  const ready: Ready[] = [];
+  for (const c of checked) {
+    const processId = 'id' in c.target ? (isUuid(c.target.id) && byId.has(c.target.id.toLowerCase()) ? c.target.id.toLowerCase() : undefined) : byPk.get(c.target.pkValue);
+    if (!processId || deleted.has(processId)) {
+      notFound(c.idx, c.target);
+      continue;
+    }
+    const applied = attemptRule(() => applyReferences(found, [{ path: 'data', check: c.prepared.check }], c.changes.assignedTo));
+    if ('error' in applied) {
+      error(c.idx, applied.error);
+      continue;
+    }
+    const newPk = c.prepared.pkValue;
+    if (newPk) {
+      const holder = claimedBy.get(newPk) ?? holders.get(newPk);
+      if (holder !== undefined && holder !== processId) {
+        error(c.idx, pkConflict(procedure, newPk).messages.join('; '));
+        continue;
+      }
+      claimedBy.set(newPk, processId);
+    }
+    if (c.changes.isDeleted) deleted.add(processId);
+    ready.push({ ...c, processId, assignee: applied.value });
+  }
+
+  // Wave n holds each process's n-th item, so no statement touches a row twice.
+  const waves: Ready[][] = [];
+  const seen = new Map<string, number>();
+  for (const r of ready) {
+    const n = seen.get(r.processId) ?? 0;
+    seen.set(r.processId, n + 1);
+    (waves[n] ??= []).push(r);
+  }
+  for (const wave of waves) {
+    const rows = wave.map((r) => {
+      const set: Record<string, unknown> = {};
+      const cleared: string[] = [];
+      for (const [k, v] of Object.entries(r.prepared.check.values)) {
+        if (v === null) cleared.push(k);
+        else set[k] = v;
+      }
+      return {
+        id: r.processId,
+        set,
+        cleared,
+        status: r.changes.status ?? null,
+        state_id: r.prepared.state?.id ?? null,
+        state_status: r.prepared.state?.status ?? null,
+        set_next: r.prepared.nextActionAt !== undefined,
+        next_action_at: r.prepared.nextActionAt?.toISOString() ?? null,
+        set_assignee: r.assignee !== undefined,
+        assigned_to: r.assignee ?? null,
+        set_pk: r.prepared.pkValue !== undefined,
+        pk_value: r.prepared.pkValue ?? null,
+        is_deleted: r.changes.isDeleted === true,
+      };
+    });
+    let updated: { id: string }[];
+    try {
+      updated = await tx.query<{ id: string }>(
+        `update processes p set
+            data = (p.data || v.set) - v.cleared,
+            status = coalesce(v.status, case when v.state_id is not null and v.state_id <> p.state_id then v.state_status end, p.status),
+            state_id = coalesce(v.state_id, p.state_id),
+            next_action_at = case when v.set_next then v.next_action_at else p.next_action_at end,
+            assigned_to = case when v.set_assignee then v.assigned_to else p.assigned_to end,
+            pk_value = case when v.set_pk then v.pk_value else p.pk_value end,
+            is_deleted = p.is_deleted or v.is_deleted,
+            deleted_at = case when v.is_deleted then now() else p.deleted_at end,
+            updated_at = now()
+           from jsonb_to_recordset($2::jsonb) as v(id uuid, set jsonb, cleared text[], status text, state_id uuid, state_status text,
+                                                   set_next boolean, next_action_at timestamptz, set_assignee boolean,
+                                                   assigned_to uuid, set_pk boolean, pk_value text, is_deleted boolean)
+          where p.id = v.id and p.team_id = $1 and not p.is_deleted
+          returning p.id`,
+        [teamId, JSON.stringify(rows)],
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ChunkRace();
+      throw err;
+    }
+    const done = new Set(updated.map((u) => u.id));
+    for (const r of wave) {
+      // Not updated: deleted by someone else since the chunk looked it up.
+      if (done.has(r.processId)) outcomes.set(r.idx, { idx: r.idx, status: 'SUCCESS', message: null, processId: r.processId });
+      else notFound(r.idx, r.target);
+    }
+  }
+  return entries.map((e) => outcomes.get(e.idx)!);
+}

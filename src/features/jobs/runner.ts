@@ -1,0 +1,135 @@
+/**
+ * The bulk worker. A queue message means "work on job X for a while": the handler runs chunks
+ * (one transaction each: the processes, their records, the entries' outcomes and the job's
+ * counters together) for about two seconds, then puts a new message for the rest at the back of
+ * the queue. So a crash loses at most an uncommitted chunk, a restarted worker resumes at the
+ * first NOT_STARTED entry, and other jobs get their turn between slices.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { AppContext } from '../../core/context.ts';
+import type { Queryable } from '../../core/db/types.ts';
+import { writeOutboxEvent } from '../../core/outbox.ts';
+import type { QueueMessage } from '../../core/queue/job-queue.ts';
+import { createChunk } from './bulk-create-chunk.ts';
+import { updateChunk } from './bulk-update-chunk.ts';
+import { ChunkRace } from './chunk-support.ts';
+import * as repo from './repo.ts';
+import { jobMeta, toJobView } from './view.ts';
+
+export const BULK_QUEUE = 'bulk-jobs';
+/** Where a slice goes when its retries are used up: the job is marked FAILED. */
+export const BULK_DEAD_LETTER = 'bulk-jobs-dead';
+
+const SLICE_MS = 2000;
+/** A slice whose worker fails this many times in a row (crash, database gone) fails the job. */
+const SLICE_RETRIES = 10;
+const CHUNK_ATTEMPTS = 5;
+/** Deadlock and serialization failures: the chunk's transaction is simply run again. */
+const RETRYABLE_CODES = new Set(['40P01', '40001']);
+
+interface SliceData {
+  jobId: string;
+  teamId: string;
+}
+
+/** Queues the next slice of a job. Teams with fewer unfinished jobs go first, so a big importer cannot starve a small one. */
+export async function enqueueSlice(tx: Queryable, ctx: Pick<AppContext, 'queue' | 'config'>, teamId: string, jobId: string) {
+  const others = await repo.countUnfinished(tx, teamId, jobId);
+  await ctx.queue.send<SliceData>(tx, BULK_QUEUE, { jobId, teamId }, {
+    priority: -others,
+    expireInSeconds: ctx.config.jobs.timeoutSeconds,
+    retryLimit: SLICE_RETRIES,
+    retryDelaySeconds: 1,
+    deadLetter: BULK_DEAD_LETTER,
+  });
+}
+
+/** Ends a job and writes its `background_job.completed` event in the same transaction. */
+export async function finishJob(tx: Queryable, job: repo.JobRow, status: 'COMPLETED' | 'FAILED' | 'CANCELLED', message: string | null) {
+  const row = await repo.finishJob(tx, job.id, status, message);
+  await writeOutboxEvent(tx, row.team_id, 'background_job.completed', { job: toJobView(row), ...jobMeta(row) });
+  return row;
+}
+
+export function bulkRunner(ctx: AppContext) {
+  let stopping = false;
+  const { chunkSize, concurrency, timeoutSeconds } = ctx.config.jobs;
+
+  async function runChunk({ jobId, teamId }: SliceData): Promise<'more' | 'finished'> {
+    // Loaded before the transaction: in embedded mode a query outside it would wait on it.
+    const config = await ctx.configCache.get(teamId);
+    return ctx.db.tx(async (tx) => {
+      let job = await repo.findJob(tx, teamId, jobId, true);
+      if (!job || !repo.UNFINISHED.includes(job.completion_status)) return 'finished';
+      const procedure = config.procedureByKey.get(job.procedure_id);
+      if (!procedure) {
+        await finishJob(tx, job, 'FAILED', `procedure ${job.procedure_id} no longer exists`);
+        return 'finished';
+      }
+      const entries = await repo.nextEntries(tx, jobId, chunkSize);
+      if (entries.length) {
+        const outcomes =
+          job.operation === 'create' ? await createChunk(tx, config, procedure, jobId, entries) : await updateChunk(tx, config, procedure, entries);
+        job = await repo.recordOutcomes(tx, jobId, outcomes);
+      }
+      if (job.not_started_count > 0) return 'more';
+      await finishJob(tx, job, 'COMPLETED', null);
+      return 'finished';
+    });
+  }
+
+  async function runChunkWithRetries(data: SliceData) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runChunk(data);
+      } catch (err) {
+        const retryable = err instanceof ChunkRace || RETRYABLE_CODES.has((err as { code?: string }).code ?? '');
+        if (!retryable || attempt >= CHUNK_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  async function runSlice(message: QueueMessage<SliceData>) {
+    const { jobId, teamId } = message.data;
+    // Well inside the message's expiry, so a live worker is never taken for a dead one.
+    const deadline = Date.now() + Math.min(SLICE_MS, timeoutSeconds * 250);
+    try {
+      for (;;) {
+        if ((await runChunkWithRetries(message.data)) === 'finished') return;
+        if (stopping || Date.now() >= deadline) break;
+        // Let the event loop serve requests between chunks: PGlite runs on this thread, so
+        // back-to-back chunk transactions would otherwise hold every HTTP request until the end.
+        await nextTurn();
+      }
+      await ctx.db.tx((tx) => enqueueSlice(tx, ctx, teamId, jobId));
+      ctx.queue.wake(BULK_QUEUE);
+    } catch (err) {
+      ctx.log.error({ err, jobId, attempt: message.retryCount + 1 }, 'bulk job slice failed; it will be retried');
+      await repo
+        .setStatusMessage(ctx.db, jobId, `a worker attempt failed (${message.retryCount + 1} of ${message.retryLimit + 1}); retrying`)
+        .catch(() => {});
+      throw err;
+    }
+  }
+
+  async function giveUp(message: QueueMessage<SliceData>) {
+    const { jobId, teamId } = message.data;
+    await ctx.db.tx(async (tx) => {
+      const job = await repo.findJob(tx, teamId, jobId, true);
+      if (job && repo.UNFINISHED.includes(job.completion_status)) {
+        await finishJob(tx, job, 'FAILED', `the job could not be run: its worker failed ${SLICE_RETRIES + 1} times (see the server log)`);
+      }
+    });
+  }
+
+  return {
+    async start() {
+      await ctx.queue.work<SliceData>(BULK_QUEUE, concurrency, runSlice);
+      await ctx.queue.work<SliceData>(BULK_DEAD_LETTER, 1, giveUp);
+    },
+    /** Running slices stop after their current chunk and queue the rest. */
+    stop() {
+      stopping = true;
+    },
+  };
+}
