@@ -26,6 +26,7 @@ export async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<
 
 export interface Child {
   url: string;
+  pid: number;
   stdout: string;
   stop(): Promise<void>;
 }
@@ -63,6 +64,7 @@ export async function startChild(args: string[], env: Record<string, string>, re
   }
   return {
     url,
+    pid: child.pid!,
     get stdout() {
       return stdout;
     },

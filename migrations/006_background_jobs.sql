@@ -14,6 +14,8 @@ create table background_jobs (
   not_started_count integer not null,
   success_count integer not null default 0,
   error_count integer not null default 0,
+  -- entries before this index are final: the worker resumes here
+  next_idx integer not null default 0,
   -- who submitted it and under which Idempotency-Key (hashed with the body): a retried submit
   -- finds its job here even when the HTTP-level replay record was lost
   submitted_by text,
@@ -26,18 +28,27 @@ create table background_jobs (
 create unique index background_jobs_submit_key on background_jobs (team_id, submit_key) where submit_key is not null;
 create index background_jobs_unfinished on background_jobs (team_id) where completion_status in ('NOT_STARTED', 'IN_PROGRESS');
 
+-- Entries are the submitted items, written once at submit; what the worker made of each
+-- (INVALID, SUCCESS or ERROR) goes into background_job_results. Neither table is updated in
+-- place, so a 10,000-item job is plain inserts. The item is kept as `json` (stored as sent,
+-- half the cost of jsonb to write). No foreign key on job_id: both tables are written only in
+-- transactions that hold the job, and a per-row key check would double the cost of a submit.
 create table background_job_entries (
-  job_id uuid not null references background_jobs(id) on delete cascade,
+  job_id uuid not null,
   idx integer not null,
-  id uuid not null default gen_random_uuid(),
-  completion_status text not null check (completion_status in ('INVALID', 'NOT_STARTED', 'SUCCESS', 'ERROR')),
-  status_message text,
-  input jsonb not null,
-  process_id uuid,
-  updated_at timestamptz(3) not null default now(),
+  input json not null,
   primary key (job_id, idx)
 );
-create index background_job_entries_status on background_job_entries (job_id, completion_status, idx);
+
+create table background_job_results (
+  job_id uuid not null,
+  idx integer not null,
+  completion_status text not null check (completion_status in ('INVALID', 'SUCCESS', 'ERROR')),
+  status_message text,
+  process_id uuid,
+  created_at timestamptz(3) not null default now(),
+  primary key (job_id, idx)
+);
 
 -- Events for other systems (webhooks), written in the transaction of the change they describe.
 create table outbox_events (

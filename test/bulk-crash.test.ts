@@ -67,8 +67,10 @@ it(`loses and duplicates nothing when the server gets ${SIGNAL} in the middle of
                                       from processes where pk_value like 'K-%'`);
     expect(p).toEqual({ n: ITEMS - invalid.size, pks: ITEMS - invalid.size, records: 5000 });
     const entries = await direct.query(
-      `select completion_status, count(*)::int as n, count(distinct process_id)::int as processes
-         from background_job_entries where job_id = $1 group by completion_status order by 1`,
+      `select coalesce(r.completion_status, 'NOT_STARTED') as completion_status,
+              count(*)::int as n, count(distinct r.process_id)::int as processes
+         from background_job_entries e left join background_job_results r using (job_id, idx)
+        where e.job_id = $1 group by 1 order by 1`,
       [jobId],
     );
     expect(entries).toEqual([
@@ -77,7 +79,8 @@ it(`loses and duplicates nothing when the server gets ${SIGNAL} in the middle of
     ]);
     // Each entry points at the process made from its own item.
     const [mismatch] = await direct.query(
-      `select count(*)::int as n from background_job_entries e join processes p on p.id = e.process_id
+      `select count(*)::int as n from background_job_entries e join background_job_results r using (job_id, idx)
+         join processes p on p.id = r.process_id
         where e.job_id = $1 and p.pk_value <> e.input->'data'->>'lead_id'`,
       [jobId],
     );

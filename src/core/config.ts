@@ -116,7 +116,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     storage,
     jobs: {
       bulkMaxItems: integer(env, 'BULK_MAX_ITEMS', 10_000, 1, 1_000_000),
-      chunkSize: integer(env, 'BULK_CHUNK_SIZE', 500, 1, 10_000),
+      chunkSize: integer(env, 'BULK_CHUNK_SIZE', 1000, 1, 10_000),
       concurrency: integer(env, 'WORKER_CONCURRENCY', 2, 1, 64),
       timeoutSeconds: integer(env, 'JOB_TIMEOUT_SECONDS', 60, 2, 3600),
       maintenanceSeconds: integer(env, 'JOB_MAINTENANCE_SECONDS', 30, 1, 3600),

@@ -1,8 +1,8 @@
 /**
  * Creates one chunk of a bulk-create job with set-based SQL inside the caller's transaction:
  * references resolved in one query each, records linked with one upsert and one merge, the
- * processes inserted with one statement. An item that cannot be created becomes an ERROR
- * outcome; nothing of it is written.
+ * processes inserted with one statement. An item that cannot be created becomes an INVALID or
+ * ERROR outcome; nothing of it is written.
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../core/db/types.ts';
@@ -25,13 +25,15 @@ export async function createChunk(
 ): Promise<Outcome[]> {
   const teamId = config.team.id;
   const outcomes = new Map<number, Outcome>();
+  // INVALID: what the single endpoint refuses with a 400; ERROR: a conflict with existing data.
+  const invalid = (idx: number, message: string) => outcomes.set(idx, { idx, status: 'INVALID', message, processId: null });
   const error = (idx: number, message: string) => outcomes.set(idx, { idx, status: 'ERROR', message, processId: null });
 
   const checked: (Extract<CheckedCreate, { ok: true }> & { idx: number })[] = [];
   for (const e of entries) {
     const c = checkCreateItem(config, procedure, e.input);
     if (c.ok) checked.push({ ...c, idx: e.idx });
-    else error(e.idx, c.message);
+    else invalid(e.idx, c.message);
   }
 
   // Users, photos: one lookup for the whole chunk, then each item's references checked against it.
@@ -40,7 +42,7 @@ export async function createChunk(
   let ready: Ready[] = [];
   for (const c of checked) {
     const applied = attemptRule(() => applyReferences(found, c.prepared.checks, c.input.assignedTo));
-    if ('error' in applied) error(c.idx, applied.error);
+    if ('error' in applied) invalid(c.idx, applied.error);
     else {
       const data = c.prepared.checks[0].check.values;
       ready.push({ ...c, assignee: applied.value ?? null, pkValue: procedure.primaryKey ? pkText(data[procedure.primaryKey]) : null });
@@ -69,7 +71,7 @@ export async function createChunk(
     });
   }
 
-  ready = await linkRecords(tx, config, ready, error);
+  ready = await linkRecords(tx, config, ready, invalid);
 
   const rows = ready.map((r) => ({
     id: randomUUID(),
@@ -103,7 +105,7 @@ export async function createChunk(
  * merges into) an existing record; otherwise the entity's primary key finds or creates one
  * (one upsert per distinct value, data merged in item order); otherwise a new record.
  */
-async function linkRecords(tx: Queryable, config: TeamConfig, ready: Ready[], error: (idx: number, message: string) => void): Promise<Ready[]> {
+async function linkRecords(tx: Queryable, config: TeamConfig, ready: Ready[], invalid: (idx: number, message: string) => void): Promise<Ready[]> {
   const withRecord = ready.filter((r) => r.prepared.entity && r.input.record);
   if (!withRecord.length) return ready;
   const entity = withRecord[0].prepared.entity!;
@@ -122,7 +124,7 @@ async function linkRecords(tx: Queryable, config: TeamConfig, ready: Ready[], er
   for (const r of byId) {
     const id = r.input.record!.id!;
     if (!isUuid(id) || !known.has(id.toLowerCase())) {
-      error(r.idx, `record.id: unknown ${entity.shortId} record ${id}`);
+      invalid(r.idx, `record.id: unknown ${entity.shortId} record ${id}`);
       unknown.add(r.idx);
       continue;
     }

@@ -29,6 +29,8 @@ export async function updateChunk(
 ): Promise<Outcome[]> {
   const teamId = config.team.id;
   const outcomes = new Map<number, Outcome>();
+  // INVALID: what the single endpoint refuses with a 400; ERROR: not found, or a conflict.
+  const invalid = (idx: number, message: string) => outcomes.set(idx, { idx, status: 'INVALID', message, processId: null });
   const error = (idx: number, message: string) => outcomes.set(idx, { idx, status: 'ERROR', message, processId: null });
   const notFound = (idx: number, target: UpdateTarget) => error(idx, `${procedure.shortId} process ${label(procedure, target)} not found`);
 
@@ -36,7 +38,7 @@ export async function updateChunk(
   for (const e of entries) {
     const c = checkUpdateItem(procedure, e.input as Record<string, unknown>);
     if (c.ok) checked.push({ ...c, idx: e.idx });
-    else error(e.idx, c.message);
+    else invalid(e.idx, c.message);
   }
 
   // Targets as they are at the start of the chunk: one query for ids and primary keys together.
@@ -68,7 +70,7 @@ export async function updateChunk(
     }
     const applied = attemptRule(() => applyReferences(found, [{ path: 'data', check: c.prepared.check }], c.changes.assignedTo));
     if ('error' in applied) {
-      error(c.idx, applied.error);
+      invalid(c.idx, applied.error);
       continue;
     }
     const newPk = c.prepared.pkValue;

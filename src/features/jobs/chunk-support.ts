@@ -33,7 +33,7 @@ export async function existingPrimaryKeys(tx: Queryable, teamId: string, procedu
 export async function duplicateOf(tx: Queryable, jobId: string, processIds: string[]): Promise<Map<string, number>> {
   if (!processIds.length) return new Map();
   const rows = await tx.query<{ idx: number; process_id: string }>(
-    `select idx, process_id from background_job_entries
+    `select idx, process_id from background_job_results
       where job_id = $1 and completion_status = 'SUCCESS' and process_id = any($2::uuid[])`,
     [jobId, processIds],
   );

@@ -66,7 +66,7 @@ export function bulkRunner(ctx: AppContext) {
         await finishJob(tx, job, 'FAILED', `procedure ${job.procedure_id} no longer exists`);
         return 'finished';
       }
-      const entries = await repo.nextEntries(tx, jobId, chunkSize);
+      const entries = await repo.nextEntries(tx, job, chunkSize);
       if (entries.length) {
         const outcomes =
           job.operation === 'create' ? await createChunk(tx, config, procedure, jobId, entries) : await updateChunk(tx, config, procedure, entries);

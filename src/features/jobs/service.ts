@@ -8,7 +8,6 @@ import type { Queryable } from '../../core/db/types.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { isUuid } from '../attributes/check-value.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
-import { checkCreateItem, checkUpdateItem } from './bulk-items.ts';
 import * as repo from './repo.ts';
 import { BULK_QUEUE, enqueueSlice, finishJob } from './runner.ts';
 import type { EntryStatus } from './schemas.ts';
@@ -22,9 +21,9 @@ export interface SubmitOptions {
 }
 
 /**
- * Checks every item (a failing one becomes an INVALID entry with the endpoint's message), then
- * writes the job, one entry per item and the first queue message in one transaction. A job
- * whose items are all invalid is complete at once.
+ * Writes the job, one entry per item and the first queue message in one transaction. Items are
+ * checked by the worker (an item failing the endpoint's rules becomes INVALID with its message),
+ * so a submit costs only the writes.
  */
 export async function submitBulk(
   ctx: Pick<AppContext, 'db' | 'queue' | 'config'>,
@@ -35,14 +34,6 @@ export async function submitBulk(
   options: SubmitOptions,
 ) {
   const teamId = config.team.id;
-  const statuses: EntryStatus[] = [];
-  const messages: (string | null)[] = [];
-  for (const item of items) {
-    const checked = operation === 'create' ? checkCreateItem(config, procedure, item) : checkUpdateItem(procedure, item);
-    statuses.push(checked.ok ? 'NOT_STARTED' : 'INVALID');
-    messages.push(checked.ok ? null : checked.message);
-  }
-  const invalid = statuses.filter((s) => s === 'INVALID').length;
 
   const row = await ctx.db.tx(async (tx) => {
     if (options.submitKey) {
@@ -55,12 +46,10 @@ export async function submitBulk(
       procedureId: procedure.id,
       operation,
       total: items.length,
-      invalid,
       submittedBy: options.submittedBy,
       submitKey: options.submitKey,
     });
-    await repo.insertEntries(tx, job.id, items, statuses, messages);
-    if (invalid === items.length) return finishJob(tx, job, 'COMPLETED', null);
+    await repo.insertEntries(tx, job.id, items);
     await enqueueSlice(tx, ctx, teamId, job.id);
     return job;
   });

@@ -1,4 +1,5 @@
 /** Job and entry rows as the API shows them (decisions.md §3). */
+import { createHash } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import type { EntryRow, JobRow } from './repo.ts';
 import type { EntryOut, JobMeta, JobOut } from './schemas.ts';
@@ -31,11 +32,20 @@ export function jobMeta(row: JobRow): Static<typeof JobMeta> {
   };
 }
 
+/** An entry's id: a name-based (v5-style) uuid of its job and position, stable without being stored. */
+export function entryId(jobId: string, idx: number): string {
+  const h = createHash('sha1').update(`${jobId}/${idx}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export function toEntryView(job: JobRow, e: EntryRow): Static<typeof EntryOut> {
   return {
-    id: e.id,
+    id: entryId(job.id, e.idx),
     createdAt: job.created_at.getTime(),
-    updatedAt: e.updated_at.getTime(),
+    updatedAt: (e.settled_at ?? job.created_at).getTime(),
     backgroundJob: job.id,
     index: e.idx,
     completionStatus: e.completion_status,
