@@ -16,10 +16,16 @@ export interface TestServer {
   demoKey: string;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** Starts the background workers, when the server was started without them. */
+  startWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, existing?: TestDatabase): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  existing?: TestDatabase,
+  options: { workers?: boolean } = {},
+): Promise<TestServer> {
   const db = existing ?? (await createTestDatabase());
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -34,7 +40,7 @@ export async function startTestServer(env: Record<string, string> = {}, existing
   const boot = await bootstrap(ctx, fullEnv);
   const { app } = await buildServer(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const workers = await startWorkers(ctx);
+  let workers = options.workers === false ? undefined : await startWorkers(ctx);
   const address = app.server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${address.port}`,
@@ -42,8 +48,11 @@ export async function startTestServer(env: Record<string, string> = {}, existing
     db,
     demoKey: boot.demoKey ?? '',
     logs,
+    async startWorkers() {
+      workers ??= await startWorkers(ctx);
+    },
     async close() {
-      workers.stop();
+      workers?.stop();
       await app.close();
       await ctx.close();
       if (!existing) await db.drop();
