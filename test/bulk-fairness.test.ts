@@ -52,6 +52,9 @@ it("runs a small team's job before a big team's queued jobs", async () => {
   const big: string[] = [];
   for (const j of [0, 1, 2, 3]) big.push(await submit(s.demoKey, Array.from({ length: 1000 }, (_, i) => ({ data: { lead_id: `F${j}-${i}` } }))));
   const small = await submit(smallTeamKey, Array.from({ length: 10 }, (_, i) => ({ data: { lead_id: `S-${i}` } })));
+  // Operators see the backlog.
+  const metrics = await call(s.url, 'GET', '/metrics');
+  expect(metrics.text).toMatch(/chakra_queue_jobs\{queue="bulk-jobs",state="created"\} 5\n/);
   await s.startWorkers();
 
   const smallDone = await waitForJob(s.url, smallTeamKey, small, 120_000);
@@ -60,4 +63,5 @@ it("runs a small team's job before a big team's queued jobs", async () => {
   const finishedAfterSmall = bigDone.filter((j) => j._data.completedAt > smallDone._data.completedAt);
   // The first big job was submitted before anyone else had work waiting; the other three wait.
   expect(finishedAfterSmall.length).toBe(3);
+  expect((await call(s.url, 'GET', '/metrics')).text).not.toMatch(/chakra_queue_jobs\{queue="bulk-jobs",state="created"\} [1-9]/);
 }, 180_000);

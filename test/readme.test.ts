@@ -2,6 +2,7 @@
  * The README's curl session, run as written against a real server with the demo key: every
  * `curl` command must succeed and answer what the comment under it shows. (`npm install`,
  * `npm start` and `npm test` are run by .ci/run and test/process-lifecycle.test.ts.)
+ * docs/bulk.md's example is one script: it runs whole and prints what its comments show.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const BULK_DOC = readFileSync(new URL('../docs/bulk.md', import.meta.url), 'utf8');
 
 interface Step {
   command: string;
@@ -75,4 +77,24 @@ describe('README curl session', () => {
       expect(matchesSketch(out.trim(), step.expected), `${out}\n  vs\n${step.expected}`).toBe(true);
     });
   }
+});
+
+describe('docs/bulk.md example', () => {
+  it('runs as a script and prints what its comments show', async () => {
+    const script = /## Example[\s\S]*?```sh\n([\s\S]*?)```/.exec(BULK_DOC)![1];
+    const expected = script.split('\n').filter((l) => l.startsWith('# {')).map((l) => l.slice(2));
+    expect(expected.length).toBeGreaterThan(0);
+    const runnable = script
+      .split('\n')
+      .filter((l) => !l.startsWith('export '))
+      .join('\n');
+    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', runnable], {
+      env: { ...process.env, CHAKRA_URL: s.url, CHAKRA_KEY: s.demoKey },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const printed = stdout.split('\n').filter((l) => l !== '');
+    expect(printed.length).toBe(expected.length);
+    for (const [i, line] of printed.entries()) expect(matchesSketch(line, expected[i]), `${line}\n  vs\n${expected[i]}`).toBe(true);
+  });
 });
