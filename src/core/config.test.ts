@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       rateLimit: { perSecond: 100, burst: 200 },
       bodyLimits: { json: 1048576, bulk: 33554432, upload: 16777216 },
       keyCacheTtlMs: 5000,
+      jobs: { bulkMaxItems: 10000, chunkSize: 1000, concurrency: 2, timeoutSeconds: 60, maintenanceSeconds: 30 },
     });
     expect(c.dataDir).toMatch(/\/data$/);
   });
@@ -38,6 +39,8 @@ describe('loadConfig', () => {
     expect(fails({ DATABASE_URL: 'mysql://x' })).toBe('DATABASE_URL must use postgres: or postgresql:, got "mysql:"');
     expect(fails({ DATABASE_URL: 'postgres://u:pw@db/x' })).toMatch(/^CHAKRA_SECRET_KEY is required when DATABASE_URL is set/);
     expect(fails({ CHAKRA_ADMIN_TOKEN: 'short' })).toBe('CHAKRA_ADMIN_TOKEN must be at least 16 characters long');
+    expect(fails({ BULK_MAX_ITEMS: '20k' })).toBe('BULK_MAX_ITEMS must be an integer from 1 to 1000000, got "20k"');
+    expect(fails({ JOB_TIMEOUT_SECONDS: '1' })).toBe('JOB_TIMEOUT_SECONDS must be an integer from 2 to 3600, got "1"');
     expect(fails({ REDIS_URL: 'not a url' })).toBe('REDIS_URL must be a URL, got "not a url"');
     expect(fails({ PUBLIC_BASE_URL: 'ftp://x' })).toBe('PUBLIC_BASE_URL must use http: or https:, got "ftp:"');
     expect(fails({ RATE_LIMIT_PER_SECOND: '0' })).toMatch(/^RATE_LIMIT_PER_SECOND must be an integer from 1 /);
