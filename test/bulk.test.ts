@@ -1,6 +1,8 @@
 /** Bulk create / bulk update as background jobs, over HTTP on the demo workspace. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/features/api-keys/service.ts';
+import { insertJob } from '../src/features/jobs/repo.ts';
+import { BULK_DEAD_LETTER } from '../src/features/jobs/runner.ts';
 import { applyWorkspaceDocument } from '../src/features/workspace/service.ts';
 import { waitForJob } from './helpers/jobs.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
@@ -368,5 +370,21 @@ describe('the job API', () => {
     const late = await api('POST', `/v1/ext/background-job/${finished.json._data.id}/cancel`);
     expect(late.status).toBe(409);
     expect(late.json._errors[0]).toBe(`id: background job ${finished.json._data.id} has already ended (COMPLETED)`);
+  });
+
+  it('a job whose worker attempts are used up ends FAILED, with the reason and a completion event', async () => {
+    const [demo] = await s.ctx.db.query("select t.id as team, p.id as procedure from teams t join procedures p on p.team_id = t.id where t.short_id = 'demo' and p.short_id = 'lead'");
+    const jobId = crypto.randomUUID();
+    // What pg-boss does once a job's slices have failed 11 times: hand the message to the dead-letter queue.
+    await s.ctx.db.tx(async (tx) => {
+      await insertJob(tx, { id: jobId, teamId: demo.team, procedureId: demo.procedure, operation: 'create', total: 1, submittedBy: 'test', submitKey: null });
+      await s.ctx.queue.send(tx, BULK_DEAD_LETTER, { jobId, teamId: demo.team });
+    });
+    s.ctx.queue.wake(BULK_DEAD_LETTER);
+    const done = await waitForJob(s.url, s.demoKey, jobId);
+    expect(done._data).toMatchObject({ completionStatus: 'FAILED', statusMessage: 'the job could not be run: its worker failed 11 times (see the server log)' });
+    expect(done._data.completedAt).toBeGreaterThan(0);
+    const [event] = await s.ctx.db.query("select payload from outbox_events where payload->'job'->>'id' = $1", [jobId]);
+    expect(event.payload.job.completionStatus).toBe('FAILED');
   });
 });

@@ -72,14 +72,16 @@ export async function openJobQueue(db: Db, options: { maintenanceSeconds: number
       }
     },
     async send(tx, queue, data, o = {}) {
-      await boss.send(queue, data, {
-        db: adapter(tx),
+      const options = {
         priority: o.priority,
         expireInSeconds: o.expireInSeconds,
         retryLimit: o.retryLimit,
         retryDelay: o.retryDelaySeconds,
         deadLetter: o.deadLetter,
-      } as PgBoss.SendOptions);
+      };
+      // pg-boss checks every option it is given, undefined ones included.
+      const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+      await boss.send(queue, data, { ...given, db: adapter(tx) } as PgBoss.SendOptions);
     },
     async work(queue, concurrency, handler) {
       const ids: string[] = [];

@@ -112,7 +112,7 @@ export async function recordOutcomes(db: Queryable, jobId: string, outcomes: Out
 export async function finishJob(db: Queryable, jobId: string, status: 'COMPLETED' | 'FAILED' | 'CANCELLED', message: string | null): Promise<JobRow> {
   const rows = await db.query<JobRow>(
     `update background_jobs
-        set completion_status = $2, status_message = coalesce($3, status_message), completed_at = now(), updated_at = now()
+        set completion_status = $2, status_message = $3, completed_at = now(), updated_at = now()
       where id = $1 returning *`,
     [jobId, status, message],
   );
