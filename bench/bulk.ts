@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { startChild, withDatabase } from './support.ts';
+import { jsonApi, startServer, withDatabase } from './support.ts';
 
 const ITEMS = 10_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -29,26 +29,10 @@ function rssMb(pid: number): number {
 
 export async function run(): Promise<Record<string, unknown>> {
   return withDatabase(async (databaseUrl) => {
-    const server = await startChild(['src/cli/main.ts', 'serve'], {
-      DATABASE_URL: databaseUrl,
-      CHAKRA_SECRET_KEY: 'c'.repeat(64),
-      RATE_LIMIT_PER_SECOND: '1000000',
-      RATE_LIMIT_BURST: '1000000',
-      LOG_LEVEL: 'warn',
-    });
+    const { server, key } = await startServer(databaseUrl);
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
     try {
-      const key = /Demo API key: (\S+)/.exec(server.stdout)![1];
-      const api = async (method: string, path: string, body?: unknown) => {
-        const res = await fetch(server.url + path, {
-          method,
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const json = (await res.json()) as any;
-        if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 500)}`);
-        return json;
-      };
+      const api = jsonApi(server.url, key);
       /** Submits, then polls until the job ends; returns elapsed ms and the final counts. */
       const runJob = async (method: string, path: string, body: unknown) => {
         const t = performance.now();

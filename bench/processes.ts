@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { load, percentile, rawLoop, startChild, withDatabase } from './support.ts';
+import { jsonApi, load, percentile, rawLoop, startServer, withDatabase } from './support.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -27,23 +27,11 @@ const nextPhone = () => String(++phone);
 
 export async function run(): Promise<Record<string, unknown>> {
   return withDatabase(async (databaseUrl) => {
-    const server = await startChild(['src/cli/main.ts', 'serve'], {
-      DATABASE_URL: databaseUrl,
-      CHAKRA_SECRET_KEY: 'c'.repeat(64),
-      RATE_LIMIT_PER_SECOND: '1000000',
-      RATE_LIMIT_BURST: '1000000',
-      LOG_LEVEL: 'warn',
-    });
+    const { server, key } = await startServer(databaseUrl);
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 50 });
     try {
-      const key = /Demo API key: (\S+)/.exec(server.stdout)![1];
       const auth = { authorization: `Bearer ${key}` };
-      const api = async (method: string, path: string, body?: unknown) => {
-        const res = await fetch(server.url + path, { method, headers: { ...auth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-        const json = (await res.json()) as any;
-        if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-        return json;
-      };
+      const api = jsonApi(server.url, key);
       const [ids] = (await pool.query(`select t.id as team, p.id as procedure, p.entity_id as entity,
           array_agg(s.id order by s.position) as states, array_agg(s.status order by s.position) as statuses
         from teams t join procedures p on p.team_id = t.id and p.short_id = 'lead' join states s on s.procedure_id = p.id

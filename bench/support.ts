@@ -72,6 +72,35 @@ export async function startChild(args: string[], env: Record<string, string>, re
   };
 }
 
+/**
+ * `chakra serve` on a benchmark database, rate limits out of the way and request logging off
+ * (the baseline has none); returns the child and the demo key it printed.
+ */
+export async function startServer(databaseUrl: string): Promise<{ server: Child; key: string }> {
+  const server = await startChild(['src/cli/main.ts', 'serve'], {
+    DATABASE_URL: databaseUrl,
+    CHAKRA_SECRET_KEY: 'c'.repeat(64),
+    RATE_LIMIT_PER_SECOND: '1000000',
+    RATE_LIMIT_BURST: '1000000',
+    LOG_LEVEL: 'warn',
+  });
+  return { server, key: /Demo API key: (\S+)/.exec(server.stdout)![1] };
+}
+
+/** A JSON client for the API with one key; any non-2xx answer throws with its body. */
+export function jsonApi(baseUrl: string, key: string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as any;
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 500)}`);
+    return json;
+  };
+}
+
 export interface LoadResult {
   /** Median of the per-second request counts. */
   rps: number;

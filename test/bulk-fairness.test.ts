@@ -4,41 +4,16 @@
  * first big job, not after all of them (plain first-in-first-out would run it last).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApiKey } from '../src/features/api-keys/service.ts';
-import { applyWorkspaceDocument } from '../src/features/workspace/service.ts';
 import { waitForJob } from './helpers/jobs.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
+import { addTeamWithLeads } from './helpers/teams.ts';
 
 let s: TestServer;
 let smallTeamKey: string;
 
 beforeAll(async () => {
   s = await startTestServer({ WORKER_CONCURRENCY: '1', BULK_CHUNK_SIZE: '100' }, undefined, { workers: false });
-  await applyWorkspaceDocument(
-    s.ctx.db,
-    {
-      version: 1,
-      teams: [
-        {
-          shortId: 'small',
-          name: 'Small',
-          roles: [{ shortId: 'admin', name: 'Admin', privileges: ['admin'] }],
-          procedures: [
-            {
-              shortId: 'lead',
-              name: 'Lead',
-              primaryKey: 'lead_id',
-              attributes: [{ shortId: 'lead_id', name: 'Lead id', type: 'stringId' }],
-              states: [{ shortId: 'NEW', name: 'New', status: 'OPEN', default: 'start' }],
-            },
-          ],
-        },
-      ],
-    },
-    { secrets: s.ctx.secrets },
-  );
-  const [team] = await s.ctx.db.query("select id from teams where short_id = 'small'");
-  smallTeamKey = (await createApiKey(s.ctx.db, team.id, { name: 'small', role: 'admin' })).key;
+  smallTeamKey = await addTeamWithLeads(s, 'small');
 });
 afterAll(() => s?.close());
 

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/features/api-keys/service.ts';
 import { insertJob } from '../src/features/jobs/repo.ts';
 import { BULK_DEAD_LETTER } from '../src/features/jobs/runner.ts';
-import { applyWorkspaceDocument } from '../src/features/workspace/service.ts';
 import { waitForJob } from './helpers/jobs.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
+import { addTeamWithLeads } from './helpers/teams.ts';
 
 let s: TestServer;
 let otherKey: string;
@@ -14,31 +14,7 @@ let salesKey: string;
 // Small chunks so that a few dozen items already span several transactions.
 beforeAll(async () => {
   s = await startTestServer({ BULK_CHUNK_SIZE: '7', BULK_MAX_ITEMS: '3000' });
-  await applyWorkspaceDocument(
-    s.ctx.db,
-    {
-      version: 1,
-      teams: [
-        {
-          shortId: 'acme',
-          name: 'Acme',
-          roles: [{ shortId: 'admin', name: 'Admin', privileges: ['admin'] }],
-          procedures: [
-            {
-              shortId: 'lead',
-              name: 'Lead',
-              primaryKey: 'lead_id',
-              attributes: [{ shortId: 'lead_id', name: 'Lead id', type: 'stringId' }],
-              states: [{ shortId: 'NEW', name: 'New', status: 'OPEN', default: 'start' }],
-            },
-          ],
-        },
-      ],
-    },
-    { secrets: s.ctx.secrets },
-  );
-  const [acme] = await s.ctx.db.query("select id from teams where short_id = 'acme'");
-  otherKey = (await createApiKey(s.ctx.db, acme.id, { name: 'acme', role: 'admin' })).key;
+  otherKey = await addTeamWithLeads(s, 'acme');
   const [demo] = await s.ctx.db.query("select id from teams where short_id = 'demo'");
   salesKey = (await createApiKey(s.ctx.db, demo.id, { name: 'sales', role: 'inside_sales' })).key;
 });

@@ -1,7 +1,8 @@
 /** Processes over HTTP on the demo workspace: create/fetch/update/delete, by id and by primary key. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyWorkspaceDocument } from '../src/features/workspace/service.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
+import { addTeamWithLeads } from './helpers/teams.ts';
+import { applyWorkspaceDocument } from '../src/features/workspace/service.ts';
 
 let s: TestServer;
 let otherKey: string;
@@ -9,32 +10,7 @@ const JOHN = 'bcc42c4f-3e9c-4eaa-8728-c1edd7c7be5c';
 
 beforeAll(async () => {
   s = await startTestServer();
-  await applyWorkspaceDocument(
-    s.ctx.db,
-    {
-      version: 1,
-      teams: [
-        {
-          shortId: 'acme',
-          name: 'Acme',
-          roles: [{ shortId: 'admin', name: 'Admin', privileges: ['admin'] }],
-          procedures: [
-            {
-              shortId: 'lead',
-              name: 'Lead',
-              primaryKey: 'lead_id',
-              attributes: [{ shortId: 'lead_id', name: 'Lead id', type: 'stringId' }],
-              states: [{ shortId: 'NEW', name: 'New', status: 'OPEN', default: 'start' }],
-            },
-          ],
-        },
-      ],
-    },
-    { secrets: s.ctx.secrets },
-  );
-  const [team] = await s.ctx.db.query("select id from teams where short_id = 'acme'");
-  const { createApiKey } = await import('../src/features/api-keys/service.ts');
-  otherKey = (await createApiKey(s.ctx.db, team.id, { name: 'acme', role: 'admin' })).key;
+  otherKey = await addTeamWithLeads(s, 'acme');
 });
 afterAll(() => s?.close());
 

@@ -11,7 +11,7 @@ import { applyReferences, loadReferences, referencesOf } from '../attributes/val
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { pkConflict, pkText } from '../processes/service.ts';
 import { checkCreateItem, type CheckedCreate } from './bulk-items.ts';
-import { attemptRule, ChunkRace, duplicateOf, existingPrimaryKeys } from './chunk-support.ts';
+import { attemptRule, ChunkRace, duplicateOf, existingPrimaryKeys, outcomeLog } from './chunk-support.ts';
 import type { Outcome } from './repo.ts';
 
 type Ready = Extract<CheckedCreate, { ok: true }> & { idx: number; assignee: string | null; pkValue: string | null; recordId?: string };
@@ -24,10 +24,8 @@ export async function createChunk(
   entries: { idx: number; input: unknown }[],
 ): Promise<Outcome[]> {
   const teamId = config.team.id;
-  const outcomes = new Map<number, Outcome>();
-  // INVALID: what the single endpoint refuses with a 400; ERROR: a conflict with existing data.
-  const invalid = (idx: number, message: string) => outcomes.set(idx, { idx, status: 'INVALID', message, processId: null });
-  const error = (idx: number, message: string) => outcomes.set(idx, { idx, status: 'ERROR', message, processId: null });
+  const log = outcomeLog();
+  const { invalid, error } = log;
 
   const checked: (Extract<CheckedCreate, { ok: true }> & { idx: number })[] = [];
   for (const e of entries) {
@@ -96,8 +94,8 @@ export async function createChunk(
     // A single create took one of our primary keys after we looked: redo the chunk from scratch.
     if (inserted.length !== rows.length) throw new ChunkRace();
   }
-  ready.forEach((r, i) => outcomes.set(r.idx, { idx: r.idx, status: 'SUCCESS', message: null, processId: rows[i].id }));
-  return entries.map((e) => outcomes.get(e.idx)!);
+  ready.forEach((r, i) => log.success(r.idx, rows[i].id));
+  return log.of(entries);
 }
 
 /**

@@ -10,7 +10,7 @@ import { applyReferences, loadReferences, referencesOf } from '../attributes/val
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { pkConflict } from '../processes/service.ts';
 import { checkUpdateItem, type CheckedUpdate, type UpdateTarget } from './bulk-items.ts';
-import { attemptRule, ChunkRace, existingPrimaryKeys } from './chunk-support.ts';
+import { attemptRule, ChunkRace, existingPrimaryKeys, outcomeLog } from './chunk-support.ts';
 import type { Outcome } from './repo.ts';
 
 type Ready = Extract<CheckedUpdate, { ok: true }> & { idx: number; processId: string; assignee: string | null | undefined };
@@ -28,10 +28,8 @@ export async function updateChunk(
   entries: { idx: number; input: unknown }[],
 ): Promise<Outcome[]> {
   const teamId = config.team.id;
-  const outcomes = new Map<number, Outcome>();
-  // INVALID: what the single endpoint refuses with a 400; ERROR: not found, or a conflict.
-  const invalid = (idx: number, message: string) => outcomes.set(idx, { idx, status: 'INVALID', message, processId: null });
-  const error = (idx: number, message: string) => outcomes.set(idx, { idx, status: 'ERROR', message, processId: null });
+  const log = outcomeLog();
+  const { invalid, error } = log;
   const notFound = (idx: number, target: UpdateTarget) => error(idx, `${procedure.shortId} process ${label(procedure, target)} not found`);
 
   const checked: (Extract<CheckedUpdate, { ok: true }> & { idx: number })[] = [];
@@ -145,9 +143,9 @@ export async function updateChunk(
     const done = new Set(updated.map((u) => u.id));
     for (const r of wave) {
       // Not updated: deleted by someone else since the chunk looked it up.
-      if (done.has(r.processId)) outcomes.set(r.idx, { idx: r.idx, status: 'SUCCESS', message: null, processId: r.processId });
+      if (done.has(r.processId)) log.success(r.idx, r.processId);
       else notFound(r.idx, r.target);
     }
   }
-  return entries.map((e) => outcomes.get(e.idx)!);
+  return log.of(entries);
 }

@@ -1,12 +1,28 @@
 /** Pieces both bulk chunk writers share. */
 import type { Queryable } from '../../core/db/types.ts';
 import { AppError } from '../../core/errors.ts';
+import type { Outcome } from './repo.ts';
 
 /** A concurrent writer changed what the chunk relied on; the chunk's transaction is redone. */
 export class ChunkRace extends Error {
   constructor() {
     super('a concurrent write took a primary key this chunk was about to use');
   }
+}
+
+/**
+ * What a chunk made of each of its entries. INVALID: what the single endpoint refuses with a
+ * 400; ERROR: a conflict with existing data (primary key taken, process not found).
+ */
+export function outcomeLog() {
+  const outcomes = new Map<number, Outcome>();
+  return {
+    invalid: (idx: number, message: string) => void outcomes.set(idx, { idx, status: 'INVALID', message, processId: null }),
+    error: (idx: number, message: string) => void outcomes.set(idx, { idx, status: 'ERROR', message, processId: null }),
+    success: (idx: number, processId: string) => void outcomes.set(idx, { idx, status: 'SUCCESS', message: null, processId }),
+    /** One outcome per entry, in the entries' order. */
+    of: (entries: { idx: number }[]) => entries.map((e) => outcomes.get(e.idx)!),
+  };
 }
 
 /** Runs a rule that throws the endpoint's 4xx and returns its text as an entry message instead. */
