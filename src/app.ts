@@ -91,6 +91,8 @@ export interface BootstrapResult {
  */
 export async function bootstrap(ctx: AppContext, env: Record<string, string | undefined> = process.env): Promise<BootstrapResult> {
   const migrations = await migrate(ctx.db);
+  // PGlite runs no autovacuum: give its planner statistics at every start.
+  if (ctx.db.kind === 'pglite') await ctx.db.exec('analyze');
   const file = ctx.config.workspaceFile;
   let text: string;
   try {

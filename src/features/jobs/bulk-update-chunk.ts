@@ -10,7 +10,7 @@ import { applyReferences, loadReferences, referencesOf } from '../attributes/val
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { pkConflict } from '../processes/service.ts';
 import { checkUpdateItem, type CheckedUpdate, type UpdateTarget } from './bulk-items.ts';
-import { attemptRule, ChunkRace, existingPrimaryKeys, outcomeLog } from './chunk-support.ts';
+import { attemptRule, ChunkRace, existingPrimaryKeys, findLiveProcesses, outcomeLog } from './chunk-support.ts';
 import type { Outcome } from './repo.ts';
 
 type Ready = Extract<CheckedUpdate, { ok: true }> & { idx: number; processId: string; assignee: string | null | undefined };
@@ -42,11 +42,7 @@ export async function updateChunk(
   // Targets as they are at the start of the chunk: one query for ids and primary keys together.
   const ids = checked.flatMap((c) => ('id' in c.target && isUuid(c.target.id) ? [c.target.id.toLowerCase()] : []));
   const pks = checked.flatMap((c) => ('pkValue' in c.target ? [c.target.pkValue] : []));
-  const live = await tx.query<{ id: string; pk_value: string | null }>(
-    `select id, pk_value from processes
-      where team_id = $1 and procedure_id = $2 and not is_deleted and (id = any($3::uuid[]) or pk_value = any($4::text[]))`,
-    [teamId, procedure.id, ids, pks],
-  );
+  const live = await findLiveProcesses(tx, teamId, procedure.id, { ids, pkValues: pks });
   const byId = new Set(live.map((p) => p.id));
   const byPk = new Map(live.filter((p) => p.pk_value !== null).map((p) => [p.pk_value!, p.id]));
 

@@ -35,14 +35,35 @@ export function attemptRule<T>(rule: () => T): { value: T } | { error: string } 
   }
 }
 
+/**
+ * Processes of a procedure (live ones) by id or primary-key value, for a chunk.
+ *
+ * The procedure is one team's, so it scopes the query; the team is checked on the rows rather
+ * than in the WHERE clause on purpose: given `team_id = …`, a planner without statistics (a
+ * freshly loaded table; PGlite has no autovacuum) walks the team's whole list index instead of
+ * the primary-key index, which made each chunk slower as the table grew.
+ */
+export async function findLiveProcesses(
+  tx: Queryable,
+  teamId: string,
+  procedureId: string,
+  by: { ids?: string[]; pkValues?: string[] },
+): Promise<{ id: string; pk_value: string | null }[]> {
+  const ids = by.ids ?? [];
+  const pkValues = [...new Set(by.pkValues ?? [])];
+  if (!ids.length && !pkValues.length) return [];
+  const rows = await tx.query<{ id: string; pk_value: string | null; team_id: string }>(
+    `select id, pk_value, team_id from processes
+      where procedure_id = $1 and not is_deleted and (id = any($2::uuid[]) or pk_value = any($3::text[]))`,
+    [procedureId, ids, pkValues],
+  );
+  return rows.filter((r) => r.team_id === teamId);
+}
+
 /** Live processes of a procedure holding any of these primary-key values: value → process id. */
 export async function existingPrimaryKeys(tx: Queryable, teamId: string, procedureId: string, values: string[]): Promise<Map<string, string>> {
-  if (!values.length) return new Map();
-  const rows = await tx.query<{ id: string; pk_value: string }>(
-    'select id, pk_value from processes where team_id = $1 and procedure_id = $2 and pk_value = any($3::text[]) and not is_deleted',
-    [teamId, procedureId, [...new Set(values)]],
-  );
-  return new Map(rows.map((r) => [r.pk_value, r.id]));
+  const rows = await findLiveProcesses(tx, teamId, procedureId, { pkValues: values });
+  return new Map(rows.map((r) => [r.pk_value!, r.id]));
 }
 
 /** Which of these processes an earlier entry of this job created: process id → entry index. */

@@ -24,6 +24,8 @@ const SLICE_MS = 2000;
 /** A slice whose worker fails this many times in a row (crash, database gone) fails the job. */
 const SLICE_RETRIES = 10;
 const CHUNK_ATTEMPTS = 5;
+/** A job that wrote at least this many processes refreshes the planner's statistics when it ends. */
+const ANALYZE_AFTER = 1000;
 /** Deadlock and serialization failures: the chunk's transaction is simply run again. */
 const RETRYABLE_CODES = new Set(['40P01', '40001']);
 
@@ -55,7 +57,7 @@ export function bulkRunner(ctx: AppContext) {
   let stopping = false;
   const { chunkSize, concurrency, timeoutSeconds } = ctx.config.jobs;
 
-  async function runChunk({ jobId, teamId }: SliceData): Promise<'more' | 'finished'> {
+  async function runChunk({ jobId, teamId }: SliceData): Promise<'more' | 'finished' | 'completed-large'> {
     // Loaded before the transaction: in embedded mode a query outside it would wait on it.
     const config = await ctx.configCache.get(teamId);
     return ctx.db.tx(async (tx) => {
@@ -74,8 +76,17 @@ export function bulkRunner(ctx: AppContext) {
       }
       if (job.not_started_count > 0) return 'more';
       await finishJob(tx, job, 'COMPLETED', null);
-      return 'finished';
+      return job.success_count >= ANALYZE_AFTER ? 'completed-large' : 'finished';
     });
+  }
+
+  /**
+   * Fresh statistics after a big import: without them the planner may answer a primary-key
+   * lookup by walking all of a team's processes. PostgreSQL's autovacuum gets there within a
+   * minute or so; PGlite has no autovacuum at all.
+   */
+  async function refreshStatistics() {
+    await ctx.db.exec('analyze processes, records').catch((err) => ctx.log.warn({ err: err.message }, 'analyze after a bulk job failed'));
   }
 
   async function runChunkWithRetries(data: SliceData) {
@@ -95,7 +106,9 @@ export function bulkRunner(ctx: AppContext) {
     const deadline = Date.now() + Math.min(SLICE_MS, timeoutSeconds * 250);
     try {
       for (;;) {
-        if ((await runChunkWithRetries(message.data)) === 'finished') return;
+        const state = await runChunkWithRetries(message.data);
+        if (state === 'completed-large') await refreshStatistics();
+        if (state !== 'more') return;
         if (stopping || Date.now() >= deadline) break;
         // Let the event loop serve requests between chunks: PGlite runs on this thread, so
         // back-to-back chunk transactions would otherwise hold every HTTP request until the end.
