@@ -11,7 +11,7 @@ import { createValidator } from './core/http/validator.ts';
 import { lazyChildLogger } from './core/http/lazy-child-logger.ts';
 import './core/http/fastify-types.ts';
 import { installAuth } from './core/http/auth-hook.ts';
-import { AppError } from './core/errors.ts';
+import { AppError, invalid } from './core/errors.ts';
 import { ErrorBody } from './core/envelope.ts';
 import { sendError, toAppError } from './core/http/error-handler.ts';
 import { installIdempotency } from './core/http/idempotency.ts';
@@ -28,6 +28,8 @@ import { photoRoutes } from './features/photos/routes.ts';
 import { jobRoutes } from './features/jobs/routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** `\u0000` in JSON text that is not itself an escaped backslash followed by `u0000`. */
+const UNESCAPED_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
 
 export interface BuiltServer {
   app: FastifyInstance;
@@ -60,6 +62,14 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
   );
+  // JSON as Fastify parses it (prototype poisoning refused), except that a NUL character is a
+  // 400 here: PostgreSQL cannot store one in text or jsonb, and finding out there is a 500.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (UNESCAPED_NUL.test(body as string)) return done(invalid('body', 'contains the NUL character \\u0000, which cannot be stored'), undefined);
+    parseJson(request, body as string, done);
+  });
 
   const allowedMethods = trackRoutesForMethodCheck(app);
   const metrics = installMetrics(app, ctx.db);

@@ -364,3 +364,102 @@ describe('the job API', () => {
     expect(event.payload.job.completionStatus).toBe('FAILED');
   });
 });
+
+describe('what one item cannot do to the rest', () => {
+  it('a NUL character anywhere in the body is a 400 naming it, for bulk and single requests alike', async () => {
+    const before = await jobCount();
+    const raw = JSON.stringify([{ data: { lead_id: newIds(1)[0], firstname: 'nul\u0000here' } }]);
+    expect(raw).toContain('\\u0000');
+    for (const path of ['/v1/ext/procedure/lead/process/bulk-create', '/v1/ext/procedure/lead/process']) {
+      const res = await call(s.url, 'POST', path, { key: s.demoKey, raw: path.endsWith('bulk-create') ? raw : raw.slice(1, -1), headers: { 'content-type': 'application/json' } });
+      expect(res.status, res.text).toBe(400);
+      expect(res.json._errors[0]).toBe('body: contains the NUL character \\u0000, which cannot be stored');
+    }
+    expect(await jobCount()).toBe(before);
+    // An escaped backslash followed by "u0000" is ordinary text.
+    const text = await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newIds(1)[0], firstname: 'a\\u0000b' } });
+    expect(text.status).toBe(200);
+    expect(text.json._data.data.firstname).toBe('a\\u0000b');
+  });
+
+  it('times outside the years 1 to 9999 are invalid, not a crash', async () => {
+    const single = await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newIds(1)[0] }, nextActionAt: 9_000_000_000_000_000 });
+    expect(single.status).toBe(400);
+    expect(single.json._errors[0]).toBe('nextActionAt: must be a time between the years 1 and 9999');
+    const [a, b] = newIds(2);
+    const res = await bulkCreate([{ data: { lead_id: a }, nextActionAt: 9_000_000_000_000_000 }, { data: { lead_id: b } }]);
+    const done = await waitForJob(s.url, s.demoKey, res.json._data.id);
+    expect(done._meta.bjEntryCompletionStatusVsCount).toMatchObject({ INVALID: 1, SUCCESS: 1 });
+    expect((await entries(res.json._data.id))._data[0].statusMessage).toBe('nextActionAt: must be a time between the years 1 and 9999');
+  });
+
+  it('primary keys longer than 1000 characters are invalid (an index entry has a size limit)', async () => {
+    const single = await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: 'K'.repeat(3000) } });
+    expect(single.status).toBe(400);
+    expect(single.json._errors[0]).toBe('data.lead_id: is a primary key: at most 1000 characters');
+  });
+
+  it('an item the database refuses becomes one ERROR entry; the rest of its chunk is written', async () => {
+    // Stands in for any value the database turns down that validation let through.
+    await s.ctx.db.exec("alter table processes add constraint test_refuse check (data->>'firstname' is distinct from 'refuse me')");
+    try {
+      const ids = newIds(20);
+      const res = await bulkCreate(ids.map((id, i) => ({ data: { lead_id: id, firstname: i === 9 ? 'refuse me' : 'fine' } })));
+      const done = await waitForJob(s.url, s.demoKey, res.json._data.id);
+      expect(done._data.completionStatus).toBe('COMPLETED');
+      expect(done._meta.bjEntryCompletionStatusVsCount).toEqual({ INVALID: 0, NOT_STARTED: 0, SUCCESS: 19, ERROR: 1 });
+      const [err] = (await entries(res.json._data.id, '?completionStatus=ERROR'))._data;
+      expect(err).toMatchObject({ index: 9, statusMessage: 'could not be stored: the database refused a value (SQLSTATE 23514)' });
+      expect(await lead(ids[19])).toBeDefined();
+    } finally {
+      await s.ctx.db.exec('alter table processes drop constraint test_refuse');
+    }
+  });
+});
+
+describe('order within a chunk', () => {
+  it('an item refused for its record.id does not count as the first holder of its primary key', async () => {
+    const [a] = newIds(1);
+    const res = await bulkCreate([
+      { data: { lead_id: a, firstname: 'refused' }, record: { id: '3b1d3a8e-0000-4000-8000-000000000001' } },
+      { data: { lead_id: a, firstname: 'kept' } },
+    ]);
+    const done = await waitForJob(s.url, s.demoKey, res.json._data.id);
+    expect(done._meta.bjEntryCompletionStatusVsCount).toMatchObject({ INVALID: 1, SUCCESS: 1, ERROR: 0 });
+    expect((await lead(a)).data.firstname).toBe('kept');
+  });
+
+  it('bulk update follows primary keys as earlier items change them', async () => {
+    const [k1, k2, k9] = newIds(3);
+    for (const id of [k1, k2]) await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: id } });
+    const p1 = (await lead(k1)).id;
+    const p2 = (await lead(k2)).id;
+    const res = await bulkUpdate([
+      { id: p1, data: { lead_id: k9 } },
+      { lead_id: k9, data: { score: 9 } },
+      { lead_id: k1, data: { score: 1 } },
+      { id: p2, data: { lead_id: k1 } },
+      { lead_id: k1, data: { score: 2 } },
+    ]);
+    await waitForJob(s.url, s.demoKey, res.json._data.id);
+    const list = (await entries(res.json._data.id))._data;
+    expect(list.map((e: any) => e.completionStatus)).toEqual(['SUCCESS', 'SUCCESS', 'ERROR', 'SUCCESS', 'SUCCESS']);
+    expect(list[2].statusMessage).toBe(`lead process lead_id=${k1} not found`);
+    expect(await lead(k9)).toMatchObject({ id: p1, data: { score: 9 } });
+    expect(await lead(k1)).toMatchObject({ id: p2, data: { score: 2 } });
+  });
+
+  it('record data is merged in item order whether items find the record by phone or by id', async () => {
+    const phone = '919877700001';
+    const seed = await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newIds(1)[0] }, record: { data: { phone_number: phone, city: 'Seed' } } });
+    const recordId = seed.json._data.record.id;
+    const [a, b] = newIds(2);
+    const res = await bulkCreate([
+      { data: { lead_id: a }, record: { data: { phone_number: phone, city: 'A' } } },
+      { data: { lead_id: b }, record: { id: recordId, data: { city: 'B' } } },
+    ]);
+    await waitForJob(s.url, s.demoKey, res.json._data.id);
+    expect((await lead(a)).record).toMatchObject({ id: recordId, data: { city: 'B' } });
+  });
+});
+

@@ -33,6 +33,12 @@ export function toAppError(err: FastifyError | Error, bodyLimit: number): AppErr
       return new AppError('INVALID_JSON', { reason: err.message });
   }
   if (fe.statusCode === 400 && err instanceof SyntaxError) return new AppError('INVALID_JSON', { reason: err.message });
+  // A value the database refuses (data exception, size limit) came from the request: a 400,
+  // not a 500. Validation should have caught it; this keeps a gap from becoming a crash.
+  const sqlState = (err as { code?: unknown }).code;
+  if (typeof sqlState === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(sqlState)) {
+    return new AppError('VALIDATION_FAILED', { path: 'body', reason: `a value could not be stored (SQLSTATE ${sqlState})` });
+  }
   if (fe.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', { limit: bodyLimit });
   if (fe.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: 'this content type' });
   return new AppError('INTERNAL');

@@ -33,13 +33,21 @@ function float(v: unknown): Checked {
 const string = (v: unknown): Checked => (typeof v === 'string' ? ok(v) : no('must be a string'));
 
 /** Epoch milliseconds, or an ISO-8601 time converted to them. */
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: what every client and the database agree on. */
+const EARLIEST_MS = -62_135_596_800_000;
+const LATEST_MS = 253_402_300_799_999;
+
 export function epochMs(v: unknown): Checked {
+  let t: number;
   if (typeof v === 'string' && !INTEGER_TEXT.test(v.trim())) {
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? no('must be epoch milliseconds or an ISO-8601 time') : ok(t);
+    t = Date.parse(v);
+    if (Number.isNaN(t)) return no('must be epoch milliseconds or an ISO-8601 time');
+  } else {
+    const n = integer(v);
+    if (!n.ok) return no('must be epoch milliseconds or an ISO-8601 time');
+    t = n.value as number;
   }
-  const n = integer(v);
-  return n.ok ? n : no('must be epoch milliseconds or an ISO-8601 time');
+  return t < EARLIEST_MS || t > LATEST_MS ? no('must be a time between the years 1 and 9999') : ok(t);
 }
 
 /** Phone numbers are kept as digits with country code: `+91 99-11…` → `9199…`, 7–15 digits. */

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../core/db/types.ts';
 import { isUuid } from '../attributes/check-value.ts';
 import { applyReferences, loadReferences, referencesOf } from '../attributes/validate-data.ts';
-import type { ProcedureDef, TeamConfig } from '../config/model.ts';
-import { pkConflict, pkText } from '../processes/service.ts';
+import type { EntityDef, ProcedureDef, TeamConfig } from '../config/model.ts';
+import { pkConflict, pkText, type CreateInput } from '../processes/service.ts';
 import { checkCreateItem, type CheckedCreate } from './bulk-items.ts';
 import { attemptRule, ChunkRace, duplicateOf, existingPrimaryKeys, outcomeLog } from './chunk-support.ts';
 import type { Outcome } from './repo.ts';
@@ -47,7 +47,9 @@ export async function createChunk(
     }
   }
 
-  // Primary keys: the first item with a value wins, inside the chunk and against what exists.
+  // Every check before any write: records named by id must exist (INVALID otherwise), then the
+  // first item with a primary-key value wins, inside the chunk and against what exists.
+  ready = await checkRecordIds(tx, teamId, ready, invalid);
   if (procedure.primaryKey) {
     const pk = procedure.primaryKey;
     const firstByPk = new Map<string, number>();
@@ -69,7 +71,7 @@ export async function createChunk(
     });
   }
 
-  ready = await linkRecords(tx, config, ready, invalid);
+  await linkRecords(tx, teamId, ready);
 
   const rows = ready.map((r) => ({
     id: randomUUID(),
@@ -98,63 +100,53 @@ export async function createChunk(
   return log.of(entries);
 }
 
-/**
- * Record linking as the single create does it, for the whole chunk: `record.id` links (and
- * merges into) an existing record; otherwise the entity's primary key finds or creates one
- * (one upsert per distinct value, data merged in item order); otherwise a new record.
- */
-async function linkRecords(tx: Queryable, config: TeamConfig, ready: Ready[], invalid: (idx: number, message: string) => void): Promise<Ready[]> {
-  const withRecord = ready.filter((r) => r.prepared.entity && r.input.record);
-  if (!withRecord.length) return ready;
-  const entity = withRecord[0].prepared.entity!;
-  const teamId = config.team.id;
-  const recordData = (r: Ready) => r.prepared.checks[1]?.check.values ?? {};
+type Linking = Ready & { prepared: { entity: EntityDef }; input: { record: NonNullable<CreateInput['record']> } };
 
-  const byId = withRecord.filter((r) => r.input.record!.id !== undefined);
-  const ids = [...new Set(byId.map((r) => r.input.record!.id!).filter(isUuid).map((id) => id.toLowerCase()))];
+const linking = (ready: Ready[]) => ready.filter((r): r is Linking => Boolean(r.prepared.entity && r.input.record));
+const recordData = (r: Ready) => r.prepared.checks[1]?.check.values ?? {};
+
+/** Items naming their record by `record.id` get it if it is a record of the entity in this team; the others become INVALID. */
+async function checkRecordIds(tx: Queryable, teamId: string, ready: Ready[], invalid: (idx: number, message: string) => void): Promise<Ready[]> {
+  const byId = linking(ready).filter((r) => r.input.record.id !== undefined);
+  if (!byId.length) return ready;
+  const entity = byId[0].prepared.entity;
+  const ids = [...new Set(byId.map((r) => r.input.record.id!).filter(isUuid).map((id) => id.toLowerCase()))];
   const known = new Set(
     ids.length
       ? (await tx.query<{ id: string }>('select id from records where team_id = $1 and entity_id = $2 and id = any($3::uuid[])', [teamId, entity.id, ids])).map((r) => r.id)
       : [],
   );
-  const merges = new Map<string, { set: Record<string, unknown>; cleared: Set<string> }>();
   const unknown = new Set<number>();
   for (const r of byId) {
-    const id = r.input.record!.id!;
-    if (!isUuid(id) || !known.has(id.toLowerCase())) {
+    const id = r.input.record.id!;
+    if (isUuid(id) && known.has(id.toLowerCase())) r.recordId = id.toLowerCase();
+    else {
       invalid(r.idx, `record.id: unknown ${entity.shortId} record ${id}`);
       unknown.add(r.idx);
-      continue;
     }
-    r.recordId = id.toLowerCase();
-    const m = merges.get(r.recordId) ?? { set: {}, cleared: new Set<string>() };
-    for (const [k, v] of Object.entries(recordData(r))) {
-      if (v === null) {
-        delete m.set[k];
-        m.cleared.add(k);
-      } else {
-        m.set[k] = v;
-        m.cleared.delete(k);
-      }
-    }
-    merges.set(r.recordId, m);
   }
-  const toMerge = [...merges].filter(([, m]) => Object.keys(m.set).length || m.cleared.size);
-  if (toMerge.length) {
-    await tx.run(
-      `update records r set data = (r.data || v.set) - v.cleared, updated_at = now()
-         from jsonb_to_recordset($2::jsonb) as v(id uuid, set jsonb, cleared text[])
-        where r.id = v.id and r.team_id = $1`,
-      [teamId, JSON.stringify(toMerge.map(([id, m]) => ({ id, set: m.set, cleared: [...m.cleared] })))],
-    );
-  }
+  return ready.filter((r) => !unknown.has(r.idx));
+}
 
-  // By primary-key value (one row per value, later items' values winning) or brand new.
+/**
+ * Record linking as the single create does it, for the whole chunk: `record.id` links (and
+ * merges into) that record; otherwise the entity's primary key finds or creates one (one upsert
+ * per distinct value); otherwise a new record. A record several items touch ends with their
+ * data applied in item order.
+ */
+async function linkRecords(tx: Queryable, teamId: string, ready: Ready[]): Promise<void> {
+  const items = linking(ready);
+  if (!items.length) return;
+  const entity = items[0].prepared.entity;
+
+  // By primary-key value (one row per value, later items' values winning) or brand new. Like
+  // the single create, a null here does not clear anything.
   const upserts = new Map<string, { id: string; pk_value: string | null; data: Record<string, unknown> }>();
   const fresh: { r: Ready; row: { id: string; pk_value: null; data: Record<string, unknown> } }[] = [];
-  for (const r of withRecord.filter((x) => x.input.record!.id === undefined)) {
+  const pkOf = (r: Ready) => (entity.primaryKey ? pkText(recordData(r)[entity.primaryKey]) : null);
+  for (const r of items.filter((x) => x.input.record.id === undefined)) {
     const data = Object.fromEntries(Object.entries(recordData(r)).filter(([, v]) => v !== null));
-    const pkValue = entity.primaryKey ? pkText(recordData(r)[entity.primaryKey]) : null;
+    const pkValue = pkOf(r);
     if (pkValue === null) {
       fresh.push({ r, row: { id: randomUUID(), pk_value: null, data } });
     } else {
@@ -174,12 +166,35 @@ async function linkRecords(tx: Queryable, config: TeamConfig, ready: Ready[], in
       [teamId, entity.id, JSON.stringify(rows)],
     );
     const idByPk = new Map(written.filter((w) => w.pk_value !== null).map((w) => [w.pk_value!, w.id]));
-    for (const r of withRecord) {
-      if (r.input.record!.id !== undefined) continue;
-      const pkValue = entity.primaryKey ? pkText(recordData(r)[entity.primaryKey]) : null;
-      if (pkValue !== null) r.recordId = idByPk.get(pkValue);
-    }
+    for (const r of items) if (r.input.record.id === undefined && pkOf(r) !== null) r.recordId = idByPk.get(pkOf(r)!);
     for (const f of fresh) f.r.recordId = f.row.id;
   }
-  return ready.filter((r) => !unknown.has(r.idx));
+
+  // Records that some item names by id: replay every item touching them, in item order, as
+  // one change per record (nulls clear only where the item named the record by id).
+  const namedById = new Set(items.filter((r) => r.input.record.id !== undefined).map((r) => r.recordId!));
+  const merges = new Map<string, { set: Record<string, unknown>; cleared: Set<string> }>();
+  for (const r of items) {
+    if (!namedById.has(r.recordId!)) continue;
+    const m = merges.get(r.recordId!) ?? { set: {}, cleared: new Set<string>() };
+    for (const [k, v] of Object.entries(recordData(r))) {
+      if (v !== null) {
+        m.set[k] = v;
+        m.cleared.delete(k);
+      } else if (r.input.record.id !== undefined) {
+        delete m.set[k];
+        m.cleared.add(k);
+      }
+    }
+    merges.set(r.recordId!, m);
+  }
+  const toMerge = [...merges].filter(([, m]) => Object.keys(m.set).length || m.cleared.size);
+  if (toMerge.length) {
+    await tx.run(
+      `update records r set data = (r.data || v.set) - v.cleared, updated_at = now()
+         from jsonb_to_recordset($2::jsonb) as v(id uuid, set jsonb, cleared text[])
+        where r.id = v.id and r.team_id = $1`,
+      [teamId, JSON.stringify(toMerge.map(([id, m]) => ({ id, set: m.set, cleared: [...m.cleared] })))],
+    );
+  }
 }

@@ -10,7 +10,7 @@ import { applyReferences, loadReferences, referencesOf } from '../attributes/val
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { pkConflict } from '../processes/service.ts';
 import { checkUpdateItem, type CheckedUpdate, type UpdateTarget } from './bulk-items.ts';
-import { attemptRule, ChunkRace, existingPrimaryKeys, findLiveProcesses, outcomeLog } from './chunk-support.ts';
+import { attemptRule, ChunkRace, findLiveProcesses, outcomeLog } from './chunk-support.ts';
 import type { Outcome } from './repo.ts';
 
 type Ready = Extract<CheckedUpdate, { ok: true }> & { idx: number; processId: string; assignee: string | null | undefined };
@@ -39,26 +39,28 @@ export async function updateChunk(
     else invalid(e.idx, c.message);
   }
 
-  // Targets as they are at the start of the chunk: one query for ids and primary keys together.
+  // The processes the chunk addresses, and those holding primary keys it wants to give out:
+  // one query. From there, keys are followed in memory in array order, so an item sees what
+  // the items before it did (a key freed by a delete or a change, a key just taken).
   const ids = checked.flatMap((c) => ('id' in c.target && isUuid(c.target.id) ? [c.target.id.toLowerCase()] : []));
   const pks = checked.flatMap((c) => ('pkValue' in c.target ? [c.target.pkValue] : []));
-  const live = await findLiveProcesses(tx, teamId, procedure.id, { ids, pkValues: pks });
-  const byId = new Set(live.map((p) => p.id));
-  const byPk = new Map(live.filter((p) => p.pk_value !== null).map((p) => [p.pk_value!, p.id]));
+  const newPks = checked.flatMap((c) => (c.prepared.pkValue ? [c.prepared.pkValue] : []));
+  const live = await findLiveProcesses(tx, teamId, procedure.id, { ids, pkValues: [...pks, ...newPks] });
+  const keyOf = new Map(live.map((p) => [p.id, p.pk_value]));
+  const byKey = new Map(live.filter((p) => p.pk_value !== null).map((p) => [p.pk_value!, p.id]));
+  const forgetKey = (processId: string) => {
+    const key = keyOf.get(processId);
+    if (key) byKey.delete(key);
+  };
 
   const wanted = checked.map((c) => referencesOf([{ path: 'data', check: c.prepared.check }], c.changes.assignedTo));
   const found = await loadReferences(tx, teamId, { userRefs: wanted.flatMap((w) => w.userRefs), photoIds: wanted.flatMap((w) => w.photoIds) });
 
-  // New primary-key values must be free, and claimed by one item only.
-  const newPks = checked.flatMap((c) => (c.prepared.pkValue ? [c.prepared.pkValue] : []));
-  const holders = await existingPrimaryKeys(tx, teamId, procedure.id, newPks);
-  const claimedBy = new Map<string, string>();
-
-  const deleted = new Set<string>();
+  let keysChange = false;
   const ready: Ready[] = [];
   for (const c of checked) {
-    const processId = 'id' in c.target ? (isUuid(c.target.id) && byId.has(c.target.id.toLowerCase()) ? c.target.id.toLowerCase() : undefined) : byPk.get(c.target.pkValue);
-    if (!processId || deleted.has(processId)) {
+    const processId = 'id' in c.target ? (isUuid(c.target.id) && keyOf.has(c.target.id.toLowerCase()) ? c.target.id.toLowerCase() : undefined) : byKey.get(c.target.pkValue);
+    if (!processId) {
       notFound(c.idx, c.target);
       continue;
     }
@@ -68,23 +70,31 @@ export async function updateChunk(
       continue;
     }
     const newPk = c.prepared.pkValue;
-    if (newPk) {
-      const holder = claimedBy.get(newPk) ?? holders.get(newPk);
+    if (newPk && newPk !== keyOf.get(processId)) {
+      const holder = byKey.get(newPk);
       if (holder !== undefined && holder !== processId) {
         error(c.idx, pkConflict(procedure, newPk).messages.join('; '));
         continue;
       }
-      claimedBy.set(newPk, processId);
+      forgetKey(processId);
+      byKey.set(newPk, processId);
+      keyOf.set(processId, newPk);
+      keysChange = true;
     }
-    if (c.changes.isDeleted) deleted.add(processId);
+    if (c.changes.isDeleted) {
+      forgetKey(processId);
+      keyOf.delete(processId);
+    }
     ready.push({ ...c, processId, assignee: applied.value });
   }
 
-  // Wave n holds each process's n-th item, so no statement touches a row twice.
+  // Wave n holds each process's n-th item, so no statement touches a row twice. When keys move
+  // between processes, items go one by one: the unique index is checked row by row, and a
+  // swap written in one statement could trip over its own intermediate state.
   const waves: Ready[][] = [];
   const seen = new Map<string, number>();
   for (const r of ready) {
-    const n = seen.get(r.processId) ?? 0;
+    const n = keysChange ? waves.length : (seen.get(r.processId) ?? 0);
     seen.set(r.processId, n + 1);
     (waves[n] ??= []).push(r);
   }

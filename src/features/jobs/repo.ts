@@ -120,7 +120,10 @@ export async function finishJob(db: Queryable, jobId: string, status: 'COMPLETED
 }
 
 export async function setStatusMessage(db: Queryable, jobId: string, message: string) {
-  await db.run('update background_jobs set status_message = $2, updated_at = now() where id = $1', [jobId, message]);
+  await db.run(
+    `update background_jobs set status_message = $2, updated_at = now() where id = $1 and completion_status = any($3)`,
+    [jobId, message, UNFINISHED],
+  );
 }
 
 /** An entry's status as the API shows it: the worker's outcome, else NOT_STARTED. */

@@ -29,6 +29,16 @@ const ANALYZE_AFTER = 1000;
 /** Deadlock and serialization failures: the chunk's transaction is simply run again. */
 const RETRYABLE_CODES = new Set(['40P01', '40001']);
 
+/**
+ * A failure some item's data can cause (a PostgreSQL data exception, constraint violation or
+ * limit, a value out of JavaScript's range) rather than a lost database or a bug elsewhere.
+ */
+function isItemFault(err: unknown): boolean {
+  if (err instanceof RangeError) return true;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code) && code !== '23505';
+}
+
 interface SliceData {
   jobId: string;
   teamId: string;
@@ -57,26 +67,51 @@ export function bulkRunner(ctx: AppContext) {
   let stopping = false;
   const { chunkSize, concurrency, timeoutSeconds } = ctx.config.jobs;
 
-  async function runChunk({ jobId, teamId }: SliceData): Promise<'more' | 'finished' | 'completed-large'> {
-    // Loaded before the transaction: in embedded mode a query outside it would wait on it.
-    const config = await ctx.configCache.get(teamId);
+  type ChunkState = 'more' | 'finished' | 'completed-large';
+
+  /** Records outcomes and, when they were the last, completes the job. */
+  async function settle(tx: Queryable, job: repo.JobRow, outcomes: repo.Outcome[]): Promise<ChunkState> {
+    if (outcomes.length) job = await repo.recordOutcomes(tx, job.id, outcomes);
+    if (job.not_started_count > 0) return 'more';
+    await finishJob(tx, job, 'COMPLETED', null);
+    return job.success_count >= ANALYZE_AFTER ? 'completed-large' : 'finished';
+  }
+
+  /** Runs `fn` on the job, locked, if it is still running; the lock makes a cancel wait for the chunk. */
+  async function withRunningJob({ jobId, teamId }: SliceData, fn: (tx: Queryable, job: repo.JobRow) => Promise<ChunkState>) {
     return ctx.db.tx(async (tx) => {
-      let job = await repo.findJob(tx, teamId, jobId, true);
-      if (!job || !repo.UNFINISHED.includes(job.completion_status)) return 'finished';
+      const job = await repo.findJob(tx, teamId, jobId, true);
+      if (!job || !repo.UNFINISHED.includes(job.completion_status)) return 'finished' as const;
+      return fn(tx, job);
+    });
+  }
+
+  async function runChunk(data: SliceData, size: number): Promise<ChunkState> {
+    // Loaded before the transaction: in embedded mode a query outside it would wait on it.
+    const config = await ctx.configCache.get(data.teamId);
+    return withRunningJob(data, async (tx, job) => {
       const procedure = config.procedureByKey.get(job.procedure_id);
       if (!procedure) {
         await finishJob(tx, job, 'FAILED', `procedure ${job.procedure_id} no longer exists`);
         return 'finished';
       }
-      const entries = await repo.nextEntries(tx, job, chunkSize);
-      if (entries.length) {
-        const outcomes =
-          job.operation === 'create' ? await createChunk(tx, config, procedure, jobId, entries) : await updateChunk(tx, config, procedure, entries);
-        job = await repo.recordOutcomes(tx, jobId, outcomes);
-      }
-      if (job.not_started_count > 0) return 'more';
-      await finishJob(tx, job, 'COMPLETED', null);
-      return job.success_count >= ANALYZE_AFTER ? 'completed-large' : 'finished';
+      const entries = await repo.nextEntries(tx, job, size);
+      const outcomes = !entries.length
+        ? []
+        : job.operation === 'create'
+          ? await createChunk(tx, config, procedure, job.id, entries)
+          : await updateChunk(tx, config, procedure, entries);
+      return settle(tx, job, outcomes);
+    });
+  }
+
+  /** The entry a chunk could not get past is an ERROR, so that the rest of the job goes on. */
+  async function refuseNextEntry(data: SliceData, err: unknown): Promise<ChunkState> {
+    const code = (err as { code?: string }).code;
+    const message = code ? `could not be stored: the database refused a value (SQLSTATE ${code})` : 'could not be stored: a value is out of range';
+    return withRunningJob(data, async (tx, job) => {
+      const [entry] = await repo.nextEntries(tx, job, 1);
+      return settle(tx, job, entry ? [{ idx: entry.idx, status: 'ERROR', message, processId: null }] : []);
     });
   }
 
@@ -89,10 +124,10 @@ export function bulkRunner(ctx: AppContext) {
     await ctx.db.exec('analyze processes, records').catch((err) => ctx.log.warn({ err: err.message }, 'analyze after a bulk job failed'));
   }
 
-  async function runChunkWithRetries(data: SliceData) {
+  async function runChunkWithRetries(data: SliceData, size: number) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await runChunk(data);
+        return await runChunk(data, size);
       } catch (err) {
         const retryable = err instanceof ChunkRace || RETRYABLE_CODES.has((err as { code?: string }).code ?? '');
         if (!retryable || attempt >= CHUNK_ATTEMPTS) throw err;
@@ -104,9 +139,25 @@ export function bulkRunner(ctx: AppContext) {
     const { jobId, teamId } = message.data;
     // Well inside the message's expiry, so a live worker is never taken for a dead one.
     const deadline = Date.now() + Math.min(SLICE_MS, timeoutSeconds * 250);
+    // After a chunk failed on something in its items, its entries go one at a time, so that
+    // only the culprit becomes an ERROR.
+    let oneByOne = 0;
     try {
       for (;;) {
-        const state = await runChunkWithRetries(message.data);
+        let state: ChunkState;
+        try {
+          state = await runChunkWithRetries(message.data, oneByOne > 0 ? 1 : chunkSize);
+          if (oneByOne > 0) oneByOne--;
+        } catch (err) {
+          if (!isItemFault(err)) throw err;
+          ctx.log.warn({ err: (err as Error).message, code: (err as { code?: string }).code, jobId }, 'bulk chunk refused by its data');
+          if (oneByOne === 0) {
+            oneByOne = chunkSize;
+            continue;
+          }
+          state = await refuseNextEntry(message.data, err);
+          oneByOne--;
+        }
         if (state === 'completed-large') await refreshStatistics();
         if (state !== 'more') return;
         if (stopping || Date.now() >= deadline) break;

@@ -84,6 +84,14 @@ function nextActionAt(value: number | string | null | undefined): Date | null | 
   return new Date(t.value as number);
 }
 
+/** Longest primary-key value, in characters: key values are indexed, and an index entry has a size limit. */
+const MAX_KEY_LENGTH = 1000;
+
+function checkKeyLength(key: string | null | undefined, values: Record<string, unknown>, path: string) {
+  const value = key ? pkText(values[key]) : null;
+  if (value !== null && value.length > MAX_KEY_LENGTH) throw invalid(`${path}.${key}`, `is a primary key: at most ${MAX_KEY_LENGTH} characters`);
+}
+
 /** Primary-key values are compared as text: `LEAD-001`, or `42` for a numeric key. */
 export const pkText = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -132,6 +140,8 @@ export function prepareCreate(config: TeamConfig, procedure: ProcedureDef, input
   }
   const problems = checks.flatMap((c) => c.check.problems);
   if (problems.length) throw dataError(problems);
+  checkKeyLength(procedure.primaryKey, checks[0].check.values, 'data');
+  if (checks[1]) checkKeyLength(entity?.primaryKey, checks[1].check.values, 'record.data');
   return { state, status, nextActionAt: next, checks, entity: input.record ? entity : undefined };
 }
 
@@ -210,6 +220,7 @@ export function prepareUpdate(procedure: ProcedureDef, input: UpdateInput): Prep
   if (check.problems.length) throw dataError(check.problems);
   const pk = procedure.primaryKey;
   if (pk && check.values[pk] === null) throw invalid(`data.${pk}`, 'the primary key cannot be cleared');
+  checkKeyLength(pk, check.values, 'data');
   return { state, nextActionAt: next, check, pkValue: pk && pk in check.values ? pkText(check.values[pk]) : undefined };
 }
 
