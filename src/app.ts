@@ -17,7 +17,7 @@ import { ConfigCache } from './features/config/cache.ts';
 import { localStorage } from './core/storage/local-storage.ts';
 import { s3Storage } from './core/storage/s3-storage.ts';
 import { createUrlSigner } from './core/url-signer.ts';
-import { openJobQueue } from './core/queue/job-queue.ts';
+import { noQueue, openJobQueue } from './core/queue/job-queue.ts';
 import { BULK_DEAD_LETTER, BULK_QUEUE, bulkRunner } from './features/jobs/runner.ts';
 import path from 'node:path';
 import { createApiKey } from './features/api-keys/service.ts';
@@ -43,7 +43,11 @@ export function createLogger(level: string, destination: NodeJS.WritableStream |
   return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, stream) as unknown as FastifyBaseLogger;
 }
 
-export async function openContext(config: AppConfig, log: FastifyBaseLogger): Promise<RunningContext> {
+/**
+ * `queue: false` (one-shot CLI commands) skips starting the job queue: such a context cannot
+ * enqueue, and starts faster.
+ */
+export async function openContext(config: AppConfig, log: FastifyBaseLogger, options: { queue?: boolean } = {}): Promise<RunningContext> {
   const secretKey = resolveSecretKey(config);
   const secrets = createSecretBox(secretKey);
   const db = await openDatabase(config);
@@ -54,9 +58,12 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger): Pr
       )
     : memoryRateLimiter(config.rateLimit.perSecond, config.rateLimit.burst);
   const configCache = new ConfigCache(db, config.keyCacheTtlMs);
-  const queue = await openJobQueue(db, { maintenanceSeconds: config.jobs.maintenanceSeconds }, log);
-  await queue.declare(BULK_DEAD_LETTER);
-  await queue.declare(BULK_QUEUE);
+  let queue = noQueue;
+  if (options.queue !== false) {
+    queue = await openJobQueue(db, { maintenanceSeconds: config.jobs.maintenanceSeconds }, log);
+    await queue.declare(BULK_DEAD_LETTER);
+    await queue.declare(BULK_QUEUE);
+  }
   return {
     config,
     db,

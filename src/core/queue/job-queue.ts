@@ -40,6 +40,20 @@ export interface JobQueue {
   stop(graceMs: number): Promise<void>;
 }
 
+const unavailable = () => {
+  throw new Error('this process was opened without the job queue');
+};
+
+/** The queue of a process that never runs or enqueues background work (one-shot CLI commands). */
+export const noQueue: JobQueue = {
+  declare: unavailable,
+  send: unavailable,
+  work: unavailable,
+  wake: () => {},
+  sizes: async () => [],
+  stop: async () => {},
+};
+
 /** pg-boss's `db` adapter over our Queryable; parameterless scripts may hold several statements. */
 function adapter(q: Queryable) {
   return {
