@@ -81,7 +81,8 @@ describe('chakra CLI', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^error: unknown command "frobnicate"\n\nUsage: chakra <command>/);
     expect((await cli('serve', '--role', 'boss')).stderr).toMatch(/^error: --role must be api, worker or all, got "boss"/);
-  });
+    // Four of these open the embedded database one after another (it admits one process at a time).
+  }, 120_000);
 
   it('a malformed setting stops the process with one line naming the variable', async () => {
     const res = await runCli(['migrate'], { ...db.env, PORT: 'eighty' });
