@@ -26,6 +26,8 @@ import { taskRoutes } from './features/tasks/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { photoRoutes } from './features/photos/routes.ts';
 import { jobRoutes } from './features/jobs/routes.ts';
+import { pluginConfigRoutes } from './whatsapp/plugins/routes.ts';
+import { publicMediaRoutes } from './whatsapp/media/routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** `\u0000` in JSON text that is not itself an escaped backslash followed by `u0000`. */
@@ -128,5 +130,7 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(userRoutes(ctx));
   await app.register(photoRoutes(ctx));
   await app.register(jobRoutes(ctx));
+  await app.register(pluginConfigRoutes(ctx));
+  await app.register(publicMediaRoutes(ctx));
   return { app, metrics };
 }

@@ -1,0 +1,72 @@
+import multipart from '@fastify/multipart';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../core/context.ts';
+import { Envelope, ok } from '../../core/envelope.ts';
+import { AppError, invalid } from '../../core/errors.ts';
+import { teamIdOf } from '../../core/http/principal-team.ts';
+import { errorResponses } from '../../core/http/route-schema.ts';
+import { PluginParams } from '../plugins/schemas.ts';
+import { MEDIA_LIMITS } from './media-type.ts';
+import { publicMediaFile, uploadPublicMedia, type MediaUpload } from './service.ts';
+
+const LARGEST = Math.max(...Object.values(MEDIA_LIMITS));
+const ServeParams = Type.Object({ team: Type.String(), date: Type.String(), name: Type.String() });
+
+/** The multipart body, read before the handler (so Idempotency-Key can compare it): file field `file`, optional `filename`. */
+function readUpload(request: FastifyRequest): MediaUpload {
+  if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: request.headers['content-type'] ?? '(none)' });
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  for (const [field, value] of Object.entries(body)) {
+    if (Buffer.isBuffer(value) && field !== 'file') throw invalid(field, 'is not a file field of this upload (send the file as "file")');
+  }
+  if (!Buffer.isBuffer(body.file)) throw invalid('file', 'is required: send the file as the multipart file field "file"');
+  return { bytes: body.file, filename: typeof body.filename === 'string' ? body.filename : undefined };
+}
+
+/** `Content-Disposition` with the uploaded name, reduced to characters that need no quoting rules. */
+const disposition = (filename: string | null) =>
+  filename ? `inline; filename="${filename.replace(/[^\w.\- ]/g, '_').slice(0, 200)}"` : 'inline';
+
+export function publicMediaRoutes(ctx: AppContext) {
+  return async function (app: FastifyInstance) {
+    await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 1, fields: 5, fieldSize: 1024, fileSize: LARGEST } });
+    const tags = ['whatsapp'];
+
+    app.post<{ Params: Static<typeof PluginParams> }>(
+      '/v1/ext/plugin/whatsapp/:pluginId/upload-public-media',
+      {
+        config: { auth: 'key', privilege: 'whatsapp:send', idempotent: true },
+        // The largest file Meta takes (a 100 MB document) plus the multipart framing.
+        bodyLimit: LARGEST + 1024 * 1024,
+        schema: {
+          tags,
+          summary: 'Upload public media',
+          description:
+            'multipart/form-data: the file as field `file`, optional `filename`. Answers a URL that serves the file without a key, ' +
+            "for Meta to fetch. Types and sizes are WhatsApp's (docs/whatsapp.md#public-media).",
+          params: PluginParams,
+          response: { 200: Envelope(Type.Object({ publicMediaUrl: Type.String() })), ...errorResponses },
+        },
+      },
+      async (request) =>
+        ok(await uploadPublicMedia({ db: ctx.db, files: ctx.files, publicBaseUrl: ctx.config.publicBaseUrl }, teamIdOf(request), request.params.pluginId, readUpload(request))),
+    );
+
+    app.get<{ Params: Static<typeof ServeParams> }>(
+      '/public-media/:team/:date/:name',
+      { config: { auth: 'none' }, schema: { tags, summary: 'A public media file (no key)', security: [], params: ServeParams } },
+      async (request, reply) => {
+        const { team, date, name } = request.params;
+        const { row, bytes } = await publicMediaFile({ db: ctx.db, files: ctx.files }, `${team}/${date}/${name}`);
+        return reply
+          .type(row.mime)
+          .header('content-length', String(bytes.length))
+          .header('content-disposition', disposition(row.filename))
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'public, max-age=31536000, immutable')
+          .send(bytes);
+      },
+    );
+  };
+}

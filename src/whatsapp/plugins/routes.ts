@@ -1,0 +1,37 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../core/context.ts';
+import { Envelope, ok } from '../../core/envelope.ts';
+import { teamIdOf } from '../../core/http/principal-team.ts';
+import { errorResponses } from '../../core/http/route-schema.ts';
+import { PluginConfigOut, PluginConfigUpdate, PluginParams } from './schemas.ts';
+import { getPluginConfig, updatePluginConfig } from './service.ts';
+
+export function pluginConfigRoutes(ctx: AppContext) {
+  return async function (app: FastifyInstance) {
+    const tags = ['whatsapp'];
+    app.get<{ Params: Static<typeof PluginParams> }>(
+      '/v1/ext/plugin/whatsapp/:pluginId/config',
+      {
+        config: { auth: 'key', privilege: 'whatsapp:manage' },
+        schema: { tags, summary: 'Fetch WhatsApp plugin configuration', params: PluginParams, response: { 200: Envelope(PluginConfigOut), ...errorResponses } },
+      },
+      async (request) => ok(await getPluginConfig(ctx.db, teamIdOf(request), request.params.pluginId)),
+    );
+    app.post<{ Params: Static<typeof PluginParams>; Body: Static<typeof PluginConfigUpdate> }>(
+      '/v1/ext/plugin/whatsapp/:pluginId/update-config',
+      {
+        config: { auth: 'key', privilege: 'whatsapp:manage', idempotent: true },
+        schema: {
+          tags,
+          summary: 'Update WhatsApp plugin configuration',
+          description: 'Changes only the fields given; an empty string clears a URL.',
+          params: PluginParams,
+          body: PluginConfigUpdate,
+          response: { 200: Envelope(Type.Object({ success: Type.Boolean() })), ...errorResponses },
+        },
+      },
+      async (request) => ok(await updatePluginConfig(ctx.db, teamIdOf(request), request.params.pluginId, request.body ?? {})),
+    );
+  };
+}
