@@ -28,6 +28,7 @@ import { photoRoutes } from './features/photos/routes.ts';
 import { jobRoutes } from './features/jobs/routes.ts';
 import { pluginConfigRoutes } from './whatsapp/plugins/routes.ts';
 import { publicMediaRoutes } from './whatsapp/media/routes.ts';
+import { templateRoutes } from './whatsapp/templates/routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** `\u0000` in JSON text that is not itself an escaped backslash followed by `u0000`. */
@@ -132,5 +133,6 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(jobRoutes(ctx));
   await app.register(pluginConfigRoutes(ctx));
   await app.register(publicMediaRoutes(ctx));
+  await app.register(templateRoutes(ctx));
   return { app, metrics };
 }

@@ -26,6 +26,8 @@ export const ERROR_CATALOGUE = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type: {contentType} is not supported here' },
   RATE_LIMITED: { status: 429, message: 'Rate limit exceeded, retry after {retryAfterMs} ms' },
   INTERNAL: { status: 500, message: 'internal error' },
+  UPSTREAM_UNAVAILABLE: { status: 502, message: 'WhatsApp: {reason}' },
+  UPSTREAM_TIMEOUT: { status: 504, message: 'WhatsApp: the Graph API did not answer within {timeoutMs} ms' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

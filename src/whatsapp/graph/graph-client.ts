@@ -1,0 +1,58 @@
+/**
+ * Calls to Meta's Graph API for one plugin: its base URL (WHATSAPP_GRAPH_URL overriding), its
+ * token, a timeout. Answers Meta's status and JSON as they are; a timeout or an unreachable
+ * Graph API is an AppError the caller's endpoint turns into 504 / 502.
+ */
+import { AppError } from '../../core/errors.ts';
+import type { SecretBox } from '../../core/secrets.ts';
+import type { PluginRow } from '../plugins/repo.ts';
+
+export const GRAPH_TIMEOUT_MS = 15_000;
+const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
+
+export interface GraphAnswer {
+  status: number;
+  body: unknown;
+}
+
+export interface GraphClient {
+  call(method: string, path: string, options?: { query?: string; body?: unknown }): Promise<GraphAnswer>;
+}
+
+export function graphBaseUrl(plugin: Pick<PluginRow, 'graph_api_url'>, override: string | undefined): string {
+  const url = override ?? plugin.graph_api_url;
+  if (url === 'sandbox') {
+    throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'this plugin points at the bundled sandbox, which is not part of this release yet' });
+  }
+  return (url || DEFAULT_GRAPH_URL).replace(/\/+$/, '');
+}
+
+export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graphUrlOverride: string | undefined; timeoutMs?: number }): GraphClient {
+  return {
+    async call(method, path, options = {}) {
+      const base = graphBaseUrl(plugin, deps.graphUrlOverride);
+      const token = plugin.access_token_enc ? deps.secrets.decrypt(plugin.access_token_enc) : '';
+      const url = `${base}/${path.replace(/^\/+/, '')}${options.query ? `?${options.query}` : ''}`;
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method,
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          signal: AbortSignal.timeout(deps.timeoutMs ?? GRAPH_TIMEOUT_MS),
+        });
+      } catch (err) {
+        if ((err as Error).name === 'TimeoutError') throw new AppError('UPSTREAM_TIMEOUT', { timeoutMs: deps.timeoutMs ?? GRAPH_TIMEOUT_MS });
+        throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'the Graph API could not be reached' });
+      }
+      const text = await res.text();
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = { error: { message: text.slice(0, 500), type: 'NonJsonResponse', code: res.status } };
+      }
+      return { status: res.status, body };
+    },
+  };
+}

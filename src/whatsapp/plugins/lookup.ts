@@ -1,0 +1,18 @@
+/** Finding the plugin that owns a WABA, among the caller team's plugins. */
+import type { Queryable } from '../../core/db/types.ts';
+import { notFound } from '../../core/errors.ts';
+import type { PluginRow } from './repo.ts';
+
+export async function pluginOfWaba(db: Queryable, teamId: string, wabaId: string): Promise<PluginRow> {
+  const rows = await db.query<PluginRow>(
+    `select p.* from whatsapp_business_accounts w join whatsapp_plugins p on p.id = w.plugin_id
+      where w.waba_id = $1 and w.team_id = $2 and p.team_id = $2`,
+    [wabaId, teamId],
+  );
+  if (!rows[0]) throw notFound('WhatsApp Business Account', wabaId);
+  return rows[0];
+}
+
+export async function pluginsOfTeam(db: Queryable, teamId: string): Promise<PluginRow[]> {
+  return db.query<PluginRow>('select * from whatsapp_plugins where team_id = $1 order by created_at, id', [teamId]);
+}

@@ -1,0 +1,74 @@
+/**
+ * Meta's message-template endpoints, passed through for the plugin that owns the WABA (or the
+ * template): the request as sent, Meta's status and body as answered (decisions.md §4).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../core/context.ts';
+import { notFound } from '../../core/errors.ts';
+import { teamIdOf } from '../../core/http/principal-team.ts';
+import { graphClient, type GraphAnswer } from '../graph/graph-client.ts';
+import { pluginOfWaba, pluginsOfTeam } from '../plugins/lookup.ts';
+
+const VERSION = '^v[0-9]{1,3}\\.[0-9]{1,3}$';
+const WabaParams = Type.Object({ ver: Type.String({ pattern: VERSION, description: 'Graph API version, e.g. v22.0' }), wabaId: Type.String({ pattern: '^[0-9]{1,32}$' }) });
+const TemplateParams = Type.Object({ ver: Type.String({ pattern: VERSION }), templateId: Type.String({ pattern: '^[0-9]{1,32}$' }) });
+
+const queryOf = (request: FastifyRequest) => request.url.split('?')[1];
+const answer = (reply: FastifyReply, meta: GraphAnswer) => reply.code(meta.status).type('application/json; charset=utf-8').send(JSON.stringify(meta.body));
+
+export function templateRoutes(ctx: AppContext) {
+  const client = (plugin: Parameters<typeof graphClient>[0]) => graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl });
+
+  return async function (app: FastifyInstance) {
+    const tags = ['whatsapp'];
+    const config = { auth: 'key', privilege: 'whatsapp:manage' } as const;
+    const path = '/v1/ext/plugin/whatsapp/api/:ver/:wabaId/message_templates';
+
+    for (const method of ['GET', 'POST', 'DELETE'] as const) {
+      app.route<{ Params: Static<typeof WabaParams> }>({
+        method,
+        url: path,
+        config: method === 'GET' ? config : { ...config, idempotent: true },
+        schema: {
+          tags,
+          summary: { GET: 'List message templates', POST: 'Create message template', DELETE: 'Delete message template' }[method] + ' (Meta pass-through)',
+          description: 'Forwarded to `{graph}/{ver}/{wabaId}/message_templates` with the query string and body as sent.',
+          params: WabaParams,
+          ...(method === 'POST' ? { body: { type: 'object', additionalProperties: true } } : {}),
+        },
+        handler: async (request, reply) => {
+          const plugin = await pluginOfWaba(ctx.db, teamIdOf(request), request.params.wabaId);
+          const meta = await client(plugin).call(method, `${request.params.ver}/${request.params.wabaId}/message_templates`, {
+            query: queryOf(request),
+            body: method === 'POST' ? request.body : undefined,
+          });
+          return answer(reply, meta);
+        },
+      });
+    }
+
+    app.post<{ Params: Static<typeof TemplateParams> }>(
+      '/v1/ext/plugin/whatsapp/api/:ver/:templateId',
+      {
+        config: { ...config, idempotent: true },
+        schema: {
+          tags,
+          summary: 'Edit message template (Meta pass-through)',
+          description: "Forwarded to `{graph}/{ver}/{templateId}` through the plugin whose token can see the template.",
+          params: TemplateParams,
+          body: { type: 'object', additionalProperties: true },
+        },
+      },
+      async (request, reply) => {
+        const { ver, templateId } = request.params;
+        // The template names no WABA: the plugin whose token can read it owns it.
+        for (const plugin of await pluginsOfTeam(ctx.db, teamIdOf(request))) {
+          const seen = await client(plugin).call('GET', `${ver}/${templateId}`, { query: 'fields=id' });
+          if (seen.status === 200) return answer(reply, await client(plugin).call('POST', `${ver}/${templateId}`, { body: request.body }));
+        }
+        throw notFound('template', templateId);
+      },
+    );
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * A strict stand-in for Meta's Graph API on a random local port: it records every request and
+ * answers the template endpoints with Meta's shapes and error objects. Tests point the server at
+ * it with WHATSAPP_GRAPH_URL.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  authorization: string | undefined;
+  contentType: string | undefined;
+  body: string;
+}
+
+export interface MetaTemplate {
+  id: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  components: unknown[];
+}
+
+export interface MetaDouble {
+  url: string;
+  requests: RecordedRequest[];
+  /** Templates by WABA id. */
+  templates: Map<string, MetaTemplate[]>;
+  /** When set, answers every request with this instead. */
+  failWith?: { status: number; body: unknown };
+  close(): Promise<void>;
+}
+
+export function metaError(message: string, code: number, type = 'OAuthException') {
+  return { error: { message, type, code, fbtrace_id: 'AbCdEfGhIjK' } };
+}
+
+export async function startMetaDouble(): Promise<MetaDouble> {
+  const double: MetaDouble = { url: '', requests: [], templates: new Map(), close: async () => {} };
+  let nextId = 1_000_000;
+
+  function handle(req: IncomingMessage, body: string, res: ServerResponse) {
+    const [path, query = ''] = (req.url ?? '').split('?');
+    double.requests.push({ method: req.method!, path, query, authorization: req.headers.authorization, contentType: req.headers['content-type'], body });
+    const send = (status: number, json: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(json));
+    };
+    if (double.failWith) return send(double.failWith.status, double.failWith.body);
+    if (!req.headers.authorization?.startsWith('Bearer ')) return send(401, metaError('Invalid OAuth access token - Cannot parse access token', 190));
+    const parts = path.split('/').filter(Boolean);
+    if (parts.length === 3 && parts[2] === 'message_templates') {
+      const list = double.templates.get(parts[1]) ?? [];
+      double.templates.set(parts[1], list);
+      const params = new URLSearchParams(query);
+      if (req.method === 'GET') {
+        const name = params.get('name');
+        return send(200, { data: list.filter((t) => !name || t.name === name), paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } } });
+      }
+      if (req.method === 'POST') {
+        const t = JSON.parse(body || '{}');
+        if (!t.name || !t.language || !t.category) return send(400, metaError('(#100) The parameter name is required.', 100, 'OAuthException'));
+        const template = { id: String(nextId++), name: t.name, language: t.language, status: 'PENDING', category: t.category, components: t.components ?? [] };
+        list.push(template);
+        return send(200, { id: template.id, status: template.status, category: template.category });
+      }
+      if (req.method === 'DELETE') {
+        const name = params.get('name');
+        const before = list.length;
+        double.templates.set(parts[1], list.filter((t) => t.name !== name));
+        return before === double.templates.get(parts[1])!.length ? send(400, metaError('Message template not found', 100)) : send(200, { success: true });
+      }
+    }
+    if (parts.length === 2) {
+      const template = [...double.templates.values()].flat().find((t) => t.id === parts[1]);
+      if (!template) return send(400, metaError(`Unsupported get request. Object with ID '${parts[1]}' does not exist`, 100, 'GraphMethodException'));
+      if (req.method === 'GET') return send(200, { id: template.id });
+      if (req.method === 'POST') {
+        Object.assign(template, { components: JSON.parse(body || '{}').components ?? template.components });
+        return send(200, { success: true });
+      }
+    }
+    return send(400, metaError('Unknown path components', 2500));
+  }
+
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => handle(req, body, res));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  double.url = `http://127.0.0.1:${port}`;
+  double.close = () => new Promise((r) => server.close(() => r()));
+  return double;
+}
