@@ -29,6 +29,8 @@ import { jobRoutes } from './features/jobs/routes.ts';
 import { pluginConfigRoutes } from './whatsapp/plugins/routes.ts';
 import { publicMediaRoutes } from './whatsapp/media/routes.ts';
 import { templateRoutes } from './whatsapp/templates/routes.ts';
+import { messageRoutes } from './whatsapp/messages/routes.ts';
+import { chatRoutes } from './whatsapp/chats/routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** `\u0000` in JSON text that is not itself an escaped backslash followed by `u0000`. */
@@ -134,5 +136,7 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(pluginConfigRoutes(ctx));
   await app.register(publicMediaRoutes(ctx));
   await app.register(templateRoutes(ctx));
+  await app.register(messageRoutes(ctx));
+  await app.register(chatRoutes(ctx));
   return { app, metrics };
 }

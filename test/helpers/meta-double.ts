@@ -73,6 +73,21 @@ export async function startMetaDouble(): Promise<MetaDouble> {
         return before === double.templates.get(parts[1])!.length ? send(400, metaError('Message template not found', 100)) : send(200, { success: true });
       }
     }
+    if (parts.length === 3 && parts[2] === 'messages' && req.method === 'POST') {
+      let m: Record<string, any>;
+      try {
+        m = JSON.parse(body);
+      } catch {
+        return send(400, metaError('(#100) Invalid parameter', 100));
+      }
+      if (m.messaging_product !== 'whatsapp') return send(400, metaError('(#100) The parameter messaging_product is required.', 100));
+      if (m.status === 'read') return send(200, { success: true });
+      if (typeof m.to !== 'string' || !/^\+?\d{7,15}$/.test(m.to)) {
+        return send(400, { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details: 'Invalid WhatsApp ID' }, error_user_msg: 'The phone number is not valid', fbtrace_id: 'AbCdEfGhIjK' } });
+      }
+      const wamid = `wamid.HBgM${Buffer.from(String(nextId++)).toString('base64')}`;
+      return send(200, { messaging_product: 'whatsapp', contacts: [{ input: m.to, wa_id: m.to.replace('+', '') }], messages: [{ id: wamid }] });
+    }
     if (parts.length === 2) {
       const template = [...double.templates.values()].flat().find((t) => t.id === parts[1]);
       if (!template) return send(400, metaError(`Unsupported get request. Object with ID '${parts[1]}' does not exist`, 100, 'GraphMethodException'));

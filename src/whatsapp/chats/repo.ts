@@ -1,0 +1,77 @@
+/** SQL for contacts, chats and chat messages. Every statement is scoped by team. */
+import type { Queryable } from '../../core/db/types.ts';
+
+export interface ChatMessageRow {
+  id: string;
+  team_id: string;
+  chat_id: string;
+  contact_id: string;
+  plugin_id: string;
+  procedure_id: string | null;
+  process_id: string | null;
+  external_id: string | null;
+  direction: 'OUTGOING' | 'INCOMING';
+  data_type: string;
+  text: string | null;
+  payload: Record<string, unknown>;
+  delivery_status: string;
+  error: Record<string, unknown> | null;
+  source_type: string;
+  created_at: Date;
+  updated_at: Date;
+  /** joined from the contact */
+  phone_number: string;
+}
+
+/** The contact for a phone number, created on first use. */
+export async function contactFor(tx: Queryable, teamId: string, phone: string): Promise<string> {
+  const rows = await tx.query<{ id: string }>(
+    `insert into contacts (id, team_id, phone_number) values (gen_random_uuid(), $1, $2)
+     on conflict (team_id, phone_number) do update set updated_at = contacts.updated_at
+     returning id`,
+    [teamId, phone],
+  );
+  return rows[0].id;
+}
+
+/** The chat between a sending number and a contact, created on first use; its last-message time moved. */
+export async function chatFor(tx: Queryable, c: { teamId: string; pluginId: string; phoneNumberId: string; contactId: string; incoming: boolean }): Promise<string> {
+  const rows = await tx.query<{ id: string }>(
+    `insert into chats (id, team_id, plugin_id, whatsapp_phone_number_id, contact_id, last_message_at, last_incoming_message_at)
+     values (gen_random_uuid(), $1, $2, $3, $4, now(), case when $5::boolean then now() end)
+     on conflict (whatsapp_phone_number_id, contact_id) do update
+       set last_message_at = now(), updated_at = now(),
+           last_incoming_message_at = case when $5::boolean then now() else chats.last_incoming_message_at end
+     returning id`,
+    [c.teamId, c.pluginId, c.phoneNumberId, c.contactId, c.incoming],
+  );
+  return rows[0].id;
+}
+
+export async function insertMessage(
+  tx: Queryable,
+  m: Omit<ChatMessageRow, 'created_at' | 'updated_at' | 'phone_number' | 'source_type' | 'error'>,
+): Promise<void> {
+  await tx.run(
+    `insert into chat_messages (id, team_id, chat_id, contact_id, plugin_id, procedure_id, process_id, external_id, direction,
+                                data_type, text, payload, delivery_status)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)`,
+    [m.id, m.team_id, m.chat_id, m.contact_id, m.plugin_id, m.procedure_id, m.process_id, m.external_id, m.direction, m.data_type, m.text, JSON.stringify(m.payload), m.delivery_status],
+  );
+}
+
+const MESSAGE_SELECT = `select m.*, c.phone_number from chat_messages m join contacts c on c.id = m.contact_id`;
+
+export async function findMessage(db: Queryable, teamId: string, id: string): Promise<ChatMessageRow | undefined> {
+  const rows = await db.query<ChatMessageRow>(`${MESSAGE_SELECT} where m.id = $1 and m.team_id = $2`, [id, teamId]);
+  return rows[0];
+}
+
+/** Messages exchanged with one customer phone, newest first. */
+export async function messagesForPhone(db: Queryable, teamId: string, phone: string, limit: number, offset: number): Promise<ChatMessageRow[]> {
+  return db.query<ChatMessageRow>(
+    `${MESSAGE_SELECT} where m.team_id = $1 and c.team_id = $1 and c.phone_number = $2
+      order by m.created_at desc, m.id desc limit $3 offset $4`,
+    [teamId, phone, limit, offset],
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * Meta's messages endpoint, passed through for one of the plugin's numbers: any message type,
+ * mark-as-read, typing. The body goes to Meta as sent; a sent message answers
+ * `_data.whatsappMessageId` (the documented wrapped shape) and is kept in the chat store.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../core/context.ts';
+import { ok } from '../../core/envelope.ts';
+import { notFound } from '../../core/errors.ts';
+import { teamIdOf } from '../../core/http/principal-team.ts';
+import { errorResponses } from '../../core/http/route-schema.ts';
+import { recordOutgoing } from '../chats/service.ts';
+import { graphClient } from '../graph/graph-client.ts';
+import { findPlugin } from '../plugins/service.ts';
+import { metaErrorReply } from './meta-error.ts';
+
+const Params = Type.Object({
+  pluginId: Type.String(),
+  ver: Type.String({ pattern: '^v[0-9]{1,3}\\.[0-9]{1,3}$', description: 'Graph API version, e.g. v22.0' }),
+  pnid: Type.String({ pattern: '^[0-9]{1,32}$', description: 'the sending WhatsApp phone number id' }),
+});
+const MetaMessage = Type.Object({}, { additionalProperties: true, description: "Meta's message object (messaging_product, to, type, …), forwarded verbatim" });
+
+export function messageRoutes(ctx: AppContext) {
+  return async function (app: FastifyInstance) {
+    app.post<{ Params: Static<typeof Params>; Body: Record<string, unknown> }>(
+      '/v1/ext/plugin/whatsapp/:pluginId/api/:ver/:pnid/messages',
+      {
+        config: { auth: 'key', privilege: 'whatsapp:send', idempotent: true },
+        schema: {
+          tags: ['whatsapp'],
+          summary: 'WhatsApp messages API (Meta pass-through)',
+          description: "Success: `_data.whatsappMessageId` for a sent message, Meta's JSON for other calls. Meta's errors keep Meta's status.",
+          params: Params,
+          body: MetaMessage,
+          response: { 200: Type.Object({ _data: Type.Unknown(), _meta: Type.Object({}), _errors: Type.Array(Type.String()) }), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const teamId = teamIdOf(request);
+        const { pluginId, ver, pnid } = request.params;
+        const plugin = await findPlugin(ctx.db, teamId, pluginId);
+        const [number] = await ctx.db.query('select 1 from whatsapp_phone_numbers where phone_number_id = $1 and plugin_id = $2 and team_id = $3', [pnid, plugin.id, teamId]);
+        if (!number) throw notFound('WhatsApp phone number', pnid);
+
+        const meta = await graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl }).call('POST', `${ver}/${pnid}/messages`, { body: request.body });
+        if (meta.status < 200 || meta.status >= 300) return metaErrorReply(reply, request.id, meta);
+
+        const wamid = (meta.body as { messages?: { id?: string }[] })?.messages?.[0]?.id;
+        if (!wamid) return ok(meta.body);
+        const to = String(request.body.to ?? '').replace(/[^\d]/g, '');
+        if (to) {
+          // The message is out; failing to record it must not turn Meta's success into an error.
+          await ctx.db
+            .tx((tx) => recordOutgoing(tx, { teamId, pluginId: plugin.id, phoneNumberId: pnid, to, payload: request.body, wamid, deliveryStatus: 'SENT' }))
+            .catch((err) => request.log.error({ err: (err as Error).message, wamid }, 'sent message not recorded in the chat store'));
+        }
+        return ok({ whatsappMessageId: wamid });
+      },
+    );
+  };
+}

@@ -1,0 +1,96 @@
+/** Meta's messages endpoint through the plugin, against a recording Meta double, and the chat store it fills. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMetaDouble, type MetaDouble } from './helpers/meta-double.ts';
+import { call, startTestServer, type TestServer } from './helpers/server.ts';
+import { addTeamWithLeads } from './helpers/teams.ts';
+
+const PLUGIN = 'd83e1d23-50b8-4d87-8f92-842a0ac516f6';
+const PNID = '775966265503012';
+const path = (pnid = PNID, plugin = PLUGIN) => `/v1/ext/plugin/whatsapp/${plugin}/api/v22.0/${pnid}/messages`;
+let s: TestServer;
+let meta: MetaDouble;
+let otherKey: string;
+
+beforeAll(async () => {
+  meta = await startMetaDouble();
+  s = await startTestServer({ WHATSAPP_GRAPH_URL: meta.url });
+  otherKey = await addTeamWithLeads(s, 'acme');
+});
+afterAll(async () => {
+  await s?.close();
+  await meta?.close();
+});
+
+const api = (method: string, p: string, body?: unknown, key = s.demoKey) => call(s.url, method, p, { key, body });
+const listForPhone = (phone: string, extra: Record<string, unknown> = {}, key = s.demoKey) =>
+  api('POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', { customerPhoneNumber: phone, ...extra }, key);
+
+describe('messages pass-through', () => {
+  it('forwards the body byte for byte, answers the wamid wrapped, and keeps the message in the chat store', async () => {
+    const message = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '919900112233', type: 'text', text: { preview_url: false, body: 'Your card is on its way' } };
+    const res = await api('POST', path(), message);
+    expect(res.status, res.text).toBe(200);
+    expect(res.json).toEqual({ _data: { whatsappMessageId: expect.stringMatching(/^wamid\./) }, _meta: {}, _errors: [] });
+    const sent = meta.requests.at(-1)!;
+    expect(sent).toMatchObject({ method: 'POST', path: `/v22.0/${PNID}/messages`, contentType: 'application/json' });
+    expect(JSON.parse(sent.body)).toEqual(message);
+
+    const chat = await listForPhone('+91 99001 12233');
+    expect(chat.status, chat.text).toBe(200);
+    expect(chat.json._data).toHaveLength(1);
+    expect(chat.json._data[0]).toMatchObject({
+      externalId: res.json._data.whatsappMessageId,
+      provider: 'whatsapp',
+      dataType: 'text',
+      text: 'Your card is on its way',
+      body: { body: 'Your card is on its way' },
+      direction: 'OUTGOING',
+      deliveryStatus: 'SENT',
+      context: { contactIdentifier: '919900112233' },
+      plugin: PLUGIN,
+      process: null,
+    });
+  });
+
+  it("answers other calls (mark as read) with Meta's JSON and stores nothing", async () => {
+    const res = await api('POST', path(), { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.ABC' });
+    expect(res.status).toBe(200);
+    expect(res.json._data).toEqual({ success: true });
+  });
+
+  it("keeps Meta's status on errors, with Meta's message as _errors[0] and Meta's error object at the top level", async () => {
+    const res = await api('POST', path(), { messaging_product: 'whatsapp', to: 'abc', type: 'text', text: { body: 'x' } });
+    expect(res.status).toBe(400);
+    expect(res.json._errors[0]).toBe('WhatsApp: The phone number is not valid');
+    expect(res.json.error).toMatchObject({ code: 100, error_data: { details: 'Invalid WhatsApp ID' } });
+    expect((await listForPhone('919900112299')).json._data).toEqual([]);
+  });
+
+  it("refuses a number that is not the plugin's, and another team's plugin, without calling Meta", async () => {
+    const before = meta.requests.length;
+    const wrongNumber = await api('POST', path('123456'), { messaging_product: 'whatsapp', to: '919900112233', type: 'text', text: { body: 'x' } });
+    expect(wrongNumber.status).toBe(404);
+    expect(wrongNumber.json._errors[0]).toBe('WhatsApp phone number 123456 not found');
+    const other = await api('POST', path(), { messaging_product: 'whatsapp', to: '919900112233', type: 'text', text: { body: 'x' } }, otherKey);
+    expect(other.status).toBe(404);
+    expect(other.json._errors[0]).toBe(`plugin ${PLUGIN} not found`);
+    expect(meta.requests.length).toBe(before);
+    // Nor does another team see this team's chats.
+    expect((await listForPhone('919900112233', {}, otherKey)).json._data).toEqual([]);
+  });
+
+  it('lists a phone’s messages newest first, a page at a time', async () => {
+    for (const body of ['one', 'two', 'three']) {
+      await api('POST', path(), { messaging_product: 'whatsapp', to: '919811100000', type: 'text', text: { body } });
+    }
+    const first = await listForPhone('919811100000', { limit: 2 });
+    expect(first.json._data.map((m: any) => m.text)).toEqual(['three', 'two']);
+    expect(first.json._meta).toEqual({ page: 1, limit: 2, hasMore: true });
+    const second = await listForPhone('919811100000', { limit: 2, page: 2 });
+    expect(second.json._data.map((m: any) => m.text)).toEqual(['one']);
+    expect(second.json._meta.hasMore).toBe(false);
+    const bad = await listForPhone('12');
+    expect(bad.status).toBe(400);
+    expect(bad.json._errors[0]).toBe('customerPhoneNumber: must be a phone number of 7 to 15 digits');
+  });
+});
