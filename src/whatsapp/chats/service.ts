@@ -14,6 +14,8 @@ export interface OutgoingMessage {
   payload: Record<string, unknown>;
   wamid: string | null;
   deliveryStatus: 'QUEUED' | 'SENT' | 'FAILED';
+  /** The text the customer sees, when the payload alone does not say (a rendered template). */
+  text?: string | null;
   procedureId?: string | null;
   processId?: string | null;
 }
@@ -34,7 +36,7 @@ export async function recordOutgoing(tx: Queryable, m: OutgoingMessage) {
     external_id: m.wamid,
     direction: 'OUTGOING',
     data_type: typeof m.payload.type === 'string' ? m.payload.type : 'text',
-    text: textOf(m.payload),
+    text: m.text ?? textOf(m.payload),
     payload: m.payload,
     delivery_status: m.deliveryStatus,
   });

@@ -1,16 +1,17 @@
 /**
- * Meta's error on a wrapped endpoint: Meta's status, our envelope with Meta's message as
+ * Meta's error on one of our endpoints: our envelope with Meta's message as
  * `_errors[0]`, and Meta's `error` object at the top level, so clients reading either style
  * work (decisions.md §4).
  */
 import type { FastifyReply } from 'fastify';
 import type { GraphAnswer } from '../graph/graph-client.ts';
 
-export function metaErrorReply(reply: FastifyReply, requestId: string, meta: GraphAnswer) {
+export function metaErrorReply(reply: FastifyReply, requestId: string, meta: GraphAnswer, options: { keepStatus: boolean }) {
   const error = (meta.body as { error?: Record<string, unknown> })?.error ?? { message: `the Graph API answered ${meta.status}`, code: meta.status };
   const message = `WhatsApp: ${String(error.error_user_msg ?? error.message ?? 'request refused')}`;
   return reply
-    .code(meta.status >= 400 ? meta.status : 502)
+    // Pass-through keeps Meta's status; a wrapped call keeps Meta's 4xx (the request was at fault) and says 502 for the rest.
+    .code(options.keepStatus && meta.status >= 400 ? meta.status : meta.status >= 400 && meta.status < 500 ? meta.status : 502)
     .type('application/json; charset=utf-8')
     .send(JSON.stringify({ _data: null, _meta: { code: 'UPSTREAM_ERROR', requestId, details: [] }, _errors: [message], message, error }));
 }

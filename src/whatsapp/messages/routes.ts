@@ -45,7 +45,7 @@ export function messageRoutes(ctx: AppContext) {
         if (!number) throw notFound('WhatsApp phone number', pnid);
 
         const meta = await graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl }).call('POST', `${ver}/${pnid}/messages`, { body: request.body });
-        if (meta.status < 200 || meta.status >= 300) return metaErrorReply(reply, request.id, meta);
+        if (meta.status < 200 || meta.status >= 300) return metaErrorReply(reply, request.id, meta, { keepStatus: true });
 
         const wamid = (meta.body as { messages?: { id?: string }[] })?.messages?.[0]?.id;
         if (!wamid) return ok(meta.body);

@@ -1,0 +1,86 @@
+/**
+ * Template sends (decisions.md §4): resolve the template, build and check Meta's message, send
+ * it from the plugin's number, keep it in the chat store, answer the stored chat message.
+ * 5xx, rate-limit (130429, 131056) and network failures are retried a few times within the call.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AppContext } from '../../core/context.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { recordOutgoing } from '../chats/service.ts';
+import { findMessage } from '../chats/repo.ts';
+import { toChatMessageView } from '../chats/view.ts';
+import { graphClient, type GraphAnswer, type GraphClient } from '../graph/graph-client.ts';
+import { findPlugin } from '../plugins/service.ts';
+import { buildTemplateMessage, type TemplateSendInput } from '../templates/build-template-message.ts';
+import { GRAPH_VERSION, resolveTemplate } from '../templates/template-cache.ts';
+import type { TemplateSend } from './schemas.ts';
+
+const ATTEMPTS = 3;
+const RETRY_CODES = new Set([130429, 131056, 131000, 2, 1]);
+
+/** Thrown with Meta's answer when Meta refuses the send; the route answers it in Meta's terms. */
+export class MetaRefused extends Error {
+  constructor(readonly answer: GraphAnswer) {
+    super('Meta refused the message');
+  }
+}
+
+function retryable(answer: GraphAnswer): boolean {
+  const code = (answer.body as { error?: { code?: number } })?.error?.code;
+  return answer.status >= 500 || answer.status === 429 || (code !== undefined && RETRY_CODES.has(code));
+}
+
+async function sendWithRetries(graph: GraphClient, pnid: string, message: unknown): Promise<GraphAnswer> {
+  for (let attempt = 1; ; attempt++) {
+    let answer: GraphAnswer;
+    try {
+      answer = await graph.call('POST', `${GRAPH_VERSION}/${pnid}/messages`, { body: message });
+    } catch (err) {
+      if (attempt >= ATTEMPTS || !(err instanceof AppError) || err.code !== 'UPSTREAM_UNAVAILABLE') throw err;
+      await sleep(200 * attempt);
+      continue;
+    }
+    if (answer.status < 300 || !retryable(answer) || attempt >= ATTEMPTS) return answer;
+    await sleep(200 * attempt);
+  }
+}
+
+export interface SendTarget {
+  /** Recipient digits. */
+  to: string;
+  procedureId?: string;
+  processId?: string;
+}
+
+export async function sendTemplate(ctx: AppContext, teamId: string, pluginId: string, target: SendTarget, body: TemplateSend) {
+  const plugin = await findPlugin(ctx.db, teamId, pluginId);
+  const pnid = String(body.whatsappPhoneNumberId);
+  const [number] = await ctx.db.query<{ waba_id: string }>(
+    'select waba_id from whatsapp_phone_numbers where phone_number_id = $1 and plugin_id = $2 and team_id = $3',
+    [pnid, plugin.id, teamId],
+  );
+  if (!number) throw notFound('WhatsApp phone number', pnid);
+  const graph = graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl });
+  const language = (body.language || body.languageCode || undefined) ?? undefined;
+  const template = await resolveTemplate(ctx.db, graph, teamId, number.waba_id, body.templateName, language);
+  const { message, text } = buildTemplateMessage(target.to, template, body as TemplateSendInput);
+
+  const answer = await sendWithRetries(graph, pnid, message);
+  if (answer.status >= 300) throw new MetaRefused(answer);
+  const wamid = (answer.body as { messages?: { id?: string }[] })?.messages?.[0]?.id ?? null;
+  const id = await ctx.db.tx((tx) =>
+    recordOutgoing(tx, {
+      teamId,
+      pluginId: plugin.id,
+      phoneNumberId: pnid,
+      to: target.to,
+      payload: message,
+      wamid,
+      deliveryStatus: 'SENT',
+      text,
+      procedureId: target.procedureId,
+      processId: target.processId,
+    }),
+  );
+  return toChatMessageView((await findMessage(ctx.db, teamId, id))!);
+}

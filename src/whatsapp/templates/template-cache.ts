@@ -1,0 +1,70 @@
+/**
+ * Each WABA's templates, kept in the database (shared by every instance) and refreshed from
+ * Meta when a send names a template the cached list does not have.
+ */
+import type { Db, Queryable } from '../../core/db/types.ts';
+import { AppError, invalid } from '../../core/errors.ts';
+import type { GraphClient } from '../graph/graph-client.ts';
+import type { TemplateDef } from './build-template-message.ts';
+
+/** The Graph version this server uses for its own calls (pass-throughs use the caller's). */
+export const GRAPH_VERSION = 'v22.0';
+const FIELDS = 'id,name,language,status,category,parameter_format,components';
+const MAX_PAGES = 40;
+
+async function cached(db: Queryable, teamId: string, wabaId: string, name: string): Promise<TemplateDef[]> {
+  return db.query<TemplateDef>(
+    `select template_id as id, name, language, status, category, parameter_format, components
+       from whatsapp_templates where waba_id = $1 and team_id = $2 and name = $3 order by language`,
+    [wabaId, teamId, name],
+  );
+}
+
+/** Replaces the cached list of a WABA with Meta's (every page). */
+export async function refreshTemplates(db: Db, graph: GraphClient, teamId: string, wabaId: string): Promise<void> {
+  const all: TemplateDef[] = [];
+  let query = `fields=${FIELDS}&limit=250`;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await graph.call('GET', `${GRAPH_VERSION}/${wabaId}/message_templates`, { query });
+    if (answer.status !== 200) {
+      const error = (answer.body as { error?: { message?: string } })?.error;
+      throw new AppError('UPSTREAM_UNAVAILABLE', { reason: `listing the templates of ${wabaId} failed: ${error?.message ?? `status ${answer.status}`}` });
+    }
+    const body = answer.body as { data?: TemplateDef[]; paging?: { next?: string; cursors?: { after?: string } } };
+    all.push(...(body.data ?? []));
+    const after = body.paging?.cursors?.after;
+    if (!body.paging?.next || !after) break;
+    query = `fields=${FIELDS}&limit=250&after=${encodeURIComponent(after)}`;
+  }
+  await db.tx(async (tx) => {
+    await tx.run('delete from whatsapp_templates where waba_id = $1 and team_id = $2', [wabaId, teamId]);
+    if (!all.length) return;
+    await tx.run(
+      `insert into whatsapp_templates (waba_id, template_id, team_id, name, language, status, category, parameter_format, components)
+       select $1, t.id, $2, t.name, t.language, t.status, t.category, t.parameter_format, coalesce(t.components, '[]')
+         from jsonb_to_recordset($3::jsonb) as t(id text, name text, language text, status text, category text, parameter_format text, components jsonb)
+       on conflict (waba_id, template_id) do nothing`,
+      [wabaId, teamId, JSON.stringify(all)],
+    );
+  });
+}
+
+/**
+ * The template a send names: by name, and by `language` when the name exists in several.
+ * A name the cache does not know triggers one refresh from Meta.
+ */
+export async function resolveTemplate(db: Db, graph: GraphClient, teamId: string, wabaId: string, name: string, language?: string): Promise<TemplateDef> {
+  let found = await cached(db, teamId, wabaId, name);
+  if (!found.some((t) => !language || t.language === language)) {
+    await refreshTemplates(db, graph, teamId, wabaId);
+    found = await cached(db, teamId, wabaId, name);
+  }
+  if (!found.length) throw invalid('templateName', `WhatsApp Business Account ${wabaId} has no template ${name}`);
+  if (language) {
+    const match = found.find((t) => t.language === language);
+    if (!match) throw invalid('language', `template ${name} exists in ${found.map((t) => t.language).join(', ')}, not ${language}`);
+    return match;
+  }
+  if (found.length > 1) throw invalid('language', `is required: template ${name} exists in ${found.map((t) => t.language).join(', ')}`);
+  return found[0];
+}
