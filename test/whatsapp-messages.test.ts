@@ -93,4 +93,30 @@ describe('messages pass-through', () => {
     expect(bad.status).toBe(400);
     expect(bad.json._errors[0]).toBe('customerPhoneNumber: must be a phone number of 7 to 15 digits');
   });
+
+  it('lists the team’s chats with their contact and last message, and a chat’s messages', async () => {
+    await api('POST', path(), { messaging_product: 'whatsapp', to: '919822200000', type: 'text', text: { body: 'first' } });
+    await api('POST', path(), { messaging_product: 'whatsapp', to: '919822200000', type: 'text', text: { body: 'latest' } });
+    const chats = await api('POST', '/v1/ext/chat', { orderField: 'lastMessageAt', orderDirection: 'desc', limit: 10, page: 1, search: '98222' });
+    expect(chats.status, chats.text).toBe(200);
+    expect(chats.json._data).toHaveLength(1);
+    const chat = chats.json._data[0];
+    expect(chat).toMatchObject({
+      plugin: PLUGIN,
+      whatsappPhoneNumberId: PNID,
+      contact: { phoneNumber: '919822200000', name: null },
+      status: 'OPEN',
+      unreadCount: 0,
+      lastMessage: { text: 'latest', direction: 'OUTGOING' },
+    });
+    const all = await api('POST', '/v1/ext/chat', {});
+    expect(all.json._data.length).toBeGreaterThanOrEqual(3);
+    const messages = await api('POST', `/v1/ext/chat/${chat.id}/message`, { limit: 1 });
+    expect(messages.json._data.map((m: any) => m.text)).toEqual(['latest']);
+    expect(messages.json._meta).toEqual({ page: 1, limit: 1, hasMore: true });
+    expect((await api('POST', `/v1/ext/chat/${chat.id}/message`, {}, otherKey)).status).toBe(404);
+    expect((await api('POST', '/v1/ext/chat', {}, otherKey)).json._data).toEqual([]);
+    const bad = await api('POST', '/v1/ext/chat', { orderField: 'name' });
+    expect(bad.status).toBe(400);
+  });
 });

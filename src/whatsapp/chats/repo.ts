@@ -75,3 +75,54 @@ export async function messagesForPhone(db: Queryable, teamId: string, phone: str
     [teamId, phone, limit, offset],
   );
 }
+
+export interface ChatRow {
+  id: string;
+  team_id: string;
+  plugin_id: string;
+  whatsapp_phone_number_id: string;
+  status: string;
+  last_message_at: Date | null;
+  last_incoming_message_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  contact_id: string;
+  contact_name: string | null;
+  phone_number: string;
+  last_message_id: string | null;
+}
+
+const CHAT_ORDER = { createdAt: 'created_at', updatedAt: 'updated_at', lastMessageAt: 'last_message_at' } as const;
+export type ChatOrderField = keyof typeof CHAT_ORDER;
+
+/** A page of the team's chats; `search` matches the customer's phone digits or name. */
+export async function listChats(
+  db: Queryable,
+  teamId: string,
+  q: { orderField: ChatOrderField; descending: boolean; search?: string; limit: number; offset: number },
+): Promise<ChatRow[]> {
+  const dir = q.descending ? 'desc' : 'asc';
+  return db.query<ChatRow>(
+    `select c.*, k.name as contact_name, k.phone_number,
+            (select m.id from chat_messages m where m.chat_id = c.id order by m.created_at desc, m.id desc limit 1) as last_message_id
+       from chats c join contacts k on k.id = c.contact_id
+      where c.team_id = $1 and ($2::text is null or k.phone_number like '%' || $2 || '%' or k.name ilike '%' || $2 || '%')
+      order by c.${CHAT_ORDER[q.orderField]} ${dir} nulls last, c.id ${dir}
+      limit $3 offset $4`,
+    [teamId, q.search ?? null, q.limit, q.offset],
+  );
+}
+
+export async function findChat(db: Queryable, teamId: string, chatId: string): Promise<{ id: string } | undefined> {
+  const rows = await db.query<{ id: string }>('select id from chats where id = $1 and team_id = $2', [chatId, teamId]);
+  return rows[0];
+}
+
+export async function messagesOfChat(db: Queryable, teamId: string, chatId: string, limit: number, offset: number): Promise<ChatMessageRow[]> {
+  return db.query<ChatMessageRow>(`${MESSAGE_SELECT} where m.chat_id = $1 and m.team_id = $2 order by m.created_at desc, m.id desc limit $3 offset $4`, [
+    chatId,
+    teamId,
+    limit,
+    offset,
+  ]);
+}

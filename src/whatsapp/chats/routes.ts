@@ -6,19 +6,54 @@ import { invalid } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { phoneDigits } from '../../features/attributes/check-value.ts';
-import { messagesForPhone } from './service.ts';
+import { listChats, messagesForPhone, messagesOfChat } from './service.ts';
 
+const Page = {
+  page: Type.Optional(Type.Integer({ minimum: 0, default: 1, description: 'from 1 (0 counts as 1)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+};
+const ChatsBody = Type.Object(
+  {
+    orderField: Type.Optional(Type.Unsafe<'createdAt' | 'updatedAt' | 'lastMessageAt'>({ type: 'string', enum: ['createdAt', 'updatedAt', 'lastMessageAt'], default: 'createdAt' })),
+    orderDirection: Type.Optional(Type.Unsafe<'asc' | 'desc'>({ type: 'string', enum: ['asc', 'desc'], default: 'desc' })),
+    search: Type.Optional(Type.String({ description: "part of the customer's phone number or name" })),
+    ...Page,
+  },
+  { additionalProperties: false },
+);
+const ChatMessagesBody = Type.Object(Page, { additionalProperties: false });
 const PhoneBody = Type.Object(
   {
     customerPhoneNumber: Type.Union([Type.String(), Type.Integer()], { description: 'digits with country code' }),
-    page: Type.Optional(Type.Integer({ minimum: 0, default: 1, description: 'from 1 (0 counts as 1)' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    ...Page,
   },
   { additionalProperties: false },
 );
 
+const ChatParams = Type.Object({ chatId: Type.String() });
+const listResponse = { 200: Type.Object({ _data: Type.Array(Type.Unknown()), _meta: Type.Object({}, { additionalProperties: true }), _errors: Type.Array(Type.String()) }), ...errorResponses };
+const paging = (b: { page?: number; limit?: number }) => ({ page: Math.max(1, b.page ?? 1), limit: b.limit ?? 20 });
+
 export function chatRoutes(ctx: AppContext) {
   return async function (app: FastifyInstance) {
+    app.post<{ Body: Static<typeof ChatsBody> }>(
+      '/v1/ext/chat',
+      { config: { auth: 'key', privilege: 'whatsapp:send' }, schema: { tags: ['whatsapp'], summary: "List the team's chats", body: ChatsBody, response: listResponse } },
+      async (request) => {
+        const b = request.body ?? {};
+        const search = b.search?.trim() ? b.search.trim() : undefined;
+        const { page, meta } = await listChats(ctx.db, teamIdOf(request), { ...paging(b), orderField: b.orderField ?? 'createdAt', descending: (b.orderDirection ?? 'desc') === 'desc', search });
+        return ok(page, meta);
+      },
+    );
+    app.post<{ Params: Static<typeof ChatParams>; Body: Static<typeof ChatMessagesBody> }>(
+      '/v1/ext/chat/:chatId/message',
+      { config: { auth: 'key', privilege: 'whatsapp:send' }, schema: { tags: ['whatsapp'], summary: 'Messages of one chat, newest first', params: ChatParams, body: ChatMessagesBody, response: listResponse } },
+      async (request) => {
+        const { page, meta } = await messagesOfChat(ctx.db, teamIdOf(request), request.params.chatId, paging(request.body ?? {}));
+        return ok(page, meta);
+      },
+    );
     app.post<{ Body: Static<typeof PhoneBody> }>(
       '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number',
       {
@@ -27,13 +62,13 @@ export function chatRoutes(ctx: AppContext) {
           tags: ['whatsapp'],
           summary: 'Chat messages exchanged with a customer phone number, newest first',
           body: PhoneBody,
-          response: { 200: Type.Object({ _data: Type.Array(Type.Unknown()), _meta: Type.Object({}, { additionalProperties: true }), _errors: Type.Array(Type.String()) }), ...errorResponses },
+          response: listResponse,
         },
       },
       async (request) => {
         const phone = phoneDigits(request.body.customerPhoneNumber);
         if (!phone.ok) throw invalid('customerPhoneNumber', phone.message);
-        const { page, meta } = await messagesForPhone(ctx.db, teamIdOf(request), phone.value as string, Math.max(1, request.body.page ?? 1), request.body.limit ?? 20);
+        const { page, meta } = await messagesForPhone(ctx.db, teamIdOf(request), phone.value as string, paging(request.body));
         return ok(page, meta);
       },
     );

@@ -1,6 +1,8 @@
 /** The chat store: every message sent or received through a plugin (decisions.md §4). */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../core/db/types.ts';
+import { notFound } from '../../core/errors.ts';
+import { isUuid } from '../../features/attributes/check-value.ts';
 import * as repo from './repo.ts';
 import { textOf, toChatMessageView } from './view.ts';
 
@@ -43,7 +45,54 @@ export async function recordOutgoing(tx: Queryable, m: OutgoingMessage) {
   return id;
 }
 
-export async function messagesForPhone(db: Queryable, teamId: string, phone: string, page: number, limit: number) {
-  const rows = await repo.messagesForPhone(db, teamId, phone, limit + 1, (page - 1) * limit);
-  return { page: rows.slice(0, limit).map(toChatMessageView), meta: { page, limit, hasMore: rows.length > limit } };
+
+export interface Paging {
+  page: number;
+  limit: number;
+}
+
+const pageOf = <T>(rows: T[], p: Paging) => ({ rows: rows.slice(0, p.limit), meta: { page: p.page, limit: p.limit, hasMore: rows.length > p.limit } });
+
+export async function listChats(db: Queryable, teamId: string, q: Paging & { orderField: repo.ChatOrderField; descending: boolean; search?: string }) {
+  const rows = await repo.listChats(db, teamId, { ...q, limit: q.limit + 1, offset: (q.page - 1) * q.limit });
+  const { rows: chats, meta } = pageOf(rows, q);
+  const lastIds = chats.flatMap((c) => (c.last_message_id ? [c.last_message_id] : []));
+  const last = new Map<string, ReturnType<typeof toChatMessageView>>();
+  for (const id of lastIds) {
+    const m = await repo.findMessage(db, teamId, id);
+    if (m) last.set(id, toChatMessageView(m));
+  }
+  return {
+    page: chats.map((c) => ({
+      id: c.id,
+      createdAt: c.created_at.getTime(),
+      updatedAt: c.updated_at.getTime(),
+      team: c.team_id,
+      plugin: c.plugin_id,
+      whatsappPhoneNumberId: c.whatsapp_phone_number_id,
+      contact: { id: c.contact_id, name: c.contact_name, phoneNumber: c.phone_number },
+      lastMessageAt: c.last_message_at?.getTime() ?? null,
+      lastIncomingMessageAt: c.last_incoming_message_at?.getTime() ?? null,
+      lastMessage: c.last_message_id ? (last.get(c.last_message_id) ?? null) : null,
+      unreadCount: 0,
+      assignedTo: null,
+      status: c.status,
+      process: last.get(c.last_message_id ?? '')?.process ?? null,
+    })),
+    meta,
+  };
+}
+
+export async function messagesOfChat(db: Queryable, teamId: string, chatId: string, p: Paging) {
+  const chat = isUuid(chatId) ? await repo.findChat(db, teamId, chatId.toLowerCase()) : undefined;
+  if (!chat) throw notFound('chat', chatId);
+  const rows = await repo.messagesOfChat(db, teamId, chat.id, p.limit + 1, (p.page - 1) * p.limit);
+  const { rows: page, meta } = pageOf(rows, p);
+  return { page: page.map(toChatMessageView), meta };
+}
+
+export async function messagesForPhone(db: Queryable, teamId: string, phone: string, p: Paging) {
+  const rows = await repo.messagesForPhone(db, teamId, phone, p.limit + 1, (p.page - 1) * p.limit);
+  const { rows: page, meta } = pageOf(rows, p);
+  return { page: page.map(toChatMessageView), meta };
 }
