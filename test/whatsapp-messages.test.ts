@@ -120,3 +120,30 @@ describe('messages pass-through', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('received media', () => {
+  it("answers Meta's metadata with url pointing at our show endpoint, which serves the bytes (v1 and v2 paths)", async () => {
+    const bytes = Buffer.from('OggS-voice-note-bytes');
+    meta.media.set('1234567890', { bytes, mime: 'audio/ogg' });
+    for (const prefix of ['/v1/whatsapp', '/v2/whatsapp']) {
+      const info = await api('GET', `${prefix}/v22.0/media/1234567890`);
+      expect(info.status, info.text).toBe(200);
+      expect(info.json).toMatchObject({ id: '1234567890', mime_type: 'audio/ogg', url: `${s.ctx.config.publicBaseUrl}${prefix}/v22.0/media/1234567890/show` });
+      const shown = await fetch(`${s.url}${prefix}/v22.0/media/1234567890/show`, { headers: { authorization: `Bearer ${s.demoKey}` } });
+      expect(shown.status).toBe(200);
+      expect(shown.headers.get('content-type')).toBe('audio/ogg');
+      expect(Buffer.from(await shown.arrayBuffer()).equals(bytes)).toBe(true);
+    }
+    const download = meta.requests.find((r) => r.path === '/media-bytes/1234567890')!;
+    expect(download.authorization).toMatch(/^Bearer .+/);
+  });
+
+  it('is a 404 for media Meta does not know, and for a team whose plugins cannot see it', async () => {
+    const unknown = await api('GET', '/v1/whatsapp/v22.0/media/999');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json._errors[0]).toBe('media 999 not found');
+    expect((await api('GET', '/v1/whatsapp/v22.0/media/1234567890', undefined, otherKey)).status).toBe(404);
+    expect((await api('GET', '/v1/whatsapp/latest/media/1234567890')).status).toBe(400);
+  });
+});
+

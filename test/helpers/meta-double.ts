@@ -28,6 +28,8 @@ export interface MetaDouble {
   requests: RecordedRequest[];
   /** Templates by WABA id. */
   templates: Map<string, MetaTemplate[]>;
+  /** Media customers sent, by media id. */
+  media: Map<string, { bytes: Buffer; mime: string }>;
   /** When set, answers every request with this instead. */
   failWith?: { status: number; body: unknown };
   close(): Promise<void>;
@@ -38,7 +40,7 @@ export function metaError(message: string, code: number, type = 'OAuthException'
 }
 
 export async function startMetaDouble(): Promise<MetaDouble> {
-  const double: MetaDouble = { url: '', requests: [], templates: new Map(), close: async () => {} };
+  const double: MetaDouble = { url: '', requests: [], templates: new Map(), media: new Map(), close: async () => {} };
   let nextId = 1_000_000;
 
   function handle(req: IncomingMessage, body: string, res: ServerResponse) {
@@ -51,6 +53,16 @@ export async function startMetaDouble(): Promise<MetaDouble> {
     if (double.failWith) return send(double.failWith.status, double.failWith.body);
     if (!req.headers.authorization?.startsWith('Bearer ')) return send(401, metaError('Invalid OAuth access token - Cannot parse access token', 190));
     const parts = path.split('/').filter(Boolean);
+    if (parts[0] === 'media-bytes' && req.method === 'GET') {
+      const media = double.media.get(parts[1]);
+      if (!media) return send(404, metaError('Not found', 100));
+      res.writeHead(200, { 'content-type': media.mime });
+      return res.end(media.bytes);
+    }
+    if (parts.length === 2 && req.method === 'GET' && double.media.has(parts[1])) {
+      const media = double.media.get(parts[1])!;
+      return send(200, { messaging_product: 'whatsapp', url: `${double.url}/media-bytes/${parts[1]}`, mime_type: media.mime, sha256: 'x', file_size: media.bytes.length, id: parts[1] });
+    }
     if (parts.length === 3 && parts[2] === 'message_templates') {
       const list = double.templates.get(parts[1]) ?? [];
       double.templates.set(parts[1], list);

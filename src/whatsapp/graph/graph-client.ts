@@ -17,6 +17,8 @@ export interface GraphAnswer {
 
 export interface GraphClient {
   call(method: string, path: string, options?: { query?: string; body?: unknown }): Promise<GraphAnswer>;
+  /** Downloads a file Meta points at (a media `url`), with the plugin's token. */
+  download(url: string): Promise<{ status: number; contentType: string; bytes: Buffer }>;
 }
 
 export function graphBaseUrl(plugin: Pick<PluginRow, 'graph_api_url'>, override: string | undefined): string {
@@ -28,22 +30,36 @@ export function graphBaseUrl(plugin: Pick<PluginRow, 'graph_api_url'>, override:
 }
 
 export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graphUrlOverride: string | undefined; timeoutMs?: number }): GraphClient {
+  const timeoutMs = deps.timeoutMs ?? GRAPH_TIMEOUT_MS;
+  const token = () => (plugin.access_token_enc ? deps.secrets.decrypt(plugin.access_token_enc) : '');
+  const unreachable = (err: unknown) =>
+    (err as Error).name === 'TimeoutError'
+      ? new AppError('UPSTREAM_TIMEOUT', { timeoutMs })
+      : new AppError('UPSTREAM_UNAVAILABLE', { reason: 'the Graph API could not be reached' });
   return {
+    async download(url) {
+      if (!/^https?:\/\//.test(url)) throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'Meta gave a media URL that is not http(s)' });
+      let res: Response;
+      try {
+        res = await fetch(url, { headers: { authorization: `Bearer ${token()}` }, signal: AbortSignal.timeout(timeoutMs) });
+        return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/octet-stream', bytes: Buffer.from(await res.arrayBuffer()) };
+      } catch (err) {
+        throw unreachable(err);
+      }
+    },
     async call(method, path, options = {}) {
       const base = graphBaseUrl(plugin, deps.graphUrlOverride);
-      const token = plugin.access_token_enc ? deps.secrets.decrypt(plugin.access_token_enc) : '';
       const url = `${base}/${path.replace(/^\/+/, '')}${options.query ? `?${options.query}` : ''}`;
       let res: Response;
       try {
         res = await fetch(url, {
           method,
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          headers: { authorization: `Bearer ${token()}`, accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
           body: options.body === undefined ? undefined : JSON.stringify(options.body),
-          signal: AbortSignal.timeout(deps.timeoutMs ?? GRAPH_TIMEOUT_MS),
+          signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (err) {
-        if ((err as Error).name === 'TimeoutError') throw new AppError('UPSTREAM_TIMEOUT', { timeoutMs: deps.timeoutMs ?? GRAPH_TIMEOUT_MS });
-        throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'the Graph API could not be reached' });
+        throw unreachable(err);
       }
       const text = await res.text();
       let body: unknown;

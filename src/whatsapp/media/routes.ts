@@ -9,9 +9,14 @@ import { errorResponses } from '../../core/http/route-schema.ts';
 import { PluginParams } from '../plugins/schemas.ts';
 import { MEDIA_LIMITS } from './media-type.ts';
 import { publicMediaFile, uploadPublicMedia, type MediaUpload } from './service.ts';
+import { mediaBytes, mediaMetadata } from './received-media.ts';
 
 const LARGEST = Math.max(...Object.values(MEDIA_LIMITS));
 const ServeParams = Type.Object({ team: Type.String(), date: Type.String(), name: Type.String() });
+const MediaParams = Type.Object({
+  ver: Type.String({ pattern: '^v[0-9]{1,3}\\.[0-9]{1,3}$', description: 'Graph API version, e.g. v22.0' }),
+  mediaId: Type.String({ pattern: '^[0-9]{1,32}$', description: 'the media id of an inbound message' }),
+});
 
 /** The multipart body, read before the handler (so Idempotency-Key can compare it): file field `file`, optional `filename`. */
 function readUpload(request: FastifyRequest): MediaUpload {
@@ -52,6 +57,30 @@ export function publicMediaRoutes(ctx: AppContext) {
       async (request) =>
         ok(await uploadPublicMedia({ db: ctx.db, files: ctx.files, publicBaseUrl: ctx.config.publicBaseUrl }, teamIdOf(request), request.params.pluginId, readUpload(request))),
     );
+
+    for (const prefix of ['/v1/whatsapp', '/v2/whatsapp']) {
+      app.get<{ Params: Static<typeof MediaParams> }>(
+        `${prefix}/:ver/media/:mediaId`,
+        {
+          config: { auth: 'key', privilege: 'whatsapp:send' },
+          schema: {
+            tags,
+            summary: 'Fetch WhatsApp media (metadata)',
+            description: "Meta's JSON for the media id, with `url` pointing at this server's `show` endpoint (which takes the same key).",
+            params: MediaParams,
+          },
+        },
+        async (request) => mediaMetadata(ctx, teamIdOf(request), prefix, request.params.ver, request.params.mediaId),
+      );
+      app.get<{ Params: Static<typeof MediaParams> }>(
+        `${prefix}/:ver/media/:mediaId/show`,
+        { config: { auth: 'key', privilege: 'whatsapp:send' }, schema: { tags, summary: 'Show WhatsApp media (the bytes)', params: MediaParams } },
+        async (request, reply) => {
+          const file = await mediaBytes(ctx, teamIdOf(request), request.params.ver, request.params.mediaId);
+          return reply.type(file.contentType).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=300').send(file.bytes);
+        },
+      );
+    }
 
     app.get<{ Params: Static<typeof ServeParams> }>(
       '/public-media/:team/:date/:name',

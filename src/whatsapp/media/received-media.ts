@@ -1,0 +1,38 @@
+/**
+ * Media customers sent (ids from inbound events): Meta's metadata with `url` pointing back at our
+ * `show` endpoint, and the bytes, fetched from Meta with the token of the team's plugin that can
+ * see the media (chakra-api.md §6.6).
+ */
+import type { AppContext } from '../../core/context.ts';
+import { notFound } from '../../core/errors.ts';
+import { graphClient, type GraphClient } from '../graph/graph-client.ts';
+import { pluginsOfTeam } from '../plugins/lookup.ts';
+
+interface MediaMeta {
+  url?: string;
+  mime_type?: string;
+  [key: string]: unknown;
+}
+
+/** The first plugin of the team whose token Meta answers for this media id, with Meta's metadata. */
+async function locate(ctx: AppContext, teamId: string, ver: string, mediaId: string): Promise<{ graph: GraphClient; meta: MediaMeta }> {
+  for (const plugin of await pluginsOfTeam(ctx.db, teamId)) {
+    const graph = graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl });
+    const answer = await graph.call('GET', `${ver}/${mediaId}`);
+    if (answer.status === 200 && answer.body && typeof answer.body === 'object') return { graph, meta: answer.body as MediaMeta };
+  }
+  throw notFound('media', mediaId);
+}
+
+export async function mediaMetadata(ctx: AppContext, teamId: string, prefix: string, ver: string, mediaId: string) {
+  const { meta } = await locate(ctx, teamId, ver, mediaId);
+  return { ...meta, url: `${ctx.config.publicBaseUrl}${prefix}/${ver}/media/${mediaId}/show` };
+}
+
+export async function mediaBytes(ctx: AppContext, teamId: string, ver: string, mediaId: string) {
+  const { graph, meta } = await locate(ctx, teamId, ver, mediaId);
+  if (!meta.url) throw notFound('media', mediaId);
+  const file = await graph.download(meta.url);
+  if (file.status !== 200) throw notFound('media', mediaId);
+  return { contentType: meta.mime_type ?? file.contentType, bytes: file.bytes };
+}
