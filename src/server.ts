@@ -94,6 +94,9 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error as Error, request.routeOptions.bodyLimit ?? ctx.config.bodyLimits.json);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    else if (typeof (error as { code?: unknown }).code === 'string' && /^(22|54)/.test((error as { code: string }).code)) {
+      request.log.warn({ err: { message: (error as Error).message, code: (error as { code: string }).code } }, 'the database refused a value validation let through');
+    }
     return sendError(appError, request, reply);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -118,6 +118,12 @@ describe('messages pass-through', () => {
     expect((await api('POST', '/v1/ext/chat', {}, otherKey)).json._data).toEqual([]);
     const bad = await api('POST', '/v1/ext/chat', { orderField: 'name' });
     expect(bad.status).toBe(400);
+    // Search text is matched literally, LIKE's own characters included.
+    for (const search of ['\\', '%', '_']) {
+      const literal = await api('POST', '/v1/ext/chat', { search });
+      expect(literal.status, literal.text).toBe(200);
+      expect(literal.json._data).toEqual([]);
+    }
   });
 });
 
@@ -144,6 +150,16 @@ describe('received media', () => {
     expect(unknown.json._errors[0]).toBe('media 999 not found');
     expect((await api('GET', '/v1/whatsapp/v22.0/media/1234567890', undefined, otherKey)).status).toBe(404);
     expect((await api('GET', '/v1/whatsapp/latest/media/1234567890')).status).toBe(400);
+    // Some other Graph object the token can read is not media.
+    meta.templates.set('83784929738012', [{ id: '4242', name: 'x', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [] }]);
+    expect((await api('GET', '/v1/whatsapp/v22.0/media/4242')).status).toBe(404);
+  });
+
+  it("sends the plugin's token only to Meta's media hosts", async () => {
+    meta.media.set('5151', { bytes: Buffer.from('x'), mime: 'image/jpeg', url: 'http://127.0.0.1:9/steal' });
+    const res = await api('GET', '/v1/whatsapp/v22.0/media/5151/show');
+    expect(res.status).toBe(502);
+    expect(res.json._errors[0]).toBe('WhatsApp: Meta gave a media URL outside its own hosts');
   });
 });
 

@@ -50,8 +50,11 @@ describe('template pass-through', () => {
     const res = await api('GET', `${templates}?name=order_update&fields=name,status,components&limit=50`);
     expect(res.status).toBe(200);
     expect(res.json.data.map((t: any) => t.name)).toEqual(['order_update']);
-    expect(res.json.paging).toBeDefined();
     expect(lastRequest()).toMatchObject({ method: 'GET', query: 'name=order_update&fields=name,status,components&limit=50' });
+    // Meta's paging link carries the token it was called with; the caller never sees it.
+    expect(res.json.paging.next).toMatch(/after=MjQZD/);
+    expect(res.json.paging.next).not.toMatch(/access_token/);
+    expect(res.text).not.toContain(token);
   });
 
   it("keeps Meta's status and error object when Meta refuses", async () => {
@@ -77,6 +80,11 @@ describe('template pass-through', () => {
     const missing = await api('POST', '/v1/ext/plugin/whatsapp/api/v22.0/999999', { components: [] });
     expect(missing.status).toBe(404);
     expect(missing.json._errors[0]).toBe('template 999999 not found');
+    // A template Meta would show this token but that is in no WABA of the team: not ours to edit.
+    meta.templates.set('5550001', [{ id: '777001', name: 'elsewhere', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [] }]);
+    const elsewhere = await api('POST', '/v1/ext/plugin/whatsapp/api/v22.0/777001', { components: [] });
+    expect(elsewhere.status).toBe(404);
+    expect(meta.requests.some((r) => r.method === 'POST' && r.path === '/v22.0/777001')).toBe(false);
     const del = await api('DELETE', `${templates}?name=order_update`);
     expect(del.status).toBe(200);
     expect(del.json).toEqual({ success: true });

@@ -29,7 +29,7 @@ export interface MetaDouble {
   /** Templates by WABA id. */
   templates: Map<string, MetaTemplate[]>;
   /** Media customers sent, by media id. */
-  media: Map<string, { bytes: Buffer; mime: string }>;
+  media: Map<string, { bytes: Buffer; mime: string; url?: string }>;
   /** When set, answers every request with this instead. */
   failWith?: { status: number; body: unknown };
   close(): Promise<void>;
@@ -61,7 +61,7 @@ export async function startMetaDouble(): Promise<MetaDouble> {
     }
     if (parts.length === 2 && req.method === 'GET' && double.media.has(parts[1])) {
       const media = double.media.get(parts[1])!;
-      return send(200, { messaging_product: 'whatsapp', url: `${double.url}/media-bytes/${parts[1]}`, mime_type: media.mime, sha256: 'x', file_size: media.bytes.length, id: parts[1] });
+      return send(200, { messaging_product: 'whatsapp', url: media.url ?? `${double.url}/media-bytes/${parts[1]}`, mime_type: media.mime, sha256: 'x', file_size: media.bytes.length, id: parts[1] });
     }
     if (parts.length === 3 && parts[2] === 'message_templates') {
       const list = double.templates.get(parts[1]) ?? [];
@@ -69,7 +69,11 @@ export async function startMetaDouble(): Promise<MetaDouble> {
       const params = new URLSearchParams(query);
       if (req.method === 'GET') {
         const name = params.get('name');
-        return send(200, { data: list.filter((t) => !name || t.name === name), paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } } });
+        // One page, then an empty second one; as Meta does, the caller's token sits in the paging link.
+        if (params.get('after')) return send(200, { data: [], paging: { cursors: { before: 'MjQZD', after: 'MjQZD' } } });
+        const token = (req.headers.authorization ?? '').slice('Bearer '.length);
+        const next = `${double.url}${path}?access_token=${token}&limit=25&after=MjQZD`;
+        return send(200, { data: list.filter((t) => !name || t.name === name), paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' }, next } });
       }
       if (req.method === 'POST') {
         const t = JSON.parse(body || '{}');

@@ -37,6 +37,7 @@ export function toAppError(err: FastifyError | Error, bodyLimit: number): AppErr
   // not a 500. Validation should have caught it; this keeps a gap from becoming a crash.
   const sqlState = (err as { code?: unknown }).code;
   if (typeof sqlState === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(sqlState)) {
+    // Logged by the caller (see server.ts): a gap in validation is still a bug to look at.
     return new AppError('VALIDATION_FAILED', { path: 'body', reason: `a value could not be stored (SQLSTATE ${sqlState})` });
   }
   if (fe.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', { limit: bodyLimit });

@@ -106,10 +106,11 @@ export async function listChats(
     `select c.*, k.name as contact_name, k.phone_number,
             (select m.id from chat_messages m where m.chat_id = c.id order by m.created_at desc, m.id desc limit 1) as last_message_id
        from chats c join contacts k on k.id = c.contact_id
-      where c.team_id = $1 and ($2::text is null or k.phone_number like '%' || $2 || '%' or k.name ilike '%' || $2 || '%')
+      where c.team_id = $1 and ($2::text is null or k.phone_number like $2 or k.name ilike $2)
       order by c.${CHAT_ORDER[q.orderField]} ${dir} nulls last, c.id ${dir}
       limit $3 offset $4`,
-    [teamId, q.search ?? null, q.limit, q.offset],
+    // The search text matches literally: LIKE's own characters are escaped.
+    [teamId, q.search === undefined ? null : `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, q.limit, q.offset],
   );
 }
 

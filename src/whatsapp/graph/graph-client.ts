@@ -6,8 +6,22 @@
 import { AppError } from '../../core/errors.ts';
 import type { SecretBox } from '../../core/secrets.ts';
 import type { PluginRow } from '../plugins/repo.ts';
+import { scrubTokens } from './scrub.ts';
 
 export const GRAPH_TIMEOUT_MS = 15_000;
+const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
+const META_MEDIA_HOSTS = /(^|\.)(fbsbx\.com|facebook\.com|fbcdn\.net|whatsapp\.net)$/i;
+
+/** https on one of Meta's media hosts, or the same origin as the plugin's Graph URL. */
+function mediaHostAllowed(url: string, graphBase: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  return (u.protocol === 'https:' && META_MEDIA_HOSTS.test(u.hostname)) || u.origin === new URL(graphBase).origin;
+}
 const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
 
 export interface GraphAnswer {
@@ -38,11 +52,20 @@ export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graph
       : new AppError('UPSTREAM_UNAVAILABLE', { reason: 'the Graph API could not be reached' });
   return {
     async download(url) {
-      if (!/^https?:\/\//.test(url)) throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'Meta gave a media URL that is not http(s)' });
+      // The token goes only where Meta keeps media (or to the Graph URL itself: a stand-in).
+      if (!mediaHostAllowed(url, graphBaseUrl(plugin, deps.graphUrlOverride))) {
+        throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'Meta gave a media URL outside its own hosts' });
+      }
       let res: Response;
       try {
-        res = await fetch(url, { headers: { authorization: `Bearer ${token()}` }, signal: AbortSignal.timeout(timeoutMs) });
-        return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/octet-stream', bytes: Buffer.from(await res.arrayBuffer()) };
+        res = await fetch(url, { headers: { authorization: `Bearer ${token()}` }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+      } catch (err) {
+        throw unreachable(err);
+      }
+      if (Number(res.headers.get('content-length') ?? 0) > MAX_MEDIA_BYTES) throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'the media is larger than 100 MB' });
+      try {
+        const bytes = Buffer.from(await res.arrayBuffer());
+        return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/octet-stream', bytes };
       } catch (err) {
         throw unreachable(err);
       }
@@ -68,7 +91,7 @@ export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graph
       } catch {
         body = { error: { message: text.slice(0, 500), type: 'NonJsonResponse', code: res.status } };
       }
-      return { status: res.status, body };
+      return { status: res.status, body: scrubTokens(body) };
     },
   };
 }

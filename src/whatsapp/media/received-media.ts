@@ -4,24 +4,39 @@
  * see the media (chakra-api.md §6.6).
  */
 import type { AppContext } from '../../core/context.ts';
-import { notFound } from '../../core/errors.ts';
+import { AppError, notFound } from '../../core/errors.ts';
 import { graphClient, type GraphClient } from '../graph/graph-client.ts';
 import { pluginsOfTeam } from '../plugins/lookup.ts';
 
 interface MediaMeta {
+  messaging_product?: string;
   url?: string;
   mime_type?: string;
   [key: string]: unknown;
 }
 
-/** The first plugin of the team whose token Meta answers for this media id, with Meta's metadata. */
+/** A Graph answer that is a WhatsApp media object (not some other object a token can read). */
+const isMedia = (body: unknown): body is MediaMeta =>
+  !!body && typeof body === 'object' && (body as MediaMeta).messaging_product === 'whatsapp' && typeof (body as MediaMeta).mime_type === 'string';
+
+/**
+ * The first plugin of the team whose token Meta answers for this media id, with Meta's
+ * metadata. A plugin that cannot be reached is skipped; if none answers and one could not be
+ * reached, that is the error (502/504), else 404.
+ */
 async function locate(ctx: AppContext, teamId: string, ver: string, mediaId: string): Promise<{ graph: GraphClient; meta: MediaMeta }> {
+  let failure: unknown;
   for (const plugin of await pluginsOfTeam(ctx.db, teamId)) {
-    const graph = graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl });
-    const answer = await graph.call('GET', `${ver}/${mediaId}`);
-    if (answer.status === 200 && answer.body && typeof answer.body === 'object') return { graph, meta: answer.body as MediaMeta };
+    try {
+      const graph = graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl });
+      const answer = await graph.call('GET', `${ver}/${mediaId}`);
+      if (answer.status === 200 && isMedia(answer.body)) return { graph, meta: answer.body };
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      failure ??= err;
+    }
   }
-  throw notFound('media', mediaId);
+  throw failure ?? notFound('media', mediaId);
 }
 
 export async function mediaMetadata(ctx: AppContext, teamId: string, prefix: string, ver: string, mediaId: string) {

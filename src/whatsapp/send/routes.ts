@@ -15,13 +15,17 @@ import { MetaRefused, sendTemplate, type SendTarget } from './send-template.ts';
 const PhoneParams = Type.Object({ pluginId: Type.String(), phone: Type.String({ description: 'recipient: digits with country code' }) });
 const ProcessParams = Type.Object({ pluginId: Type.String(), ps: Type.String(), pkOrId: Type.String() });
 const ProcessIdParams = Type.Object({ pluginId: Type.String(), processId: Type.String() });
-const response = { 200: Type.Object({ _data: Type.Unknown(), _meta: Type.Object({}), _errors: Type.Array(Type.String()) }), ...errorResponses };
+const response = {
+  200: Type.Object({ _data: Type.Unknown(), _meta: Type.Object({ warning: Type.Optional(Type.String()) }), _errors: Type.Array(Type.String()) }),
+  ...errorResponses,
+};
 
 export function sendRoutes(ctx: AppContext) {
   /** Sends and answers the chat message; Meta's refusal keeps Meta's 4xx (a 5xx becomes 502). */
   async function send(request: FastifyRequest, reply: FastifyReply, pluginId: string, target: SendTarget) {
     try {
-      return ok(await sendTemplate(ctx, teamIdOf(request), pluginId, target, request.body as TemplateSend));
+      const sent = await sendTemplate(ctx, teamIdOf(request), pluginId, target, request.body as TemplateSend);
+      return ok(sent.message, sent.warning ? { warning: sent.warning } : {});
     } catch (err) {
       if (err instanceof MetaRefused) return metaErrorReply(reply, request.id, err.answer, { keepStatus: false });
       throw err;

@@ -68,19 +68,24 @@ export async function sendTemplate(ctx: AppContext, teamId: string, pluginId: st
   const answer = await sendWithRetries(graph, pnid, message);
   if (answer.status >= 300) throw new MetaRefused(answer);
   const wamid = (answer.body as { messages?: { id?: string }[] })?.messages?.[0]?.id ?? null;
-  const id = await ctx.db.tx((tx) =>
-    recordOutgoing(tx, {
-      teamId,
-      pluginId: plugin.id,
-      phoneNumberId: pnid,
-      to: target.to,
-      payload: message,
-      wamid,
-      deliveryStatus: 'SENT',
-      text,
-      procedureId: target.procedureId,
-      processId: target.processId,
-    }),
-  );
-  return toChatMessageView((await findMessage(ctx.db, teamId, id))!);
+  const outgoing = {
+    teamId,
+    pluginId: plugin.id,
+    phoneNumberId: pnid,
+    to: target.to,
+    payload: message,
+    wamid,
+    deliveryStatus: 'SENT' as const,
+    text,
+    procedureId: target.procedureId,
+    processId: target.processId,
+  };
+  try {
+    const id = await ctx.db.tx((tx) => recordOutgoing(tx, outgoing));
+    return { message: toChatMessageView((await findMessage(ctx.db, teamId, id))!) };
+  } catch (err) {
+    // Meta has the message: answering an error would invite a retry that sends it twice.
+    ctx.log.error({ err: (err as Error).message, wamid }, 'sent template message not recorded in the chat store');
+    return { message: { externalId: wamid, deliveryStatus: 'SENT', text, direction: 'OUTGOING' }, warning: 'sent, but not recorded in the chat store' };
+  }
 }

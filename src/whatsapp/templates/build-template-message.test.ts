@@ -100,4 +100,10 @@ describe('buildTemplateMessage', () => {
     expect(fails(template({ components: [{ type: 'BODY', text: 'Hi' }] }), { videoUrl: 'https://x/v.mp4' })).toBe('400 videoUrl: template t has no video header');
     expect(fails(template({ status: 'PENDING' }), {})).toBe('422 templateName: template t (en_US) is PENDING, not APPROVED');
   });
+
+  it('copes with template definitions missing fields (data from outside) without crashing', () => {
+    const odd = template({ components: [null, { text: 'no type' }, { type: 'BODY', text: 42 }, { type: 'BUTTONS', buttons: 'none' }] as any });
+    expect((build(odd, {}).message.template as any).components).toBeUndefined();
+  });
 });
+

@@ -54,7 +54,7 @@ export interface TemplateSendInput {
 /** Empty strings and zeros (what the n8n node sends for blank fields) count as absent. */
 const given = <T>(v: T | '' | 0 | null | undefined): v is T => v !== undefined && v !== null && v !== '' && v !== 0 && v !== '0';
 
-const placeholders = (text: string | undefined) => [...new Set([...(text ?? '').matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1]))];
+const placeholders = (text: unknown) => [...new Set([...(typeof text === 'string' ? text : '').matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1]))];
 
 function valuesOf(field: string, mapping: Mapping[] | undefined): Map<string, string> {
   const values = new Map<string, string>();
@@ -78,8 +78,8 @@ function fill(field: string, where: string, names: string[], values: Map<string,
   return ordered.map((n) => (named ? { type: 'text', parameter_name: n, text: values.get(n)! } : { type: 'text', text: values.get(n)! }));
 }
 
-const render = (text: string | undefined, values: Map<string, string>) =>
-  (text ?? '').replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => values.get(name) ?? whole);
+const render = (text: unknown, values: Map<string, string>) =>
+  (typeof text === 'string' ? text : '').replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => values.get(name) ?? whole);
 
 export function buildTemplateMessage(to: string, template: TemplateDef, input: TemplateSendInput): { message: Record<string, unknown>; text: string } {
   if (template.status !== 'APPROVED') {
@@ -87,12 +87,14 @@ export function buildTemplateMessage(to: string, template: TemplateDef, input: T
   }
   const named = template.parameter_format === 'NAMED';
   const auth = template.category === 'AUTHENTICATION';
-  const find = (type: string) => template.components.find((c) => c.type.toUpperCase() === type);
+  // Meta's definitions are data from outside: any field may be missing or of another type.
+  const upper = (v: unknown) => (typeof v === 'string' ? v.toUpperCase() : '');
+  const find = (type: string) => (Array.isArray(template.components) ? template.components : []).find((c) => upper(c?.type) === type);
   const components: Record<string, unknown>[] = [];
 
   // Header
   const header = find('HEADER');
-  const format = header?.format?.toUpperCase();
+  const format = upper(header?.format);
   const media = { IMAGE: ['imageUrl', input.imageUrl], VIDEO: ['videoUrl', input.videoUrl], DOCUMENT: ['documentUrl', input.documentUrl] } as const;
   for (const [kind, [field, value]] of Object.entries(media)) {
     if (given(value) && format !== kind) throw invalid(field, `template ${template.name} has no ${kind.toLowerCase()} header`);
@@ -143,16 +145,17 @@ export function buildTemplateMessage(to: string, template: TemplateDef, input: T
   if (bodyParams.length) components.push({ type: 'body', parameters: bodyParams });
 
   // Buttons
-  const buttons = find('BUTTONS')?.buttons ?? [];
+  const listed = find('BUTTONS')?.buttons;
+  const buttons = Array.isArray(listed) ? listed : [];
   const buttonValues = valuesOf('buttonMapping', input.buttonMapping);
   const used = new Set<string>();
   for (const [index, button] of buttons.entries()) {
     const key = String(index);
-    const type = button.type.toUpperCase();
+    const type = upper(button?.type);
     if (type === 'OTP' || (auth && type === 'URL')) {
       components.push({ type: 'button', sub_type: 'url', index: key, parameters: [{ type: 'text', text: input.otpCode! }] });
     } else if (type === 'URL' && placeholders(button.url).length) {
-      if (!buttonValues.has(key)) throw invalid('buttonMapping', `is missing "${key}" for button ${key} (${button.text ?? 'URL'}), whose link has a parameter`);
+      if (!buttonValues.has(key)) throw invalid('buttonMapping', `is missing "${key}" for button ${key} (${typeof button.text === 'string' ? button.text : 'URL'}), whose link has a parameter`);
       components.push({ type: 'button', sub_type: 'url', index: key, parameters: [{ type: 'text', text: buttonValues.get(key)! }] });
       used.add(key);
     } else if (type === 'QUICK_REPLY' && buttonValues.has(key)) {

@@ -8,7 +8,8 @@ import type { AppContext } from '../../core/context.ts';
 import { notFound } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { graphClient, type GraphAnswer } from '../graph/graph-client.ts';
-import { pluginOfWaba, pluginsOfTeam } from '../plugins/lookup.ts';
+import { pluginOfWaba } from '../plugins/lookup.ts';
+import { refreshTemplates, wabaOfTemplate } from './template-cache.ts';
 
 const VERSION = '^v[0-9]{1,3}\\.[0-9]{1,3}$';
 const WabaParams = Type.Object({ ver: Type.String({ pattern: VERSION, description: 'Graph API version, e.g. v22.0' }), wabaId: Type.String({ pattern: '^[0-9]{1,32}$' }) });
@@ -55,19 +56,23 @@ export function templateRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Edit message template (Meta pass-through)',
-          description: "Forwarded to `{graph}/{ver}/{templateId}` through the plugin whose token can see the template.",
+          description: 'Forwarded to `{graph}/{ver}/{templateId}` through the plugin of the WABA that has the template.',
           params: TemplateParams,
           body: { type: 'object', additionalProperties: true },
         },
       },
       async (request, reply) => {
         const { ver, templateId } = request.params;
-        // The template names no WABA: the plugin whose token can read it owns it.
-        for (const plugin of await pluginsOfTeam(ctx.db, teamIdOf(request))) {
-          const seen = await client(plugin).call('GET', `${ver}/${templateId}`, { query: 'fields=id' });
-          if (seen.status === 200) return answer(reply, await client(plugin).call('POST', `${ver}/${templateId}`, { body: request.body }));
-        }
-        throw notFound('template', templateId);
+        const teamId = teamIdOf(request);
+        // The template names no WABA: it must be in one of the team's WABAs' template lists
+        // (never just "readable by a token", which a token shared between teams would allow).
+        const wabaId = await wabaOfTemplate(ctx.db, teamId, templateId, async () => {
+          const wabas = await ctx.db.query<{ waba_id: string }>('select waba_id from whatsapp_business_accounts where team_id = $1', [teamId]);
+          for (const { waba_id } of wabas) await refreshTemplates(ctx.db, client(await pluginOfWaba(ctx.db, teamId, waba_id)), teamId, waba_id);
+        });
+        if (!wabaId) throw notFound('template', templateId);
+        const plugin = await pluginOfWaba(ctx.db, teamId, wabaId);
+        return answer(reply, await client(plugin).call('POST', `${ver}/${templateId}`, { body: request.body }));
       },
     );
   };

@@ -20,6 +20,14 @@ async function cached(db: Queryable, teamId: string, wabaId: string, name: strin
   );
 }
 
+const isTemplate = (t: unknown): t is TemplateDef => {
+  const x = t as Record<string, unknown> | null;
+  return (
+    !!x && ['id', 'name', 'language', 'status', 'category'].every((k) => typeof x[k] === 'string' && x[k] !== '') &&
+    (x.components === undefined || Array.isArray(x.components))
+  );
+};
+
 /** Replaces the cached list of a WABA with Meta's (every page). */
 export async function refreshTemplates(db: Db, graph: GraphClient, teamId: string, wabaId: string): Promise<void> {
   const all: TemplateDef[] = [];
@@ -30,8 +38,9 @@ export async function refreshTemplates(db: Db, graph: GraphClient, teamId: strin
       const error = (answer.body as { error?: { message?: string } })?.error;
       throw new AppError('UPSTREAM_UNAVAILABLE', { reason: `listing the templates of ${wabaId} failed: ${error?.message ?? `status ${answer.status}`}` });
     }
-    const body = answer.body as { data?: TemplateDef[]; paging?: { next?: string; cursors?: { after?: string } } };
-    all.push(...(body.data ?? []));
+    const body = answer.body as { data?: unknown; paging?: { next?: string; cursors?: { after?: string } } };
+    // Only well-formed templates are kept; anything else Meta lists cannot be sent anyway.
+    if (Array.isArray(body.data)) all.push(...body.data.filter(isTemplate));
     const after = body.paging?.cursors?.after;
     if (!body.paging?.next || !after) break;
     query = `fields=${FIELDS}&limit=250&after=${encodeURIComponent(after)}`;
@@ -67,4 +76,28 @@ export async function resolveTemplate(db: Db, graph: GraphClient, teamId: string
   }
   if (found.length > 1) throw invalid('language', `is required: template ${name} exists in ${found.map((t) => t.language).join(', ')}`);
   return found[0];
+}
+
+/**
+ * The team's WABA that has this template id, from the cache; on a miss every WABA of the team is
+ * refreshed once. Undefined when none of the team's WABAs has it.
+ */
+export async function wabaOfTemplate(
+  db: Db,
+  teamId: string,
+  templateId: string,
+  refresh: () => Promise<void>,
+): Promise<string | undefined> {
+  const lookup = async () =>
+    (
+      await db.query<{ waba_id: string }>(
+        `select t.waba_id from whatsapp_templates t join whatsapp_business_accounts w on w.waba_id = t.waba_id and w.team_id = $2
+          where t.template_id = $1 and t.team_id = $2`,
+        [templateId, teamId],
+      )
+    )[0]?.waba_id;
+  const found = await lookup();
+  if (found) return found;
+  await refresh();
+  return lookup();
 }
