@@ -13,7 +13,7 @@ import './core/http/fastify-types.ts';
 import { installAuth } from './core/http/auth-hook.ts';
 import { AppError, invalid } from './core/errors.ts';
 import { ErrorBody } from './core/envelope.ts';
-import { sendError, toAppError } from './core/http/error-handler.ts';
+import { refusedValueState, sendError, toAppError } from './core/http/error-handler.ts';
 import { installIdempotency } from './core/http/idempotency.ts';
 import { trackRoutesForMethodCheck } from './core/http/method-not-allowed.ts';
 import { installMetrics, type Metrics } from './core/http/metrics.ts';
@@ -94,9 +94,8 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error as Error, request.routeOptions.bodyLimit ?? ctx.config.bodyLimits.json);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
-    else if (typeof (error as { code?: unknown }).code === 'string' && /^(22|54)/.test((error as { code: string }).code)) {
-      request.log.warn({ err: { message: (error as Error).message, code: (error as { code: string }).code } }, 'the database refused a value validation let through');
-    }
+    // A gap in validation is still a bug to look at.
+    else if (refusedValueState(error)) request.log.warn({ err: { message: (error as Error).message, code: refusedValueState(error) } }, 'the database refused a value validation let through');
     return sendError(appError, request, reply);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -1,11 +1,10 @@
 /** Meta's messages endpoint through the plugin, against a recording Meta double, and the chat store it fills. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMetaDouble, type MetaDouble } from './helpers/meta-double.ts';
+import { PLUGIN, PNID } from './helpers/demo-whatsapp.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 import { addTeamWithLeads } from './helpers/teams.ts';
 
-const PLUGIN = 'd83e1d23-50b8-4d87-8f92-842a0ac516f6';
-const PNID = '775966265503012';
 const path = (pnid = PNID, plugin = PLUGIN) => `/v1/ext/plugin/whatsapp/${plugin}/api/v22.0/${pnid}/messages`;
 let s: TestServer;
 let meta: MetaDouble;

@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/features/api-keys/service.ts';
 import { makePng } from './helpers/images.ts';
+import { PLUGIN } from './helpers/demo-whatsapp.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 import { addTeamWithLeads } from './helpers/teams.ts';
 
-const PLUGIN = 'd83e1d23-50b8-4d87-8f92-842a0ac516f6';
 let s: TestServer;
 let otherKey: string;
 let salesKey: string;

@@ -1,12 +1,10 @@
 /** Template sends (to a phone, to a process) against a recording Meta double. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMetaDouble, type MetaDouble, type MetaTemplate } from './helpers/meta-double.ts';
+import { PLUGIN, PNID, WABA } from './helpers/demo-whatsapp.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 import { addTeamWithLeads } from './helpers/teams.ts';
 
-const PLUGIN = 'd83e1d23-50b8-4d87-8f92-842a0ac516f6';
-const PNID = '775966265503012';
-const WABA = '83784929738012';
 let s: TestServer;
 let meta: MetaDouble;
 let otherKey: string;

@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/features/api-keys/service.ts';
 import { startMetaDouble, type MetaDouble } from './helpers/meta-double.ts';
+import { WABA } from './helpers/demo-whatsapp.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 import { addTeamWithLeads } from './helpers/teams.ts';
 
-const WABA = '83784929738012';
 let s: TestServer;
 let meta: MetaDouble;
 let token: string;

@@ -5,12 +5,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMetaDouble, type MetaDouble } from './helpers/meta-double.ts';
 import { makePng } from './helpers/images.ts';
+import { PLUGIN, PNID, WABA } from './helpers/demo-whatsapp.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 import { addTeamWithLeads } from './helpers/teams.ts';
 
-const PLUGIN = 'd83e1d23-50b8-4d87-8f92-842a0ac516f6';
-const PNID = '775966265503012';
-const WABA = '83784929738012';
 let s: TestServer;
 let meta: MetaDouble;
 let otherKey: string;

@@ -16,6 +16,12 @@ function fromValidation(err: FastifyError): AppError {
   );
 }
 
+/** The SQLSTATE of a database error refusing a value (classes 22 and 54), else undefined. */
+export function refusedValueState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(code) ? code : undefined;
+}
+
 /** Maps anything thrown into the catalogue; Fastify's own errors become their catalogue entry. */
 export function toAppError(err: FastifyError | Error, bodyLimit: number): AppError {
   if (err instanceof AppError) return err;
@@ -35,11 +41,8 @@ export function toAppError(err: FastifyError | Error, bodyLimit: number): AppErr
   if (fe.statusCode === 400 && err instanceof SyntaxError) return new AppError('INVALID_JSON', { reason: err.message });
   // A value the database refuses (data exception, size limit) came from the request: a 400,
   // not a 500. Validation should have caught it; this keeps a gap from becoming a crash.
-  const sqlState = (err as { code?: unknown }).code;
-  if (typeof sqlState === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(sqlState)) {
-    // Logged by the caller (see server.ts): a gap in validation is still a bug to look at.
-    return new AppError('VALIDATION_FAILED', { path: 'body', reason: `a value could not be stored (SQLSTATE ${sqlState})` });
-  }
+  const sqlState = refusedValueState(err);
+  if (sqlState) return new AppError('VALIDATION_FAILED', { path: 'body', reason: `a value could not be stored (SQLSTATE ${sqlState})` });
   if (fe.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', { limit: bodyLimit });
   if (fe.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: 'this content type' });
   return new AppError('INTERNAL');

@@ -4,10 +4,12 @@
  * taken (`data || changes`), so a concurrent single update of another attribute is never lost.
  * Items aimed at the same process go in successive statements ("waves"), in array order.
  */
+import { isUniqueViolation } from '../../core/db/errors.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import { isUuid } from '../attributes/check-value.ts';
 import { applyReferences, loadReferences, referencesOf } from '../attributes/validate-data.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
+import { splitChanges } from '../processes/repo.ts';
 import { pkConflict } from '../processes/service.ts';
 import { checkUpdateItem, type CheckedUpdate, type UpdateTarget } from './bulk-items.ts';
 import { attemptRule, ChunkRace, findLiveProcesses, outcomeLog } from './chunk-support.ts';
@@ -15,7 +17,6 @@ import type { Outcome } from './repo.ts';
 
 type Ready = Extract<CheckedUpdate, { ok: true }> & { idx: number; processId: string; assignee: string | null | undefined };
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
 
 function label(procedure: ProcedureDef, target: UpdateTarget) {
   return 'id' in target ? target.id : `${procedure.primaryKey}=${target.pkValue}`;
@@ -100,12 +101,7 @@ export async function updateChunk(
   }
   for (const wave of waves) {
     const rows = wave.map((r) => {
-      const set: Record<string, unknown> = {};
-      const cleared: string[] = [];
-      for (const [k, v] of Object.entries(r.prepared.check.values)) {
-        if (v === null) cleared.push(k);
-        else set[k] = v;
-      }
+      const [set, cleared] = splitChanges(r.prepared.check.values);
       return {
         id: r.processId,
         set,

@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
-import { AppError, invalid } from '../../core/errors.ts';
+import { readFileUpload } from '../../core/http/file-upload.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { getPhoto, photoBytes, uploadPhoto, type Upload } from './service.ts';
@@ -30,21 +30,9 @@ const UPLOAD_DESCRIPTION =
   'multipart/form-data: the image as file field `photo` (PNG, JPEG, WebP, GIF or HEIC, recognised by its bytes), ' +
   'optional fields `filename` and `filetype`. The `{photoId}` form lets the client choose the uuid (offline capture); a used id is a 409.';
 
-/**
- * The multipart body, already read into `request.body` (fields as strings, the file as a
- * Buffer) before the handler runs — so that Idempotency-Key can compare bodies too.
- */
 function readUpload(request: FastifyRequest): Upload {
-  if (!request.isMultipart()) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: request.headers['content-type'] ?? '(none)' });
-  }
-  const body = (request.body ?? {}) as Record<string, unknown>;
-  for (const [field, value] of Object.entries(body)) {
-    if (Buffer.isBuffer(value) && field !== 'photo') throw invalid(field, 'is not a file field of this upload (send the image as "photo")');
-  }
-  if (!Buffer.isBuffer(body.photo)) throw invalid('photo', 'is required: send the image as the multipart file field "photo"');
-  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return { bytes: body.photo, filename: text(body.filename), filetype: text(body.filetype) };
+  const upload = readFileUpload(request, 'photo', 'the image');
+  return { bytes: upload.bytes, filename: upload.text('filename'), filetype: upload.text('filetype') };
 }
 
 export function photoRoutes(ctx: AppContext) {

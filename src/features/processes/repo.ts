@@ -71,7 +71,7 @@ export async function findRecord(db: Queryable, teamId: string, entityId: string
 
 /** Merges `data` into a record (nulls remove keys). */
 export async function mergeRecord(db: Queryable, id: string, data: Record<string, unknown>): Promise<RecordRow> {
-  const [set, cleared] = split(data);
+  const [set, cleared] = splitChanges(data);
   const rows = await db.query<RecordRow>(
     `update records set data = (data || $2::jsonb) - $3::text[], updated_at = now() where id = $1
      returning id, entity_id, data, created_at, updated_at`,
@@ -88,7 +88,7 @@ export async function upsertRecord(
   db: Queryable,
   r: { id: string; teamId: string; entityId: string; pkValue: string | null; data: Record<string, unknown> },
 ): Promise<RecordRow> {
-  const [set] = split(r.data);
+  const [set] = splitChanges(r.data);
   const rows = await db.query<RecordRow>(
     `insert into records (id, team_id, entity_id, pk_value, data) values ($1, $2, $3, $4, $5::jsonb)
      on conflict (entity_id, pk_value) where pk_value is not null
@@ -123,7 +123,7 @@ export interface ProcessChanges {
 }
 
 export async function updateProcess(db: Queryable, id: string, c: ProcessChanges): Promise<ProcessRow> {
-  const [set, cleared] = split(c.data ?? {});
+  const [set, cleared] = splitChanges(c.data ?? {});
   const rows = await db.query<ProcessRow>(
     `update processes set
         data = (data || $2::jsonb) - $3::text[],
@@ -154,7 +154,7 @@ export async function softDeleteProcess(db: Queryable, id: string): Promise<Proc
 }
 
 /** Splits attribute values into those to set and the keys to remove (null values). */
-function split(data: Record<string, unknown>): [Record<string, unknown>, string[]] {
+export function splitChanges(data: Record<string, unknown>): [Record<string, unknown>, string[]] {
   const set: Record<string, unknown> = {};
   const cleared: string[] = [];
   for (const [k, v] of Object.entries(data)) {

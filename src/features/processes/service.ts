@@ -3,6 +3,7 @@
  * primary-key value. Every function takes the caller's team configuration and a transaction.
  */
 import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '../../core/db/errors.ts';
 import type { Db, Queryable } from '../../core/db/types.ts';
 import { AppError, invalid, notFound } from '../../core/errors.ts';
 import { epochMs, isUuid } from '../attributes/check-value.ts';
@@ -103,7 +104,6 @@ export function pkConflict(procedure: ProcedureDef, value: string | null): AppEr
   );
 }
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
 
 async function linkRecord(tx: Queryable, teamId: string, entity: EntityDef, input: NonNullable<CreateInput['record']>, data: Record<string, unknown>) {
   if (input.id !== undefined) {

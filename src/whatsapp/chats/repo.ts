@@ -63,8 +63,11 @@ export async function insertMessage(
 const MESSAGE_SELECT = `select m.*, c.phone_number from chat_messages m join contacts c on c.id = m.contact_id`;
 
 export async function findMessage(db: Queryable, teamId: string, id: string): Promise<ChatMessageRow | undefined> {
-  const rows = await db.query<ChatMessageRow>(`${MESSAGE_SELECT} where m.id = $1 and m.team_id = $2`, [id, teamId]);
-  return rows[0];
+  return (await findMessages(db, teamId, [id]))[0];
+}
+
+export async function findMessages(db: Queryable, teamId: string, ids: string[]): Promise<ChatMessageRow[]> {
+  return ids.length ? db.query<ChatMessageRow>(`${MESSAGE_SELECT} where m.id = any($1::uuid[]) and m.team_id = $2`, [ids, teamId]) : [];
 }
 
 /** Messages exchanged with one customer phone, newest first. */

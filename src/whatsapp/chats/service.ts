@@ -57,11 +57,7 @@ export async function listChats(db: Queryable, teamId: string, q: Paging & { ord
   const rows = await repo.listChats(db, teamId, { ...q, limit: q.limit + 1, offset: (q.page - 1) * q.limit });
   const { rows: chats, meta } = pageOf(rows, q);
   const lastIds = chats.flatMap((c) => (c.last_message_id ? [c.last_message_id] : []));
-  const last = new Map<string, ReturnType<typeof toChatMessageView>>();
-  for (const id of lastIds) {
-    const m = await repo.findMessage(db, teamId, id);
-    if (m) last.set(id, toChatMessageView(m));
-  }
+  const last = new Map((await repo.findMessages(db, teamId, lastIds)).map((m) => [m.id, toChatMessageView(m)]));
   return {
     page: chats.map((c) => ({
       id: c.id,

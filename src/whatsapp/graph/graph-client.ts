@@ -3,12 +3,17 @@
  * token, a timeout. Answers Meta's status and JSON as they are; a timeout or an unreachable
  * Graph API is an AppError the caller's endpoint turns into 504 / 502.
  */
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import type { SecretBox } from '../../core/secrets.ts';
 import type { PluginRow } from '../plugins/repo.ts';
 import { scrubTokens } from './scrub.ts';
 
 export const GRAPH_TIMEOUT_MS = 15_000;
+
+/** The `{ver}` path segment of the pass-through endpoints, forwarded as given. */
+export const GraphVersion = Type.String({ pattern: '^v[0-9]{1,3}\\.[0-9]{1,3}$', description: 'Graph API version, e.g. v22.0' });
 const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
 const META_MEDIA_HOSTS = /(^|\.)(fbsbx\.com|facebook\.com|fbcdn\.net|whatsapp\.net)$/i;
 
@@ -95,3 +100,7 @@ export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graph
     },
   };
 }
+
+/** The plugin's client with this process's settings (secrets, WHATSAPP_GRAPH_URL). */
+export const graphFor = (ctx: Pick<AppContext, 'secrets' | 'config'>, plugin: PluginRow) =>
+  graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl });

@@ -5,7 +5,7 @@
  */
 import type { AppContext } from '../../core/context.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { graphClient, type GraphClient } from '../graph/graph-client.ts';
+import { graphFor, type GraphClient } from '../graph/graph-client.ts';
 import { pluginsOfTeam } from '../plugins/lookup.ts';
 
 interface MediaMeta {
@@ -28,7 +28,7 @@ async function locate(ctx: AppContext, teamId: string, ver: string, mediaId: str
   let failure: unknown;
   for (const plugin of await pluginsOfTeam(ctx.db, teamId)) {
     try {
-      const graph = graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl });
+      const graph = graphFor(ctx, plugin);
       const answer = await graph.call('GET', `${ver}/${mediaId}`);
       if (answer.status === 200 && isMedia(answer.body)) return { graph, meta: answer.body };
     } catch (err) {

@@ -3,10 +3,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
-import { AppError, invalid } from '../../core/errors.ts';
+import { readFileUpload } from '../../core/http/file-upload.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { PluginParams } from '../plugins/schemas.ts';
+import { GraphVersion } from '../graph/graph-client.ts';
 import { MEDIA_LIMITS } from './media-type.ts';
 import { publicMediaFile, uploadPublicMedia, type MediaUpload } from './service.ts';
 import { mediaBytes, mediaMetadata } from './received-media.ts';
@@ -14,19 +15,13 @@ import { mediaBytes, mediaMetadata } from './received-media.ts';
 const LARGEST = Math.max(...Object.values(MEDIA_LIMITS));
 const ServeParams = Type.Object({ team: Type.String(), date: Type.String(), name: Type.String() });
 const MediaParams = Type.Object({
-  ver: Type.String({ pattern: '^v[0-9]{1,3}\\.[0-9]{1,3}$', description: 'Graph API version, e.g. v22.0' }),
+  ver: GraphVersion,
   mediaId: Type.String({ pattern: '^[0-9]{1,32}$', description: 'the media id of an inbound message' }),
 });
 
-/** The multipart body, read before the handler (so Idempotency-Key can compare it): file field `file`, optional `filename`. */
 function readUpload(request: FastifyRequest): MediaUpload {
-  if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: request.headers['content-type'] ?? '(none)' });
-  const body = (request.body ?? {}) as Record<string, unknown>;
-  for (const [field, value] of Object.entries(body)) {
-    if (Buffer.isBuffer(value) && field !== 'file') throw invalid(field, 'is not a file field of this upload (send the file as "file")');
-  }
-  if (!Buffer.isBuffer(body.file)) throw invalid('file', 'is required: send the file as the multipart file field "file"');
-  return { bytes: body.file, filename: typeof body.filename === 'string' ? body.filename : undefined };
+  const upload = readFileUpload(request, 'file', 'the file');
+  return { bytes: upload.bytes, filename: upload.text('filename') };
 }
 
 /** `Content-Disposition` with the uploaded name, reduced to characters that need no quoting rules. */

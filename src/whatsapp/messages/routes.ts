@@ -7,17 +7,17 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { ok } from '../../core/envelope.ts';
-import { notFound } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { recordOutgoing } from '../chats/service.ts';
-import { graphClient } from '../graph/graph-client.ts';
+import { graphFor, GraphVersion } from '../graph/graph-client.ts';
+import { phoneNumberOf } from '../plugins/lookup.ts';
 import { findPlugin } from '../plugins/service.ts';
 import { metaErrorReply } from './meta-error.ts';
 
 const Params = Type.Object({
   pluginId: Type.String(),
-  ver: Type.String({ pattern: '^v[0-9]{1,3}\\.[0-9]{1,3}$', description: 'Graph API version, e.g. v22.0' }),
+  ver: GraphVersion,
   pnid: Type.String({ pattern: '^[0-9]{1,32}$', description: 'the sending WhatsApp phone number id' }),
 });
 const MetaMessage = Type.Object({}, { additionalProperties: true, description: "Meta's message object (messaging_product, to, type, …), forwarded verbatim" });
@@ -41,10 +41,9 @@ export function messageRoutes(ctx: AppContext) {
         const teamId = teamIdOf(request);
         const { pluginId, ver, pnid } = request.params;
         const plugin = await findPlugin(ctx.db, teamId, pluginId);
-        const [number] = await ctx.db.query('select 1 from whatsapp_phone_numbers where phone_number_id = $1 and plugin_id = $2 and team_id = $3', [pnid, plugin.id, teamId]);
-        if (!number) throw notFound('WhatsApp phone number', pnid);
+        await phoneNumberOf(ctx.db, teamId, plugin.id, pnid);
 
-        const meta = await graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl }).call('POST', `${ver}/${pnid}/messages`, { body: request.body });
+        const meta = await graphFor(ctx, plugin).call('POST', `${ver}/${pnid}/messages`, { body: request.body });
         if (meta.status < 200 || meta.status >= 300) return metaErrorReply(reply, request.id, meta, { keepStatus: true });
 
         const wamid = (meta.body as { messages?: { id?: string }[] })?.messages?.[0]?.id;

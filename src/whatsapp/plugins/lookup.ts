@@ -13,6 +13,16 @@ export async function pluginOfWaba(db: Queryable, teamId: string, wabaId: string
   return rows[0];
 }
 
+/** One of the plugin's phone numbers (404 otherwise); answers its WABA. */
+export async function phoneNumberOf(db: Queryable, teamId: string, pluginId: string, phoneNumberId: string): Promise<{ waba_id: string }> {
+  const rows = await db.query<{ waba_id: string }>(
+    'select waba_id from whatsapp_phone_numbers where phone_number_id = $1 and plugin_id = $2 and team_id = $3',
+    [phoneNumberId, pluginId, teamId],
+  );
+  if (!rows[0]) throw notFound('WhatsApp phone number', phoneNumberId);
+  return rows[0];
+}
+
 export async function pluginsOfTeam(db: Queryable, teamId: string): Promise<PluginRow[]> {
   return db.query<PluginRow>('select * from whatsapp_plugins where team_id = $1 order by created_at, id', [teamId]);
 }

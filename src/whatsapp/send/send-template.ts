@@ -5,11 +5,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../core/context.ts';
-import { AppError, notFound } from '../../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { recordOutgoing } from '../chats/service.ts';
 import { findMessage } from '../chats/repo.ts';
 import { toChatMessageView } from '../chats/view.ts';
-import { graphClient, type GraphAnswer, type GraphClient } from '../graph/graph-client.ts';
+import { graphFor, type GraphAnswer, type GraphClient } from '../graph/graph-client.ts';
+import { phoneNumberOf } from '../plugins/lookup.ts';
 import { findPlugin } from '../plugins/service.ts';
 import { buildTemplateMessage, type TemplateSendInput } from '../templates/build-template-message.ts';
 import { GRAPH_VERSION, resolveTemplate } from '../templates/template-cache.ts';
@@ -55,12 +56,8 @@ export interface SendTarget {
 export async function sendTemplate(ctx: AppContext, teamId: string, pluginId: string, target: SendTarget, body: TemplateSend) {
   const plugin = await findPlugin(ctx.db, teamId, pluginId);
   const pnid = String(body.whatsappPhoneNumberId);
-  const [number] = await ctx.db.query<{ waba_id: string }>(
-    'select waba_id from whatsapp_phone_numbers where phone_number_id = $1 and plugin_id = $2 and team_id = $3',
-    [pnid, plugin.id, teamId],
-  );
-  if (!number) throw notFound('WhatsApp phone number', pnid);
-  const graph = graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl });
+  const number = await phoneNumberOf(ctx.db, teamId, plugin.id, pnid);
+  const graph = graphFor(ctx, plugin);
   const language = (body.language || body.languageCode || undefined) ?? undefined;
   const template = await resolveTemplate(ctx.db, graph, teamId, number.waba_id, body.templateName, language);
   const { message, text } = buildTemplateMessage(target.to, template, body as TemplateSendInput);

@@ -7,19 +7,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { notFound } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
-import { graphClient, type GraphAnswer } from '../graph/graph-client.ts';
+import { graphFor, GraphVersion, type GraphAnswer } from '../graph/graph-client.ts';
 import { pluginOfWaba } from '../plugins/lookup.ts';
 import { refreshTemplates, wabaOfTemplate } from './template-cache.ts';
 
-const VERSION = '^v[0-9]{1,3}\\.[0-9]{1,3}$';
-const WabaParams = Type.Object({ ver: Type.String({ pattern: VERSION, description: 'Graph API version, e.g. v22.0' }), wabaId: Type.String({ pattern: '^[0-9]{1,32}$' }) });
-const TemplateParams = Type.Object({ ver: Type.String({ pattern: VERSION }), templateId: Type.String({ pattern: '^[0-9]{1,32}$' }) });
+const WabaParams = Type.Object({ ver: GraphVersion, wabaId: Type.String({ pattern: '^[0-9]{1,32}$' }) });
+const TemplateParams = Type.Object({ ver: GraphVersion, templateId: Type.String({ pattern: '^[0-9]{1,32}$' }) });
 
 const queryOf = (request: FastifyRequest) => request.url.split('?')[1];
 const answer = (reply: FastifyReply, meta: GraphAnswer) => reply.code(meta.status).type('application/json; charset=utf-8').send(JSON.stringify(meta.body));
 
 export function templateRoutes(ctx: AppContext) {
-  const client = (plugin: Parameters<typeof graphClient>[0]) => graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl });
+  const client = (plugin: Parameters<typeof graphFor>[1]) => graphFor(ctx, plugin);
 
   return async function (app: FastifyInstance) {
     const tags = ['whatsapp'];
