@@ -119,7 +119,8 @@ describe('concurrent start', () => {
     const keys = up.flatMap((server) => demoKeyLines(server.stdout()));
     expect(keys).toHaveLength(1);
     if (fresh.backend === 'postgres') {
-      expect(up).toHaveLength(2);
+      const refusals = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+      expect(up, refusals.join('\n')).toHaveLength(2);
       const key = keys[0].slice('Demo API key: '.length);
       for (const server of up) expect((await call(server.url, 'GET', '/v1/health', { key })).status).toBe(200);
       const migrations = await runCli(['migrate'], fresh.env);

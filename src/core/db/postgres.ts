@@ -38,6 +38,19 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   return {
     kind: 'postgres',
     ...base,
+    async exec(sql) {
+      // A script that opens a transaction and then fails leaves its connection in an aborted
+      // transaction; back in the pool, that connection would fail the next caller's queries.
+      const client = await pool.connect();
+      try {
+        return await wrapClient(client).exec(sql);
+      } catch (err) {
+        await client.query('rollback').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
     async tx(fn) {
       const client = await pool.connect();
       try {

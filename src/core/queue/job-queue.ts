@@ -64,6 +64,7 @@ function adapter(q: Queryable) {
 }
 
 const POLL_SECONDS = 0.5;
+const DECLARE_LOCK_KEY = 0x43_4b_51_44;
 
 export async function openJobQueue(db: Db, options: { maintenanceSeconds: number }, log: FastifyBaseLogger): Promise<JobQueue> {
   const boss = new PgBoss({
@@ -78,12 +79,11 @@ export async function openJobQueue(db: Db, options: { maintenanceSeconds: number
 
   return {
     async declare(name) {
-      if (!(await boss.getQueue(name))) {
-        await boss.createQueue(name).catch(async (err: Error) => {
-          // Another process declared it between our check and our create.
-          if (!(await boss.getQueue(name))) throw err;
-        });
-      }
+      // Two processes creating queues at once deadlock inside pg-boss (each adds a partition to
+      // the shared job table), so declarations across processes take turns.
+      await db.withAdvisoryLock(DECLARE_LOCK_KEY, async () => {
+        if (!(await boss.getQueue(name))) await boss.createQueue(name);
+      });
     },
     async send(tx, queue, data, o = {}) {
       const options = {
