@@ -18,6 +18,7 @@ import { localStorage } from './core/storage/local-storage.ts';
 import { s3Storage } from './core/storage/s3-storage.ts';
 import { createUrlSigner } from './core/url-signer.ts';
 import { noQueue, openJobQueue } from './core/queue/job-queue.ts';
+import { SEND_LANE_QUEUE, sendLanes } from './whatsapp/send/send-lanes.ts';
 import { BULK_DEAD_LETTER, BULK_QUEUE, bulkRunner } from './features/jobs/runner.ts';
 import path from 'node:path';
 import { createApiKey } from './features/api-keys/service.ts';
@@ -63,6 +64,7 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger, opt
     queue = await openJobQueue(db, { maintenanceSeconds: config.jobs.maintenanceSeconds }, log);
     await queue.declare(BULK_DEAD_LETTER);
     await queue.declare(BULK_QUEUE);
+    await queue.declare(SEND_LANE_QUEUE, { oneWaitingPerKey: true });
   }
   return {
     config,
@@ -131,7 +133,7 @@ export async function bootstrap(ctx: AppContext, env: Record<string, string | un
  * `stop` makes running jobs stop after their current chunk; `ctx.close()` then waits for them.
  */
 export async function startWorkers(ctx: AppContext): Promise<{ stop(): void }> {
-  const runner = bulkRunner(ctx);
-  await runner.start();
-  return runner;
+  const runners = [bulkRunner(ctx), sendLanes(ctx)];
+  for (const runner of runners) await runner.start();
+  return { stop: () => runners.forEach((r) => r.stop()) };
 }

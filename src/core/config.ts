@@ -39,6 +39,14 @@ export interface AppConfig {
     /** How often expired work is looked for. */
     maintenanceSeconds: number;
   };
+  whatsappSends: {
+    /** Sending numbers one worker process drains at once. */
+    lanes: number;
+    /** Attempts of a queued send before it is FAILED (Meta 5xx, 130429, 131056, network). */
+    attempts: number;
+    /** First retry delay; each further retry doubles it (with jitter), capped at 5 minutes. */
+    retryBaseMs: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -120,6 +128,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrency: integer(env, 'WORKER_CONCURRENCY', 2, 1, 64),
       timeoutSeconds: integer(env, 'JOB_TIMEOUT_SECONDS', 60, 2, 3600),
       maintenanceSeconds: integer(env, 'JOB_MAINTENANCE_SECONDS', 30, 1, 3600),
+    },
+    whatsappSends: {
+      lanes: integer(env, 'WHATSAPP_SEND_LANES', 4, 1, 256),
+      attempts: integer(env, 'WHATSAPP_SEND_ATTEMPTS', 8, 1, 100),
+      retryBaseMs: integer(env, 'WHATSAPP_RETRY_BASE_MS', 2000, 1, 600_000),
     },
   };
 }

@@ -12,6 +12,10 @@ export interface RecordedRequest {
   authorization: string | undefined;
   contentType: string | undefined;
   body: string;
+  /** performance.now() when the request arrived. */
+  at: number;
+  /** The HTTP status the double answered. */
+  status?: number;
 }
 
 export interface MetaTemplate {
@@ -32,23 +36,74 @@ export interface MetaDouble {
   media: Map<string, { bytes: Buffer; mime: string; url?: string }>;
   /** When set, answers every request with this instead. */
   failWith?: { status: number; body: unknown };
+  /** Meta's throughput limit per sending number: beyond it → 130429. Modelled as a token bucket holding 200 ms of sends, so a few sends a network stall bunched together pass, a burst does not. */
+  messagesPerSecond?: number;
+  /** Fails this share of sends with a 500 or a 130429, drawing from `random`. */
+  flaky?: { ratio: number; random: () => number };
+  /** Recipients not on the test number's allowed list → 131030, as Meta answers for test numbers. */
+  notAllowed: Set<string>;
+  /** Answers sends after this many ms. */
+  latencyMs?: number;
+  /** Sends refused for exceeding `messagesPerSecond`. */
+  throttled: number;
   close(): Promise<void>;
 }
+
+export const RATE_LIMIT_HIT = {
+  error: {
+    message: '(#130429) Rate limit hit',
+    type: 'OAuthException',
+    code: 130429,
+    error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' },
+    fbtrace_id: 'AbCdEfGhIjK',
+  },
+};
+const SERVICE_UNAVAILABLE = { error: { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, is_transient: true, fbtrace_id: 'AbCdEfGhIjK' } };
+const NOT_ALLOWED = {
+  error: {
+    message: '(#131030) Recipient phone number not in allowed list',
+    type: 'OAuthException',
+    code: 131030,
+    error_data: { messaging_product: 'whatsapp', details: 'Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again.' },
+    fbtrace_id: 'AbCdEfGhIjK',
+  },
+};
 
 export function metaError(message: string, code: number, type = 'OAuthException') {
   return { error: { message, type, code, fbtrace_id: 'AbCdEfGhIjK' } };
 }
 
 export async function startMetaDouble(): Promise<MetaDouble> {
-  const double: MetaDouble = { url: '', requests: [], templates: new Map(), media: new Map(), close: async () => {} };
+  const double: MetaDouble = { url: '', requests: [], templates: new Map(), media: new Map(), notAllowed: new Set(), throttled: 0, close: async () => {} };
   let nextId = 1_000_000;
+  /** Per sending number, a token bucket: refills at the throughput limit, holds 200 ms worth. */
+  const buckets = new Map<string, { tokens: number; at: number }>();
 
-  function handle(req: IncomingMessage, body: string, res: ServerResponse) {
+  function overThroughput(pnid: string, now: number): boolean {
+    const rate = double.messagesPerSecond;
+    if (!rate) return false;
+    const capacity = Math.max(1, rate / 5);
+    const b = buckets.get(pnid) ?? { tokens: capacity, at: now };
+    b.tokens = Math.min(capacity, b.tokens + ((now - b.at) * rate) / 1000);
+    b.at = now;
+    buckets.set(pnid, b);
+    if (b.tokens < 1) return true;
+    b.tokens -= 1;
+    return false;
+  }
+
+  function handle(req: IncomingMessage, body: string, res: ServerResponse, at: number) {
     const [path, query = ''] = (req.url ?? '').split('?');
-    double.requests.push({ method: req.method!, path, query, authorization: req.headers.authorization, contentType: req.headers['content-type'], body });
+    const recorded: RecordedRequest = { method: req.method!, path, query, authorization: req.headers.authorization, contentType: req.headers['content-type'], body, at };
+    double.requests.push(recorded);
     const send = (status: number, json: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(json));
+      recorded.status = status;
+      const answer = () => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(json));
+      };
+      if (double.latencyMs) setTimeout(answer, double.latencyMs);
+      else answer();
     };
     if (double.failWith) return send(double.failWith.status, double.failWith.body);
     if (!req.headers.authorization?.startsWith('Bearer ')) return send(401, metaError('Invalid OAuth access token - Cannot parse access token', 190));
@@ -101,6 +156,14 @@ export async function startMetaDouble(): Promise<MetaDouble> {
       if (typeof m.to !== 'string' || !/^\+?\d{7,15}$/.test(m.to)) {
         return send(400, { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details: 'Invalid WhatsApp ID' }, error_user_msg: 'The phone number is not valid', fbtrace_id: 'AbCdEfGhIjK' } });
       }
+      if (double.flaky && double.flaky.random() < double.flaky.ratio) {
+        return double.flaky.random() < 0.5 ? send(500, SERVICE_UNAVAILABLE) : send(400, RATE_LIMIT_HIT);
+      }
+      if (overThroughput(parts[1], at)) {
+        double.throttled++;
+        return send(400, RATE_LIMIT_HIT);
+      }
+      if (double.notAllowed.has(m.to)) return send(400, NOT_ALLOWED);
       const wamid = `wamid.HBgM${Buffer.from(String(nextId++)).toString('base64')}`;
       return send(200, { messaging_product: 'whatsapp', contacts: [{ input: m.to, wa_id: m.to.replace('+', '') }], messages: [{ id: wamid }] });
     }
@@ -119,7 +182,8 @@ export async function startMetaDouble(): Promise<MetaDouble> {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
-    req.on('end', () => handle(req, body, res));
+    const at = performance.now();
+    req.on('end', () => handle(req, body, res, at));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };

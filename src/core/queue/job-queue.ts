@@ -23,11 +23,18 @@ export interface SendOptions {
   retryDelaySeconds?: number;
   /** Where the message goes once its retries are used up. */
   deadLetter?: string;
+  /** On a queue declared `oneWaitingPerKey`: a message whose key already waits is dropped. */
+  singletonKey?: string;
+  startAfterSeconds?: number;
 }
 
 export interface JobQueue {
-  /** Declares a queue (idempotent); `deadLetter` must be declared first. */
-  declare(name: string): Promise<void>;
+  /**
+   * Declares a queue (idempotent); `deadLetter` must be declared first. `oneWaitingPerKey`:
+   * at most one waiting message per `singletonKey` (a wake-up that is already pending is not
+   * queued twice).
+   */
+  declare(name: string, options?: { oneWaitingPerKey?: boolean }): Promise<void>;
   /** Enqueues a message inside the caller's transaction: it exists only if that transaction commits. */
   send<T extends object>(tx: Queryable, queue: string, data: T, options?: SendOptions): Promise<void>;
   /** Runs `concurrency` pollers on this process; each handles one message at a time. */
@@ -78,11 +85,11 @@ export async function openJobQueue(db: Db, options: { maintenanceSeconds: number
   const workers = new Map<string, string[]>();
 
   return {
-    async declare(name) {
+    async declare(name, declared = {}) {
       // Two processes creating queues at once deadlock inside pg-boss (each adds a partition to
       // the shared job table), so declarations across processes take turns.
       await db.withAdvisoryLock(DECLARE_LOCK_KEY, async () => {
-        if (!(await boss.getQueue(name))) await boss.createQueue(name);
+        if (!(await boss.getQueue(name))) await boss.createQueue(name, declared.oneWaitingPerKey ? { name, policy: 'short' } : undefined);
       });
     },
     async send(tx, queue, data, o = {}) {
@@ -92,6 +99,8 @@ export async function openJobQueue(db: Db, options: { maintenanceSeconds: number
         retryLimit: o.retryLimit,
         retryDelay: o.retryDelaySeconds,
         deadLetter: o.deadLetter,
+        singletonKey: o.singletonKey,
+        startAfter: o.startAfterSeconds,
       };
       // pg-boss checks every option it is given, undefined ones included.
       const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));

@@ -128,7 +128,7 @@ const PluginSpec = Type.Object(
     appSecretFile: Type.Optional(Type.String({ minLength: 1 })),
     verifyTokenEnv: Type.Optional(EnvName),
     verifyTokenFile: Type.Optional(Type.String({ minLength: 1 })),
-    messagesPerSecond: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    messagesPerSecond: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'sends per second per phone number; 0 turns pacing off' })),
     businessAccounts: Type.Optional(
       Type.Array(
         Type.Object(

@@ -15,7 +15,7 @@ export interface ChatMessageRow {
   text: string | null;
   payload: Record<string, unknown>;
   delivery_status: string;
-  error: Record<string, unknown> | null;
+  error: object | null;
   source_type: string;
   created_at: Date;
   updated_at: Date;
@@ -50,13 +50,16 @@ export async function chatFor(tx: Queryable, c: { teamId: string; pluginId: stri
 
 export async function insertMessage(
   tx: Queryable,
-  m: Omit<ChatMessageRow, 'created_at' | 'updated_at' | 'phone_number' | 'source_type' | 'error'>,
+  m: Omit<ChatMessageRow, 'created_at' | 'updated_at' | 'phone_number' | 'source_type'>,
 ): Promise<void> {
   await tx.run(
     `insert into chat_messages (id, team_id, chat_id, contact_id, plugin_id, procedure_id, process_id, external_id, direction,
-                                data_type, text, payload, delivery_status)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)`,
-    [m.id, m.team_id, m.chat_id, m.contact_id, m.plugin_id, m.procedure_id, m.process_id, m.external_id, m.direction, m.data_type, m.text, JSON.stringify(m.payload), m.delivery_status],
+                                data_type, text, payload, delivery_status, error)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14::jsonb)`,
+    [
+      m.id, m.team_id, m.chat_id, m.contact_id, m.plugin_id, m.procedure_id, m.process_id, m.external_id, m.direction, m.data_type, m.text,
+      JSON.stringify(m.payload), m.delivery_status, m.error === null ? null : JSON.stringify(m.error),
+    ],
   );
 }
 

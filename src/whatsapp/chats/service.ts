@@ -16,6 +16,8 @@ export interface OutgoingMessage {
   payload: Record<string, unknown>;
   wamid: string | null;
   deliveryStatus: 'QUEUED' | 'SENT' | 'FAILED';
+  /** Why Meta refused it (FAILED): Meta's code, title and details. */
+  error?: object | null;
   /** The text the customer sees, when the payload alone does not say (a rendered template). */
   text?: string | null;
   procedureId?: string | null;
@@ -41,6 +43,7 @@ export async function recordOutgoing(tx: Queryable, m: OutgoingMessage) {
     text: m.text ?? textOf(m.payload),
     payload: m.payload,
     delivery_status: m.deliveryStatus,
+    error: m.error ?? null,
   });
   return id;
 }

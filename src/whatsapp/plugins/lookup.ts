@@ -26,3 +26,13 @@ export async function phoneNumberOf(db: Queryable, teamId: string, pluginId: str
 export async function pluginsOfTeam(db: Queryable, teamId: string): Promise<PluginRow[]> {
   return db.query<PluginRow>('select * from whatsapp_plugins where team_id = $1 order by created_at, id', [teamId]);
 }
+
+/** The plugin a sending number belongs to, for background sends (the number id is global). */
+export async function pluginOfNumber(db: Queryable, phoneNumberId: string): Promise<PluginRow | undefined> {
+  const rows = await db.query<PluginRow>(
+    `select p.* from whatsapp_phone_numbers n join whatsapp_plugins p on p.id = n.plugin_id and p.team_id = n.team_id
+      where n.phone_number_id = $1`,
+    [phoneNumberId],
+  );
+  return rows[0];
+}

@@ -15,6 +15,9 @@ import { MetaRefused, sendTemplate, type SendTarget } from './send-template.ts';
 const PhoneParams = Type.Object({ pluginId: Type.String(), phone: Type.String({ description: 'recipient: digits with country code' }) });
 const ProcessParams = Type.Object({ pluginId: Type.String(), ps: Type.String(), pkOrId: Type.String() });
 const ProcessIdParams = Type.Object({ pluginId: Type.String(), processId: Type.String() });
+const SendQuery = Type.Object({
+  async: Type.Optional(Type.Boolean({ description: 'extension: queue the send and answer at once with deliveryStatus QUEUED' })),
+});
 const response = {
   200: Type.Object({ _data: Type.Unknown(), _meta: Type.Object({ warning: Type.Optional(Type.String()) }), _errors: Type.Array(Type.String()) }),
   ...errorResponses,
@@ -24,7 +27,8 @@ export function sendRoutes(ctx: AppContext) {
   /** Sends and answers the chat message; Meta's refusal keeps Meta's 4xx (a 5xx becomes 502). */
   async function send(request: FastifyRequest, reply: FastifyReply, pluginId: string, target: SendTarget) {
     try {
-      const sent = await sendTemplate(ctx, teamIdOf(request), pluginId, target, request.body as TemplateSend);
+      const { async } = request.query as Static<typeof SendQuery>;
+      const sent = await sendTemplate(ctx, teamIdOf(request), pluginId, target, request.body as TemplateSend, { async });
       return ok(sent.message, sent.warning ? { warning: sent.warning } : {});
     } catch (err) {
       if (err instanceof MetaRefused) return metaErrorReply(reply, request.id, err.answer, { keepStatus: false });
@@ -54,7 +58,7 @@ export function sendRoutes(ctx: AppContext) {
     const tags = ['whatsapp'];
     app.post<{ Params: Static<typeof PhoneParams>; Body: TemplateSend }>(
       '/v1/ext/plugin/whatsapp/:pluginId/phoneNumber/:phone/send-template-message',
-      { config, schema: { tags, summary: 'Send a template message to a phone number', params: PhoneParams, body: TemplateSendBody, response } },
+      { config, schema: { tags, summary: 'Send a template message to a phone number', params: PhoneParams, querystring: SendQuery, body: TemplateSendBody, response } },
       async (request, reply) => {
         const to = phoneDigits(request.params.phone);
         if (!to.ok) throw invalid('path.phoneNumber', to.message);
@@ -63,12 +67,12 @@ export function sendRoutes(ctx: AppContext) {
     );
     app.post<{ Params: Static<typeof ProcessParams>; Body: TemplateSend }>(
       '/v1/ext/plugin/whatsapp/:pluginId/process/:ps/:pkOrId/send-template-message',
-      { config, schema: { tags, summary: "Send a template message to a process's phone", params: ProcessParams, body: TemplateSendBody, response } },
+      { config, schema: { tags, summary: "Send a template message to a process's phone", params: ProcessParams, querystring: SendQuery, body: TemplateSendBody, response } },
       async (request, reply) => send(request, reply, request.params.pluginId, await processTarget(request, request.params.ps, request.params.pkOrId)),
     );
     app.post<{ Params: Static<typeof ProcessIdParams>; Body: TemplateSend }>(
       '/v1/ext/plugin/whatsapp/:pluginId/process/:processId/send-template-message',
-      { config, schema: { tags, summary: "Send a template message to a process's phone (by process id)", params: ProcessIdParams, body: TemplateSendBody, response } },
+      { config, schema: { tags, summary: "Send a template message to a process's phone (by process id)", params: ProcessIdParams, querystring: SendQuery, body: TemplateSendBody, response } },
       async (request, reply) => send(request, reply, request.params.pluginId, await processTarget(request, undefined, request.params.processId)),
     );
   };

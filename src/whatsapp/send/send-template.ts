@@ -1,10 +1,12 @@
 /**
  * Template sends (decisions.md §4): resolve the template, build and check Meta's message, send
  * it from the plugin's number, keep it in the chat store, answer the stored chat message.
- * 5xx, rate-limit (130429, 131056) and network failures are retried a few times within the call.
+ * Synchronous sends wait for Meta (retrying 5xx, rate limits and network failures a few times
+ * within the call); `async` ones are queued durably and answered at once as QUEUED.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../core/context.ts';
+import type { Queryable } from '../../core/db/types.ts';
 import { AppError } from '../../core/errors.ts';
 import { recordOutgoing } from '../chats/service.ts';
 import { findMessage } from '../chats/repo.ts';
@@ -14,10 +16,13 @@ import { phoneNumberOf } from '../plugins/lookup.ts';
 import { findPlugin } from '../plugins/service.ts';
 import { buildTemplateMessage, type TemplateSendInput } from '../templates/build-template-message.ts';
 import { GRAPH_VERSION, resolveTemplate } from '../templates/template-cache.ts';
+import { reserveSlots, waitForSlot } from './lanes-repo.ts';
+import { resultOfAnswer } from './meta-outcome.ts';
 import type { TemplateSend } from './schemas.ts';
+import { SEND_LANE_QUEUE, wakeLane } from './send-lanes.ts';
+import { enqueueSend } from './send-queue-repo.ts';
 
 const ATTEMPTS = 3;
-const RETRY_CODES = new Set([130429, 131056, 131000, 2, 1]);
 
 /** Thrown with Meta's answer when Meta refuses the send; the route answers it in Meta's terms. */
 export class MetaRefused extends Error {
@@ -26,13 +31,14 @@ export class MetaRefused extends Error {
   }
 }
 
-function retryable(answer: GraphAnswer): boolean {
-  const code = (answer.body as { error?: { code?: number } })?.error?.code;
-  return answer.status >= 500 || answer.status === 429 || (code !== undefined && RETRY_CODES.has(code));
-}
-
-async function sendWithRetries(graph: GraphClient, pnid: string, message: unknown): Promise<GraphAnswer> {
+/**
+ * A synchronous send: a few attempts within the call for what is worth retrying, each in its
+ * own slot of the number's pacing, like a queued send.
+ */
+async function sendWithRetries(db: Queryable, graph: GraphClient, pnid: string, perSecond: number, message: unknown): Promise<GraphAnswer> {
   for (let attempt = 1; ; attempt++) {
+    const slots = await reserveSlots(db, pnid, 1, perSecond);
+    await waitForSlot(pnid, performance.now() + slots.firstInMs, slots.spacingMs);
     let answer: GraphAnswer;
     try {
       answer = await graph.call('POST', `${GRAPH_VERSION}/${pnid}/messages`, { body: message });
@@ -41,7 +47,7 @@ async function sendWithRetries(graph: GraphClient, pnid: string, message: unknow
       await sleep(200 * attempt);
       continue;
     }
-    if (answer.status < 300 || !retryable(answer) || attempt >= ATTEMPTS) return answer;
+    if (resultOfAnswer(answer).kind !== 'retry' || attempt >= ATTEMPTS) return answer;
     await sleep(200 * attempt);
   }
 }
@@ -53,7 +59,7 @@ export interface SendTarget {
   processId?: string;
 }
 
-export async function sendTemplate(ctx: AppContext, teamId: string, pluginId: string, target: SendTarget, body: TemplateSend) {
+export async function sendTemplate(ctx: AppContext, teamId: string, pluginId: string, target: SendTarget, body: TemplateSend, options: { async?: boolean } = {}) {
   const plugin = await findPlugin(ctx.db, teamId, pluginId);
   const pnid = String(body.whatsappPhoneNumberId);
   const number = await phoneNumberOf(ctx.db, teamId, plugin.id, pnid);
@@ -62,27 +68,43 @@ export async function sendTemplate(ctx: AppContext, teamId: string, pluginId: st
   const template = await resolveTemplate(ctx.db, graph, teamId, number.waba_id, body.templateName, language);
   const { message, text } = buildTemplateMessage(target.to, template, body as TemplateSendInput);
 
-  const answer = await sendWithRetries(graph, pnid, message);
-  if (answer.status >= 300) throw new MetaRefused(answer);
-  const wamid = (answer.body as { messages?: { id?: string }[] })?.messages?.[0]?.id ?? null;
   const outgoing = {
     teamId,
     pluginId: plugin.id,
     phoneNumberId: pnid,
     to: target.to,
     payload: message,
-    wamid,
-    deliveryStatus: 'SENT' as const,
     text,
     procedureId: target.procedureId,
     processId: target.processId,
   };
+
+  if (options.async) {
+    const id = await ctx.db.tx(async (tx) => {
+      const messageId = await recordOutgoing(tx, { ...outgoing, wamid: null, deliveryStatus: 'QUEUED' });
+      await enqueueSend(tx, { messageId, teamId, pluginId: plugin.id, phoneNumberId: pnid });
+      await wakeLane(tx, ctx.queue, pnid);
+      return messageId;
+    });
+    ctx.queue.wake(SEND_LANE_QUEUE);
+    return { message: toChatMessageView((await findMessage(ctx.db, teamId, id))!) };
+  }
+
+  const answer = await sendWithRetries(ctx.db, graph, pnid, plugin.messages_per_second, message);
+  const result = resultOfAnswer(answer);
+  if (result.kind !== 'sent') {
+    // Kept so the chat store shows what was tried and why Meta refused it.
+    await ctx.db
+      .tx((tx) => recordOutgoing(tx, { ...outgoing, wamid: null, deliveryStatus: 'FAILED', error: result.failure }))
+      .catch((err) => ctx.log.error({ err: (err as Error).message }, 'refused template message not recorded in the chat store'));
+    throw new MetaRefused(answer);
+  }
   try {
-    const id = await ctx.db.tx((tx) => recordOutgoing(tx, outgoing));
+    const id = await ctx.db.tx((tx) => recordOutgoing(tx, { ...outgoing, wamid: result.wamid, deliveryStatus: 'SENT' }));
     return { message: toChatMessageView((await findMessage(ctx.db, teamId, id))!) };
   } catch (err) {
     // Meta has the message: answering an error would invite a retry that sends it twice.
-    ctx.log.error({ err: (err as Error).message, wamid }, 'sent template message not recorded in the chat store');
-    return { message: { externalId: wamid, deliveryStatus: 'SENT', text, direction: 'OUTGOING' }, warning: 'sent, but not recorded in the chat store' };
+    ctx.log.error({ err: (err as Error).message, wamid: result.wamid }, 'sent template message not recorded in the chat store');
+    return { message: { externalId: result.wamid, deliveryStatus: 'SENT', text, direction: 'OUTGOING' }, warning: 'sent, but not recorded in the chat store' };
   }
 }
