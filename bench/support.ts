@@ -76,13 +76,14 @@ export async function startChild(args: string[], env: Record<string, string>, re
  * `chakra serve` on a benchmark database, rate limits out of the way and request logging off
  * (the baseline has none); returns the child and the demo key it printed.
  */
-export async function startServer(databaseUrl: string): Promise<{ server: Child; key: string }> {
+export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<{ server: Child; key: string }> {
   const server = await startChild(['src/cli/main.ts', 'serve'], {
     DATABASE_URL: databaseUrl,
     CHAKRA_SECRET_KEY: 'c'.repeat(64),
     RATE_LIMIT_PER_SECOND: '1000000',
     RATE_LIMIT_BURST: '1000000',
     LOG_LEVEL: 'warn',
+    ...env,
   });
   return { server, key: /Demo API key: (\S+)/.exec(server.stdout)![1] };
 }

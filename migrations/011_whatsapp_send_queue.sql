@@ -15,8 +15,9 @@ create table whatsapp_send_queue (
 create index whatsapp_send_queue_due on whatsapp_send_queue (phone_number_id, next_attempt_at, seq);
 
 -- One row per sending number, shared by every server process: the next free send slot (pacing)
--- and which process is draining the number's queue right now (lease).
-create table whatsapp_send_lanes (
+-- and which process is draining the number's queue right now (lease). Written for every send,
+-- and worth nothing after a crash, so unlogged: no WAL, no flush to disk per send.
+create unlogged table whatsapp_send_lanes (
   phone_number_id text primary key,
   next_slot_at timestamptz not null default now(),
   lease_owner uuid,

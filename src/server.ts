@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { queuedSendCounts } from './whatsapp/send/send-queue-repo.ts';
 import type { AppContext } from './core/context.ts';
 import { createValidator } from './core/http/validator.ts';
 import { lazyChildLogger } from './core/http/lazy-child-logger.ts';
@@ -82,6 +83,10 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   metrics.addGauge('chakra_queue_jobs', 'Queue messages waiting (created, retry) and running (active), by queue', ['queue', 'state'], async (g) => {
     g.reset();
     for (const s of await ctx.queue.sizes()) g.set({ queue: s.queue, state: s.state }, s.count);
+  });
+  metrics.addGauge('chakra_whatsapp_sends_queued', 'Queued WhatsApp sends not yet SENT or FAILED, by sending number', ['phone_number_id'], async (g) => {
+    g.reset();
+    for (const n of await queuedSendCounts(ctx.db)) g.set({ phone_number_id: n.phone_number_id }, n.count);
   });
 
   app.addHook('onRequest', (request, reply, done) => {

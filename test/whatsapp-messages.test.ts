@@ -51,6 +51,19 @@ describe('messages pass-through', () => {
     });
   });
 
+  it("takes the n8n node's session message as it sends it (v24.0, its field order) and forwards exactly those bytes", async () => {
+    // The node builds the body from its fields in their declared order: to, text.body, messaging_product, type.
+    const raw = '{"to":"919900445566","text":{"body":"Hello from n8n"},"messaging_product":"whatsapp","type":"text"}';
+    const res = await call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/api/v24.0/${PNID}/messages`, {
+      key: s.demoKey,
+      raw,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json._data.whatsappMessageId).toMatch(/^wamid\./);
+    expect(meta.requests.at(-1)).toMatchObject({ path: `/v24.0/${PNID}/messages`, body: raw });
+  });
+
   it("answers other calls (mark as read) with Meta's JSON and stores nothing", async () => {
     const res = await api('POST', path(), { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.ABC' });
     expect(res.status).toBe(200);

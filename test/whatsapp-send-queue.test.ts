@@ -23,7 +23,8 @@ const NOTICE: MetaTemplate = {
   components: [{ type: 'BODY', text: 'Order {{1}} is on its way' }],
 };
 
-const ENV = { WHATSAPP_RETRY_BASE_MS: '20', WHATSAPP_SEND_LANES: '2' };
+// Rates change between tests through the database; no cached plugin may outlive that.
+const ENV = { WHATSAPP_RETRY_BASE_MS: '20', WHATSAPP_SEND_LANES: '2', KEY_CACHE_TTL_MS: '0' };
 
 beforeAll(async () => {
   meta = await startMetaDouble();
@@ -98,6 +99,8 @@ describe('queued sends (?async=true)', () => {
     meta.messagesPerSecond = 20;
     // Queued while no worker runs (as behind a busy worker fleet), then drained.
     await queue('919811000002', Array.from({ length: 61 }, (_, i) => `P-${i}`));
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toContain(`chakra_whatsapp_sends_queued{phone_number_id="${PNID}"} 61`);
     await s.startWorkers();
     const messages = await settledMessages('919811000002');
     expect(messages.map((m) => m.deliveryStatus)).toEqual(Array(61).fill('SENT'));
@@ -198,9 +201,11 @@ describe('synchronous sends', () => {
     if (second !== s) await second.close();
     expect(answers.map((a) => a.status)).toEqual(Array(61).fill(200));
     expect(meta.throttled).toBe(0);
+    // Never above the rate. (The ±5 % band is the queued test's: here 61 requests each take
+    // their own slot, and on a loaded machine they can reach the server slower than 20/s.)
     const rate = measuredRate(sendsToMeta().map((r) => r.at));
-    expect(rate).toBeGreaterThan(19);
     expect(rate).toBeLessThan(21);
+    expect(rate).toBeGreaterThan(15);
   });
 
   it("a refusal answers Meta's error and is kept in the chat store as FAILED", async () => {

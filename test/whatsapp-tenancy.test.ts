@@ -40,6 +40,7 @@ it("no WhatsApp endpoint lets another team's key near this team's plugin or data
     ['GET', `/v1/ext/plugin/whatsapp/${PLUGIN}/config`],
     ['POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/update-config`, { enableChakraWebhook: false }],
     ['POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900000001/send-template-message`, send],
+    ['POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900000001/send-template-message?async=true`, send],
     ['POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/process/lead/X-1/send-template-message`, send],
     ['POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/api/v22.0/${PNID}/messages`, { messaging_product: 'whatsapp', to: '919900000001', type: 'text', text: { body: 'x' } }],
     ['GET', `/v1/ext/plugin/whatsapp/api/v22.0/${WABA}/message_templates`],
@@ -63,4 +64,5 @@ it("no WhatsApp endpoint lets another team's key near this team's plugin or data
   const byPhone = await call(s.url, 'POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', { key: otherKey, body: { customerPhoneNumber: '919900000001' } });
   expect(byPhone.json._data).toEqual([]);
   expect(meta.requests.length).toBe(before);
+  expect(await s.ctx.db.query('select * from whatsapp_send_queue')).toEqual([]);
 });

@@ -73,7 +73,7 @@ export function metaError(message: string, code: number, type = 'OAuthException'
   return { error: { message, type, code, fbtrace_id: 'AbCdEfGhIjK' } };
 }
 
-export async function startMetaDouble(): Promise<MetaDouble> {
+export async function startMetaDouble(listenPort = 0): Promise<MetaDouble> {
   const double: MetaDouble = { url: '', requests: [], templates: new Map(), media: new Map(), notAllowed: new Set(), throttled: 0, close: async () => {} };
   let nextId = 1_000_000;
   /** Per sending number, a token bucket: refills at the throughput limit, holds 200 ms worth. */
@@ -105,6 +105,7 @@ export async function startMetaDouble(): Promise<MetaDouble> {
       if (double.latencyMs) setTimeout(answer, double.latencyMs);
       else answer();
     };
+    if (path === '/healthz') return send(200, { ok: true });
     if (double.failWith) return send(double.failWith.status, double.failWith.body);
     if (!req.headers.authorization?.startsWith('Bearer ')) return send(401, metaError('Invalid OAuth access token - Cannot parse access token', 190));
     const parts = path.split('/').filter(Boolean);
@@ -185,7 +186,7 @@ export async function startMetaDouble(): Promise<MetaDouble> {
     const at = performance.now();
     req.on('end', () => handle(req, body, res, at));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(listenPort, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
   double.url = `http://127.0.0.1:${port}`;
   double.close = () => new Promise((r) => server.close(() => r()));

@@ -23,44 +23,42 @@ export interface ChatMessageRow {
   phone_number: string;
 }
 
-/** The contact for a phone number, created on first use. */
-export async function contactFor(tx: Queryable, teamId: string, phone: string): Promise<string> {
-  const rows = await tx.query<{ id: string }>(
-    `insert into contacts (id, team_id, phone_number) values (gen_random_uuid(), $1, $2)
-     on conflict (team_id, phone_number) do update set updated_at = contacts.updated_at
-     returning id`,
-    [teamId, phone],
-  );
-  return rows[0].id;
-}
+export type NewChatMessage = Omit<ChatMessageRow, 'chat_id' | 'contact_id' | 'created_at' | 'updated_at' | 'source_type'> & { whatsapp_phone_number_id: string };
 
-/** The chat between a sending number and a contact, created on first use; its last-message time moved. */
-export async function chatFor(tx: Queryable, c: { teamId: string; pluginId: string; phoneNumberId: string; contactId: string; incoming: boolean }): Promise<string> {
-  const rows = await tx.query<{ id: string }>(
-    `insert into chats (id, team_id, plugin_id, whatsapp_phone_number_id, contact_id, last_message_at, last_incoming_message_at)
-     values (gen_random_uuid(), $1, $2, $3, $4, now(), case when $5::boolean then now() end)
-     on conflict (whatsapp_phone_number_id, contact_id) do update
-       set last_message_at = now(), updated_at = now(),
-           last_incoming_message_at = case when $5::boolean then now() else chats.last_incoming_message_at end
-     returning id`,
-    [c.teamId, c.pluginId, c.phoneNumberId, c.contactId, c.incoming],
-  );
-  return rows[0].id;
-}
-
-export async function insertMessage(
-  tx: Queryable,
-  m: Omit<ChatMessageRow, 'created_at' | 'updated_at' | 'phone_number' | 'source_type'>,
-): Promise<void> {
-  await tx.run(
-    `insert into chat_messages (id, team_id, chat_id, contact_id, plugin_id, procedure_id, process_id, external_id, direction,
-                                data_type, text, payload, delivery_status, error)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14::jsonb)`,
+/**
+ * Stores a message in one statement: the customer's contact and the chat between the sending
+ * number and the customer are found or created, the chat's last-message times moved, and —
+ * with `enqueue` — the message is put on the durable send queue. One statement is one
+ * transaction and one round trip, which is what a send costs most on a busy server.
+ */
+export async function insertChatMessage(q: Queryable, m: NewChatMessage, options: { enqueue?: boolean } = {}): Promise<ChatMessageRow> {
+  const rows = await q.query<ChatMessageRow>(
+    `with contact as (
+       insert into contacts (id, team_id, phone_number) values (gen_random_uuid(), $2, $3)
+       on conflict (team_id, phone_number) do update set updated_at = contacts.updated_at
+       returning id),
+     chat as (
+       insert into chats (id, team_id, plugin_id, whatsapp_phone_number_id, contact_id, last_message_at, last_incoming_message_at)
+       select gen_random_uuid(), $2, $4, $5, contact.id, now(), case when $6 = 'INCOMING' then now() end from contact
+       on conflict (whatsapp_phone_number_id, contact_id) do update
+         set last_message_at = now(), updated_at = now(),
+             last_incoming_message_at = case when $6 = 'INCOMING' then now() else chats.last_incoming_message_at end
+       returning id, contact_id),
+     message as (
+       insert into chat_messages (id, team_id, chat_id, contact_id, plugin_id, procedure_id, process_id, external_id, direction,
+                                  data_type, text, payload, delivery_status, error)
+       select $1, $2, chat.id, chat.contact_id, $4, $7, $8, $9, $6, $10, $11, $12::jsonb, $13, $14::jsonb from chat
+       returning *),
+     queued as (
+       insert into whatsapp_send_queue (message_id, team_id, plugin_id, phone_number_id)
+       select id, team_id, plugin_id, $5 from message where $15::boolean)
+     select message.*, $3::text as phone_number from message`,
     [
-      m.id, m.team_id, m.chat_id, m.contact_id, m.plugin_id, m.procedure_id, m.process_id, m.external_id, m.direction, m.data_type, m.text,
-      JSON.stringify(m.payload), m.delivery_status, m.error === null ? null : JSON.stringify(m.error),
+      m.id, m.team_id, m.phone_number, m.plugin_id, m.whatsapp_phone_number_id, m.direction, m.procedure_id, m.process_id, m.external_id,
+      m.data_type, m.text, JSON.stringify(m.payload), m.delivery_status, m.error === null ? null : JSON.stringify(m.error), options.enqueue === true,
     ],
   );
+  return rows[0];
 }
 
 const MESSAGE_SELECT = `select m.*, c.phone_number from chat_messages m join contacts c on c.id = m.contact_id`;

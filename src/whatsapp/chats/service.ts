@@ -24,17 +24,17 @@ export interface OutgoingMessage {
   processId?: string | null;
 }
 
-/** Stores a message we sent (contact and chat found or created) in the caller's transaction. */
-export async function recordOutgoing(tx: Queryable, m: OutgoingMessage) {
-  const contactId = await repo.contactFor(tx, m.teamId, m.to);
-  const chatId = await repo.chatFor(tx, { teamId: m.teamId, pluginId: m.pluginId, phoneNumberId: m.phoneNumberId, contactId, incoming: false });
-  const id = randomUUID();
-  await repo.insertMessage(tx, {
-    id,
+/**
+ * Stores a message we sent (contact and chat found or created); answers the stored row. A
+ * QUEUED one goes on the send queue in the same statement.
+ */
+export async function recordOutgoing(q: Queryable, m: OutgoingMessage): Promise<repo.ChatMessageRow> {
+  return repo.insertChatMessage(q, {
+    id: randomUUID(),
     team_id: m.teamId,
-    chat_id: chatId,
-    contact_id: contactId,
+    phone_number: m.to,
     plugin_id: m.pluginId,
+    whatsapp_phone_number_id: m.phoneNumberId,
     procedure_id: m.procedureId ?? null,
     process_id: m.processId ?? null,
     external_id: m.wamid,
@@ -44,10 +44,8 @@ export async function recordOutgoing(tx: Queryable, m: OutgoingMessage) {
     payload: m.payload,
     delivery_status: m.deliveryStatus,
     error: m.error ?? null,
-  });
-  return id;
+  }, { enqueue: m.deliveryStatus === 'QUEUED' });
 }
-
 
 export interface Paging {
   page: number;

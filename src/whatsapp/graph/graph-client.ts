@@ -4,6 +4,7 @@
  * Graph API is an AppError the caller's endpoint turns into 504 / 502.
  */
 import { Type } from '@sinclair/typebox';
+import { Agent, request, errors as undiciErrors } from 'undici';
 import type { AppContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import type { SecretBox } from '../../core/secrets.ts';
@@ -48,9 +49,16 @@ export function graphBaseUrl(plugin: Pick<PluginRow, 'graph_api_url'>, override:
   return (url || DEFAULT_GRAPH_URL).replace(/\/+$/, '');
 }
 
+/**
+ * Connections to Meta, kept alive and shared by every plugin: a busy send queue makes
+ * hundreds of calls a second, and a new TLS connection per call would dominate.
+ */
+const graphAgent = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+
 export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graphUrlOverride: string | undefined; timeoutMs?: number }): GraphClient {
   const timeoutMs = deps.timeoutMs ?? GRAPH_TIMEOUT_MS;
-  const token = () => (plugin.access_token_enc ? deps.secrets.decrypt(plugin.access_token_enc) : '');
+  let decrypted: string | undefined;
+  const token = () => (decrypted ??= plugin.access_token_enc ? deps.secrets.decrypt(plugin.access_token_enc) : '');
   const unreachable = (err: unknown) =>
     (err as Error).name === 'TimeoutError'
       ? new AppError('UPSTREAM_TIMEOUT', { timeoutMs })
@@ -78,25 +86,33 @@ export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graph
     async call(method, path, options = {}) {
       const base = graphBaseUrl(plugin, deps.graphUrlOverride);
       const url = `${base}/${path.replace(/^\/+/, '')}${options.query ? `?${options.query}` : ''}`;
-      let res: Response;
+      let status: number;
+      let text: string;
       try {
-        res = await fetch(url, {
-          method,
+        // undici's own request API: the same client as fetch without its stream and abort
+        // machinery, which cost more CPU than the call itself at queue speed.
+        const res = await request(url, {
+          method: method as 'GET',
+          dispatcher: graphAgent,
           headers: { authorization: `Bearer ${token()}`, accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
           body: options.body === undefined ? undefined : JSON.stringify(options.body),
-          signal: AbortSignal.timeout(timeoutMs),
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
         });
+        status = res.statusCode;
+        text = await res.body.text();
       } catch (err) {
-        throw unreachable(err);
+        throw err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError
+          ? new AppError('UPSTREAM_TIMEOUT', { timeoutMs })
+          : new AppError('UPSTREAM_UNAVAILABLE', { reason: 'the Graph API could not be reached' });
       }
-      const text = await res.text();
       let body: unknown;
       try {
         body = text ? JSON.parse(text) : null;
       } catch {
-        body = { error: { message: text.slice(0, 500), type: 'NonJsonResponse', code: res.status } };
+        body = { error: { message: text.slice(0, 500), type: 'NonJsonResponse', code: status } };
       }
-      return { status: res.status, body: scrubTokens(body) };
+      return { status, body: scrubTokens(body) };
     },
   };
 }

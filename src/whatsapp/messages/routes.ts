@@ -51,8 +51,7 @@ export function messageRoutes(ctx: AppContext) {
         const to = String(request.body.to ?? '').replace(/[^\d]/g, '');
         if (to) {
           // The message is out; failing to record it must not turn Meta's success into an error.
-          await ctx.db
-            .tx((tx) => recordOutgoing(tx, { teamId, pluginId: plugin.id, phoneNumberId: pnid, to, payload: request.body, wamid, deliveryStatus: 'SENT' }))
+          await recordOutgoing(ctx.db, { teamId, pluginId: plugin.id, phoneNumberId: pnid, to, payload: request.body, wamid, deliveryStatus: 'SENT' })
             .catch((err) => request.log.error({ err: (err as Error).message, wamid }, 'sent message not recorded in the chat store'));
         }
         return ok({ whatsappMessageId: wamid });

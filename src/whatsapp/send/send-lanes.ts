@@ -50,6 +50,28 @@ export async function wakeLane(tx: Queryable, queue: JobQueue, phoneNumberId: st
   });
 }
 
+/**
+ * Wakes a number's lane after a queued send committed. Wake-ups of one number never overlap
+ * (each would wait on the other's uniqueness check): while one is being written, further
+ * requests fold into a single next one. A process dying before its wake-up is written leaves
+ * the send to the sweep.
+ */
+export function wakeAfterCommit(ctx: AppContext, phoneNumberId: string): void {
+  let pending = wakersByQueue.get(ctx.queue);
+  if (!pending) wakersByQueue.set(ctx.queue, (pending = new Map()));
+  const state = pending;
+  const write = () => {
+    state.set(phoneNumberId, 'writing');
+    wakeLane(ctx.db, ctx.queue, phoneNumberId)
+      .then(() => ctx.queue.wake(SEND_LANE_QUEUE)) // this process's workers, if any, look now
+      .catch((err) => ctx.log.warn({ err: (err as Error).message }, 'WhatsApp send wake-up not written; the sweep will pick the send up'))
+      .finally(() => (state.get(phoneNumberId) === 'again' ? write() : state.delete(phoneNumberId)));
+  };
+  if (state.has(phoneNumberId)) state.set(phoneNumberId, 'again');
+  else write();
+}
+const wakersByQueue = new WeakMap<JobQueue, Map<string, 'writing' | 'again'>>();
+
 /** Exponential backoff with jitter: base, 2×base, 4×base… (each ×0.5–1), capped. */
 export function retryDelayMs(attempt: number, baseMs: number): number {
   const ceiling = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1));
@@ -147,10 +169,10 @@ export function sendLanes(ctx: AppContext) {
           inFlight.add(task);
         }
       }
-      await Promise.all(inFlight);
-      await settled.flush();
     } finally {
+      // Even when the loop failed: sends already made must be recorded before the lane is let go.
       await Promise.allSettled(inFlight);
+      await settled.flush();
       await releaseLane(ctx.db, phoneNumberId, owner).catch(() => {});
     }
     // What is left (more than a slice, or retries due later) gets its own wake-up.

@@ -18,15 +18,6 @@ export type SendOutcome = { messageId: string } & (
   | { status: 'RETRY'; error: MetaFailure; retryInMs: number }
 );
 
-export async function enqueueSend(tx: Queryable, s: { messageId: string; teamId: string; pluginId: string; phoneNumberId: string }): Promise<void> {
-  await tx.run('insert into whatsapp_send_queue (message_id, team_id, plugin_id, phone_number_id) values ($1, $2, $3, $4)', [
-    s.messageId,
-    s.teamId,
-    s.pluginId,
-    s.phoneNumberId,
-  ]);
-}
-
 /**
  * Claims up to `limit` due sends of a number, oldest first, counting the attempt. Their due
  * time moves `leaseMs` ahead, so sends claimed by a process that dies become due again then.
@@ -86,4 +77,9 @@ export async function numbersWithSends(db: Queryable, phoneNumberId?: string): P
        from whatsapp_send_queue where $1::text is null or phone_number_id = $1 group by phone_number_id`,
     [phoneNumberId ?? null],
   );
+}
+
+/** Queued sends per sending number (QUEUED messages not yet SENT or FAILED), for /metrics. */
+export async function queuedSendCounts(db: Queryable): Promise<{ phone_number_id: string; count: number }[]> {
+  return db.query('select phone_number_id, count(*)::int as count from whatsapp_send_queue group by phone_number_id');
 }

@@ -9,18 +9,15 @@ import type { AppContext } from '../../core/context.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import { AppError } from '../../core/errors.ts';
 import { recordOutgoing } from '../chats/service.ts';
-import { findMessage } from '../chats/repo.ts';
 import { toChatMessageView } from '../chats/view.ts';
 import { graphFor, type GraphAnswer, type GraphClient } from '../graph/graph-client.ts';
-import { phoneNumberOf } from '../plugins/lookup.ts';
-import { findPlugin } from '../plugins/service.ts';
 import { buildTemplateMessage, type TemplateSendInput } from '../templates/build-template-message.ts';
-import { GRAPH_VERSION, resolveTemplate } from '../templates/template-cache.ts';
+import { GRAPH_VERSION } from '../templates/template-cache.ts';
 import { reserveSlots, waitForSlot } from './lanes-repo.ts';
 import { resultOfAnswer } from './meta-outcome.ts';
 import type { TemplateSend } from './schemas.ts';
-import { SEND_LANE_QUEUE, wakeLane } from './send-lanes.ts';
-import { enqueueSend } from './send-queue-repo.ts';
+import { wakeAfterCommit } from './send-lanes.ts';
+import { senderOf, templateOf } from './sender-cache.ts';
 
 const ATTEMPTS = 3;
 
@@ -60,12 +57,11 @@ export interface SendTarget {
 }
 
 export async function sendTemplate(ctx: AppContext, teamId: string, pluginId: string, target: SendTarget, body: TemplateSend, options: { async?: boolean } = {}) {
-  const plugin = await findPlugin(ctx.db, teamId, pluginId);
   const pnid = String(body.whatsappPhoneNumberId);
-  const number = await phoneNumberOf(ctx.db, teamId, plugin.id, pnid);
+  const { plugin, wabaId } = await senderOf(ctx, teamId, pluginId, pnid);
   const graph = graphFor(ctx, plugin);
   const language = (body.language || body.languageCode || undefined) ?? undefined;
-  const template = await resolveTemplate(ctx.db, graph, teamId, number.waba_id, body.templateName, language);
+  const template = await templateOf(ctx, graph, teamId, wabaId, body.templateName, language);
   const { message, text } = buildTemplateMessage(target.to, template, body as TemplateSendInput);
 
   const outgoing = {
@@ -80,28 +76,22 @@ export async function sendTemplate(ctx: AppContext, teamId: string, pluginId: st
   };
 
   if (options.async) {
-    const id = await ctx.db.tx(async (tx) => {
-      const messageId = await recordOutgoing(tx, { ...outgoing, wamid: null, deliveryStatus: 'QUEUED' });
-      await enqueueSend(tx, { messageId, teamId, pluginId: plugin.id, phoneNumberId: pnid });
-      await wakeLane(tx, ctx.queue, pnid);
-      return messageId;
-    });
-    ctx.queue.wake(SEND_LANE_QUEUE);
-    return { message: toChatMessageView((await findMessage(ctx.db, teamId, id))!) };
+    const stored = await recordOutgoing(ctx.db, { ...outgoing, wamid: null, deliveryStatus: 'QUEUED' });
+    wakeAfterCommit(ctx, pnid);
+    return { message: toChatMessageView(stored) };
   }
 
   const answer = await sendWithRetries(ctx.db, graph, pnid, plugin.messages_per_second, message);
   const result = resultOfAnswer(answer);
   if (result.kind !== 'sent') {
     // Kept so the chat store shows what was tried and why Meta refused it.
-    await ctx.db
-      .tx((tx) => recordOutgoing(tx, { ...outgoing, wamid: null, deliveryStatus: 'FAILED', error: result.failure }))
-      .catch((err) => ctx.log.error({ err: (err as Error).message }, 'refused template message not recorded in the chat store'));
+    await recordOutgoing(ctx.db, { ...outgoing, wamid: null, deliveryStatus: 'FAILED', error: result.failure }).catch((err) =>
+      ctx.log.error({ err: (err as Error).message }, 'refused template message not recorded in the chat store'),
+    );
     throw new MetaRefused(answer);
   }
   try {
-    const id = await ctx.db.tx((tx) => recordOutgoing(tx, { ...outgoing, wamid: result.wamid, deliveryStatus: 'SENT' }));
-    return { message: toChatMessageView((await findMessage(ctx.db, teamId, id))!) };
+    return { message: toChatMessageView(await recordOutgoing(ctx.db, { ...outgoing, wamid: result.wamid, deliveryStatus: 'SENT' })) };
   } catch (err) {
     // Meta has the message: answering an error would invite a retry that sends it twice.
     ctx.log.error({ err: (err as Error).message, wamid: result.wamid }, 'sent template message not recorded in the chat store');
