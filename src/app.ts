@@ -49,9 +49,18 @@ export function createLogger(level: string, destination: NodeJS.WritableStream |
  * enqueue, and starts faster.
  */
 export async function openContext(config: AppConfig, log: FastifyBaseLogger, options: { queue?: boolean } = {}): Promise<RunningContext> {
-  const secretKey = resolveSecretKey(config);
-  const secrets = createSecretBox(secretKey);
+  // With the embedded database the key file is made under the data directory's lock (taken by
+  // openDatabase), so two first starts at once cannot race to create it.
+  const embedded = !config.databaseUrl && !config.secretKey;
+  let secretKey = embedded ? undefined : resolveSecretKey(config);
   const db = await openDatabase(config);
+  try {
+    secretKey ??= resolveSecretKey(config);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const secrets = createSecretBox(secretKey);
   const keys = new KeyStore(db, config.keyCacheTtlMs);
   const rateLimiter = config.redisUrl
     ? redisRateLimiter(config.redisUrl, config.rateLimit.perSecond, config.rateLimit.burst, (err) =>

@@ -1,5 +1,5 @@
 /**
- * The `chakra` command: serve, migrate, apply, keys. Every failure a user can cause ends in
+ * The `chakra` command: serve, migrate, apply, keys, sandbox. Every failure a user can cause ends in
  * one or a few plain lines on stderr and exit code 1, never a stack trace.
  */
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { DataDirBusyError } from '../core/db/data-dir-lock.ts';
 import { AppError } from '../core/errors.ts';
 import { applyCommand, migrateCommand } from './admin-commands.ts';
 import { keysCommand } from './keys-command.ts';
+import { sandboxCommand } from './sandbox-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -19,6 +20,8 @@ const USAGE = `Usage: chakra <command>
   keys create --team <team> --role <role> --name <name> [--description <text>] [--expires <time>] [--json]
   keys list --team <team> [--json]
   keys revoke --team <team> <keyId>
+  sandbox [--port 3001] [--host 127.0.0.1] [--messages-per-second 80]
+                                   run the WhatsApp sandbox (a stand-in for Meta's Cloud API) on its own
 
 Configuration comes from the environment; see docs/configuration.md.`;
 
@@ -39,6 +42,13 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'keys':
       return keysCommand(rest);
+    case 'sandbox': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { port: { type: 'string', default: '3001' }, host: { type: 'string', default: '127.0.0.1' }, 'messages-per-second': { type: 'string', default: '80' } },
+      });
+      return sandboxCommand({ port: values.port!, host: values.host!, messagesPerSecond: values['messages-per-second']! });
+    }
     case undefined:
     case 'help':
     case '--help':

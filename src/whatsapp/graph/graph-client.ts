@@ -9,6 +9,7 @@ import type { AppContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import type { SecretBox } from '../../core/secrets.ts';
 import type { PluginRow } from '../plugins/repo.ts';
+import { sandboxFor } from '../sandbox/in-process.ts';
 import { scrubTokens } from './scrub.ts';
 
 export const GRAPH_TIMEOUT_MS = 15_000;
@@ -42,11 +43,23 @@ export interface GraphClient {
 }
 
 export function graphBaseUrl(plugin: Pick<PluginRow, 'graph_api_url'>, override: string | undefined): string {
-  const url = override ?? plugin.graph_api_url;
-  if (url === 'sandbox') {
-    throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'this plugin points at the bundled sandbox, which is not part of this release yet' });
+  return (override ?? (plugin.graph_api_url || DEFAULT_GRAPH_URL)).replace(/\/+$/, '');
+}
+
+/** What answers instead of Meta for a plugin on the in-process sandbox. */
+export interface InjectTarget {
+  inject(request: { method: string; url: string; headers: Record<string, string>; payload?: string }): Promise<{ statusCode: number; body: string }>;
+}
+
+/** Meta's status and JSON from a text answer; a body that is not JSON becomes Meta-shaped. */
+function answerOf(status: number, text: string): GraphAnswer {
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = { error: { message: text.slice(0, 500), type: 'NonJsonResponse', code: status } };
   }
-  return (url || DEFAULT_GRAPH_URL).replace(/\/+$/, '');
+  return { status, body: scrubTokens(body) };
 }
 
 /**
@@ -55,9 +68,13 @@ export function graphBaseUrl(plugin: Pick<PluginRow, 'graph_api_url'>, override:
  */
 const graphAgent = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
 
-export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graphUrlOverride: string | undefined; timeoutMs?: number }): GraphClient {
+export function graphClient(
+  plugin: PluginRow,
+  deps: { secrets: SecretBox; graphUrlOverride: string | undefined; timeoutMs?: number; sandbox?: InjectTarget },
+): GraphClient {
   const timeoutMs = deps.timeoutMs ?? GRAPH_TIMEOUT_MS;
   let decrypted: string | undefined;
+  const sandboxed = deps.graphUrlOverride === undefined && plugin.graph_api_url === 'sandbox' && deps.sandbox !== undefined;
   const token = () => (decrypted ??= plugin.access_token_enc ? deps.secrets.decrypt(plugin.access_token_enc) : '');
   const unreachable = (err: unknown) =>
     (err as Error).name === 'TimeoutError'
@@ -65,6 +82,7 @@ export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graph
       : new AppError('UPSTREAM_UNAVAILABLE', { reason: 'the Graph API could not be reached' });
   return {
     async download(url) {
+      if (sandboxed) throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'the sandbox keeps no media' });
       // The token goes only where Meta keeps media (or to the Graph URL itself: a stand-in).
       if (!mediaHostAllowed(url, graphBaseUrl(plugin, deps.graphUrlOverride))) {
         throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'Meta gave a media URL outside its own hosts' });
@@ -84,8 +102,14 @@ export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graph
       }
     },
     async call(method, path, options = {}) {
-      const base = graphBaseUrl(plugin, deps.graphUrlOverride);
-      const url = `${base}/${path.replace(/^\/+/, '')}${options.query ? `?${options.query}` : ''}`;
+      const target = `${path.replace(/^\/+/, '')}${options.query ? `?${options.query}` : ''}`;
+      const headers = { authorization: `Bearer ${token()}`, accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) };
+      const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+      if (sandboxed) {
+        const res = await deps.sandbox!.inject({ method, url: `/${target}`, headers, payload });
+        return answerOf(res.statusCode, res.body);
+      }
+      const url = `${graphBaseUrl(plugin, deps.graphUrlOverride)}/${target}`;
       let status: number;
       let text: string;
       try {
@@ -94,8 +118,8 @@ export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graph
         const res = await request(url, {
           method: method as 'GET',
           dispatcher: graphAgent,
-          headers: { authorization: `Bearer ${token()}`, accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          headers,
+          body: payload,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         });
@@ -106,17 +130,15 @@ export function graphClient(plugin: PluginRow, deps: { secrets: SecretBox; graph
           ? new AppError('UPSTREAM_TIMEOUT', { timeoutMs })
           : new AppError('UPSTREAM_UNAVAILABLE', { reason: 'the Graph API could not be reached' });
       }
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : null;
-      } catch {
-        body = { error: { message: text.slice(0, 500), type: 'NonJsonResponse', code: status } };
-      }
-      return { status, body: scrubTokens(body) };
+      return answerOf(status, text);
     },
   };
 }
 
 /** The plugin's client with this process's settings (secrets, WHATSAPP_GRAPH_URL). */
-export const graphFor = (ctx: Pick<AppContext, 'secrets' | 'config'>, plugin: PluginRow) =>
-  graphClient(plugin, { secrets: ctx.secrets, graphUrlOverride: ctx.config.whatsappGraphUrl });
+export const graphFor = (ctx: Pick<AppContext, 'secrets' | 'config' | 'db'>, plugin: PluginRow) =>
+  graphClient(plugin, {
+    secrets: ctx.secrets,
+    graphUrlOverride: ctx.config.whatsappGraphUrl,
+    sandbox: plugin.graph_api_url === 'sandbox' ? sandboxFor(ctx) : undefined,
+  });
