@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { memoryRateLimiter, type RateDecision, type RateLimiter } from '../../core/rate-limit.ts';
 
 interface SandboxTemplate {
   id: string;
@@ -63,7 +64,7 @@ const placeholderCount = (text: unknown) => new Set([...String(text ?? '').match
 export function buildSandbox(options: SandboxOptions): FastifyInstance {
   const app = Fastify({ logger: false });
   const templates = new Map<string, SandboxTemplate[]>();
-  const sentAt = new Map<string, { tokens: number; at: number }>();
+  const limiters = new Map<string, { rate: number; buckets: RateLimiter }>();
   let counter = 1_000_000;
   const nextId = () => String(++counter);
   const examples = seedTemplates(nextId);
@@ -86,15 +87,9 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
   async function overThroughput(pnid: string): Promise<boolean> {
     const rate = (await options.messagesPerSecond(pnid)) ?? 0;
     if (!rate) return false;
-    const now = performance.now();
-    const capacity = Math.max(1, rate / 5);
-    const b = sentAt.get(pnid) ?? { tokens: capacity, at: now };
-    b.tokens = Math.min(capacity, b.tokens + ((now - b.at) * rate) / 1000);
-    b.at = now;
-    sentAt.set(pnid, b);
-    if (b.tokens < 1) return true;
-    b.tokens -= 1;
-    return false;
+    let limiter = limiters.get(pnid);
+    if (!limiter || limiter.rate !== rate) limiters.set(pnid, (limiter = { rate, buckets: memoryRateLimiter(rate, Math.max(1, rate / 5)) }));
+    return !(limiter.buckets.take(pnid) as RateDecision).allowed;
   }
 
   function checkTemplate(m: Record<string, any>): { status: number; body: unknown } | undefined {
