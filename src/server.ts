@@ -33,6 +33,7 @@ import { templateRoutes } from './whatsapp/templates/routes.ts';
 import { messageRoutes } from './whatsapp/messages/routes.ts';
 import { chatRoutes } from './whatsapp/chats/routes.ts';
 import { sendRoutes } from './whatsapp/send/routes.ts';
+import { inboundRoutes } from './whatsapp/inbound/routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** `\u0000` in JSON text that is not itself an escaped backslash followed by `u0000`. */
@@ -145,6 +146,7 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(publicMediaRoutes(ctx));
   await app.register(templateRoutes(ctx));
   await app.register(messageRoutes(ctx));
+  await app.register(inboundRoutes(ctx));
   await app.register(chatRoutes(ctx));
   await app.register(sendRoutes(ctx));
   return { app, metrics };

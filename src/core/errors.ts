@@ -14,6 +14,8 @@ export const ERROR_CATALOGUE = {
   API_KEY_EXPIRED: { status: 401, message: 'Authorization: API key expired at {expiresAt}' },
   PRIVILEGE_MISSING: { status: 403, message: 'role {role} lacks the privilege {privilege}' },
   LINK_INVALID: { status: 403, message: 'signature: this link is invalid or has expired' },
+  WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'X-Hub-Signature-256: {reason}' },
+  WEBHOOK_VERIFICATION_FAILED: { status: 403, message: '{path}: {reason}' },
   TEAM_FORBIDDEN: { status: 403, message: '{path}: your API key may only change team {team}' },
   NOT_FOUND: { status: 404, message: '{resource} {id} not found' },
   ROUTE_NOT_FOUND: { status: 404, message: 'route {method} {url} not found' },

@@ -1,4 +1,4 @@
-/** SQL for WhatsApp plugins. Every statement is scoped by team. */
+/** SQL for WhatsApp plugins. Every statement is scoped by team, but the webhook's lookup by id. */
 import type { Queryable } from '../../core/db/types.ts';
 
 export interface PluginRow {
@@ -15,6 +15,12 @@ export interface PluginRow {
 
 export async function findPlugin(db: Queryable, teamId: string, pluginId: string): Promise<PluginRow | undefined> {
   const rows = await db.query<PluginRow>('select * from whatsapp_plugins where id = $1 and team_id = $2', [pluginId, teamId]);
+  return rows[0];
+}
+
+/** A plugin by id alone, for Meta's webhook (whose URL names the plugin, not a team). */
+export async function findPluginById(db: Queryable, pluginId: string): Promise<PluginRow | undefined> {
+  const rows = await db.query<PluginRow>('select * from whatsapp_plugins where id = $1', [pluginId]);
   return rows[0];
 }
 
