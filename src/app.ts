@@ -19,6 +19,7 @@ import { s3Storage } from './core/storage/s3-storage.ts';
 import { createUrlSigner } from './core/url-signer.ts';
 import { noQueue, openJobQueue } from './core/queue/job-queue.ts';
 import { SEND_LANE_QUEUE, sendLanes } from './whatsapp/send/send-lanes.ts';
+import { INBOUND_QUEUE, inboundProcessor } from './whatsapp/inbound/process-events.ts';
 import { BULK_DEAD_LETTER, BULK_QUEUE, bulkRunner } from './features/jobs/runner.ts';
 import path from 'node:path';
 import { createApiKey } from './features/api-keys/service.ts';
@@ -74,6 +75,7 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger, opt
     await queue.declare(BULK_DEAD_LETTER);
     await queue.declare(BULK_QUEUE);
     await queue.declare(SEND_LANE_QUEUE, { oneWaitingPerKey: true });
+    await queue.declare(INBOUND_QUEUE, { oneWaitingPerKey: true });
   }
   return {
     config,
@@ -142,7 +144,7 @@ export async function bootstrap(ctx: AppContext, env: Record<string, string | un
  * `stop` makes running jobs stop after their current chunk; `ctx.close()` then waits for them.
  */
 export async function startWorkers(ctx: AppContext): Promise<{ stop(): void }> {
-  const runners = [bulkRunner(ctx), sendLanes(ctx)];
+  const runners = [bulkRunner(ctx), sendLanes(ctx), inboundProcessor(ctx)];
   for (const runner of runners) await runner.start();
   return { stop: () => runners.forEach((r) => r.stop()) };
 }

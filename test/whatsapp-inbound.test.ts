@@ -5,7 +5,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PLUGIN, PNID } from './helpers/demo-whatsapp.ts';
+import { PLUGIN, PNID, WABA } from './helpers/demo-whatsapp.ts';
+import { startMetaDouble } from './helpers/meta-double.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 
 let s: TestServer;
@@ -64,7 +65,7 @@ describe('events', () => {
     expect(res.status, res.text).toBe(200);
     const rows = await stored();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ raw: EVENT, plugin_id: PLUGIN, processed_at: null });
+    expect(rows[0]).toMatchObject({ raw: EVENT, plugin_id: PLUGIN });
   });
 
   it('refuses without storing: no signature, a wrong one, one over other bytes, a malformed header', async () => {
@@ -93,5 +94,119 @@ describe('events', () => {
     const unknown = await post(EVENT, { 'x-hub-signature-256': sign(EVENT) }, '/v1/webhooks/whatsapp/not-a-plugin');
     expect(unknown.status).toBe(404);
     expect(await stored()).toEqual([]);
+  });
+});
+
+/** Polls the chat store (as a client would) until `ready` holds for the phone's messages. */
+async function messagesOf(phone: string, ready: (messages: any[]) => boolean, timeoutMs = 15_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await call(s.url, 'POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', {
+      key: s.demoKey,
+      body: { customerPhoneNumber: phone, limit: 100 },
+    });
+    if (ready(res.json._data)) return res.json._data;
+    if (Date.now() > until) throw new Error(`not ready: ${res.text}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+/** Waits until every stored event is processed. */
+async function processed(timeoutMs = 15_000) {
+  const until = Date.now() + timeoutMs;
+  while ((await s.ctx.db.query('select count(*)::int as n from whatsapp_inbound_events where processed_at is null'))[0].n > 0) {
+    if (Date.now() > until) throw new Error('events still unprocessed');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const statusEvent = (statuses: { id: string; status: string; errors?: unknown[] }[]) =>
+  JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '83784929738012',
+        changes: [
+          {
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '917259775805', phone_number_id: PNID },
+              statuses: statuses.map((st) => ({ ...st, timestamp: '1795945841', recipient_id: '919900112240' })),
+            },
+            field: 'messages',
+          },
+        ],
+      },
+    ],
+  });
+
+describe('processing', () => {
+  it("an incoming message becomes an INCOMING chat message; Meta's retry of the same event stores nothing more", async () => {
+    for (let i = 0; i < 2; i++) expect((await post(EVENT, { 'x-hub-signature-256': sign(EVENT) })).status).toBe(200);
+    const [message] = await messagesOf('919900112233', (ms) => ms.length > 0);
+    expect(message).toMatchObject({ direction: 'INCOMING', externalId: 'wamid.HBgMOTE5OTAwMTEyMjMzFQIAEhgg', dataType: 'text', text: 'Is my order on its way? é', plugin: PLUGIN });
+    await processed();
+    expect(await messagesOf('919900112233', () => true)).toHaveLength(1);
+  });
+
+  it('statuses only move forward whatever order and repetition Meta sends them in; FAILED sticks with its reason', async () => {
+    // Five messages sent through the sandbox, then each one's statuses shuffled and repeated.
+    const wamids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900112240/send-template-message`, {
+        key: s.demoKey,
+        body: { whatsappPhoneNumberId: PNID, templateName: 'hello_world' },
+      });
+      expect(res.status, res.text).toBe(200);
+      wamids.push(res.json._data.externalId);
+    }
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const reached = ['DELIVERED', 'READ', 'SENT', 'FAILED', 'READ'];
+    const sequences = reached.map((top, i) => {
+      const upTo = ['sent', 'delivered', 'read', 'failed'].slice(0, ['SENT', 'DELIVERED', 'READ', 'FAILED'].indexOf(top) + 1);
+      const statuses = [...upTo, ...upTo].map((status) => ({ id: wamids[i], status, ...(status === 'failed' ? { errors: [{ code: 131026, title: 'Message undeliverable', error_data: { details: 'Receiver is incapable of receiving this message' } }] } : {}) }));
+      return statuses.sort(() => random() - 0.5);
+    });
+    // Interleaved across events, as Meta batches them.
+    const all = sequences.flat().sort(() => random() - 0.5);
+    for (let i = 0; i < all.length; i += 3) {
+      const raw = statusEvent(all.slice(i, i + 3));
+      expect((await post(raw, { 'x-hub-signature-256': sign(raw) })).status).toBe(200);
+    }
+    await processed();
+    const final = await messagesOf('919900112240', () => true);
+    expect(final).toHaveLength(5);
+    const byWamid = new Map<string, any>(final.map((m: any) => [m.externalId, m]));
+    expect(wamids.map((w) => byWamid.get(w).deliveryStatus)).toEqual(reached);
+    expect(byWamid.get(wamids[3]).error).toEqual({ code: 131026, title: 'Message undeliverable', details: 'Receiver is incapable of receiving this message' });
+  });
+});
+
+describe('a status that overtakes its message', () => {
+  it('waits for the message and is applied the moment the message is stored with its wamid', async () => {
+    const meta = await startMetaDouble();
+    meta.templates.set(WABA, [{ id: '930001', name: 'order_notice', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Order {{1}} is on its way' }] }]);
+    const other = await startTestServer({ WHATSAPP_GRAPH_URL: meta.url });
+    try {
+      const [row] = await other.ctx.db.query('select app_secret_enc from whatsapp_plugins where id = $1', [PLUGIN]);
+      const secret = other.ctx.secrets.decrypt(row.app_secret_enc);
+      // The double numbers its wamids: the first message it accepts gets this one.
+      const wamid = `wamid.HBgM${Buffer.from('1000000').toString('base64')}`;
+      const raw = statusEvent([{ id: wamid, status: 'delivered' }]);
+      const res = await call(other.url, 'POST', hook, { raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(raw, secret) } });
+      expect(res.status).toBe(200);
+      for (let i = 0; i < 300; i++) {
+        if ((await other.ctx.db.query('select 1 from whatsapp_inbound_events where processed_at is null')).length === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const sent = await call(other.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900112250/send-template-message`, {
+        key: other.demoKey,
+        body: { whatsappPhoneNumberId: PNID, templateName: 'order_notice', mapping: [{ schemaPropertyName: '1', schemaPropertyValue: 'Z-1' }] },
+      });
+      expect(sent.status, sent.text).toBe(200);
+      expect(sent.json._data).toMatchObject({ externalId: wamid, deliveryStatus: 'DELIVERED' });
+    } finally {
+      await other.close();
+      await meta.close();
+    }
   });
 });

@@ -4,3 +4,57 @@ import type { Queryable } from '../../core/db/types.ts';
 export async function storeInboundEvent(db: Queryable, e: { id: string; teamId: string; pluginId: string; raw: string }): Promise<void> {
   await db.run('insert into whatsapp_inbound_events (id, team_id, plugin_id, raw) values ($1, $2, $3, $4)', [e.id, e.teamId, e.pluginId, e.raw]);
 }
+
+export interface InboundEventRow {
+  id: string;
+  team_id: string;
+  plugin_id: string;
+  raw: string;
+}
+
+/** Claims up to `limit` unprocessed events of a plugin, oldest first, inside the caller's transaction. */
+export async function claimUnprocessed(tx: Queryable, pluginId: string, limit: number): Promise<InboundEventRow[]> {
+  return tx.query<InboundEventRow>(
+    `select id, team_id, plugin_id, raw from whatsapp_inbound_events
+      where plugin_id = $1 and processed_at is null order by received_at, id limit $2 for update skip locked`,
+    [pluginId, limit],
+  );
+}
+
+export async function markProcessed(tx: Queryable, ids: string[]): Promise<void> {
+  await tx.run('update whatsapp_inbound_events set processed_at = now() where id = any($1::uuid[])', [ids]);
+}
+
+/** Plugins with events waiting, for the sweep. */
+export async function pluginsWithUnprocessed(db: Queryable): Promise<string[]> {
+  return (await db.query<{ plugin_id: string }>('select distinct plugin_id from whatsapp_inbound_events where processed_at is null')).map((r) => r.plugin_id);
+}
+
+/** Phone number ids of a plugin (events for any other number are not this plugin's to store). */
+export async function numbersOfPlugin(db: Queryable, pluginId: string): Promise<Set<string>> {
+  return new Set((await db.query<{ phone_number_id: string }>('select phone_number_id from whatsapp_phone_numbers where plugin_id = $1', [pluginId])).map((r) => r.phone_number_id));
+}
+
+export async function messageExists(tx: Queryable, teamId: string, wamid: string): Promise<boolean> {
+  return (await tx.query('select 1 from chat_messages where team_id = $1 and external_id = $2', [teamId, wamid])).length > 0;
+}
+
+/**
+ * Moves a message's status forward (never back; FAILED last and for good). A status for a
+ * message not stored yet waits in whatsapp_pending_statuses for its wamid to arrive.
+ */
+export async function applyStatus(tx: Queryable, teamId: string, wamid: string, status: string, error: object | null): Promise<void> {
+  await tx.run(
+    `with known as (
+       update chat_messages set
+         delivery_status = case when whatsapp_status_rank($3) > whatsapp_status_rank(delivery_status) then $3 else delivery_status end,
+         error = case when $3 = 'FAILED' and delivery_status <> 'FAILED' then $4::jsonb else error end,
+         updated_at = case when whatsapp_status_rank($3) > whatsapp_status_rank(delivery_status) then now() else updated_at end
+       where team_id = $1 and external_id = $2
+       returning 1)
+     insert into whatsapp_pending_statuses (team_id, external_id, delivery_status, error)
+     select $1, $2, $3, $4::jsonb where not exists (select 1 from known)
+     on conflict do nothing`,
+    [teamId, wamid, status, error === null ? null : JSON.stringify(error)],
+  );
+}

@@ -11,6 +11,7 @@ import { AppError } from '../../core/errors.ts';
 import { isUuid } from '../../features/attributes/check-value.ts';
 import { findPluginById } from '../plugins/repo.ts';
 import { pluginNotFound } from '../plugins/service.ts';
+import { wakeInbound } from './process-events.ts';
 import { storeInboundEvent } from './repo.ts';
 import { checkHandshake, checkSignature } from './verify.ts';
 
@@ -62,6 +63,7 @@ export function inboundRoutes(ctx: AppContext) {
         // PostgreSQL text cannot hold NUL; an event carrying one raw is not Meta's.
         if (text.includes('\u0000')) throw new AppError('VALIDATION_FAILED', { path: 'body', reason: 'contains the NUL character' });
         await storeInboundEvent(ctx.db, { id: randomUUID(), teamId: plugin.team_id, pluginId: plugin.id, raw: text });
+        wakeInbound(ctx, plugin.id);
         return ok({ received: true });
       },
     );

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../core/context.ts';
 import type { Queryable } from '../../core/db/types.ts';
+import { wakeFolded } from '../../core/queue/folded-wake.ts';
 import type { JobQueue, QueueMessage } from '../../core/queue/job-queue.ts';
 import { graphFor, type GraphClient } from '../graph/graph-client.ts';
 import { pluginOfNumber } from '../plugins/lookup.ts';
@@ -50,27 +51,10 @@ export async function wakeLane(tx: Queryable, queue: JobQueue, phoneNumberId: st
   });
 }
 
-/**
- * Wakes a number's lane after a queued send committed. Wake-ups of one number never overlap
- * (each would wait on the other's uniqueness check): while one is being written, further
- * requests fold into a single next one. A process dying before its wake-up is written leaves
- * the send to the sweep.
- */
+/** Wakes a number's lane after a queued send committed (folded: one wake-up write at a time). */
 export function wakeAfterCommit(ctx: AppContext, phoneNumberId: string): void {
-  let pending = wakersByQueue.get(ctx.queue);
-  if (!pending) wakersByQueue.set(ctx.queue, (pending = new Map()));
-  const state = pending;
-  const write = () => {
-    state.set(phoneNumberId, 'writing');
-    wakeLane(ctx.db, ctx.queue, phoneNumberId)
-      .then(() => ctx.queue.wake(SEND_LANE_QUEUE)) // this process's workers, if any, look now
-      .catch((err) => ctx.log.warn({ err: (err as Error).message }, 'WhatsApp send wake-up not written; the sweep will pick the send up'))
-      .finally(() => (state.get(phoneNumberId) === 'again' ? write() : state.delete(phoneNumberId)));
-  };
-  if (state.has(phoneNumberId)) state.set(phoneNumberId, 'again');
-  else write();
+  wakeFolded(ctx.queue, ctx.log, SEND_LANE_QUEUE, phoneNumberId, () => wakeLane(ctx.db, ctx.queue, phoneNumberId));
 }
-const wakersByQueue = new WeakMap<JobQueue, Map<string, 'writing' | 'again'>>();
 
 /** Exponential backoff with jitter: base, 2×base, 4×base… (each ×0.5–1), capped. */
 export function retryDelayMs(attempt: number, baseMs: number): number {

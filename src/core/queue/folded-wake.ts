@@ -1,0 +1,26 @@
+/**
+ * Writes a wake-up message for a key without ever having two of one key in flight: a second
+ * wake-up of a key uniquely queued would wait on the first's uniqueness check, so while one is
+ * being written, further requests fold into a single next one. A process that dies before
+ * writing it leaves the work to the sweep that every such queue has.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { JobQueue } from './job-queue.ts';
+
+const inFlight = new WeakMap<JobQueue, Map<string, 'writing' | 'again'>>();
+
+export function wakeFolded(queue: JobQueue, log: FastifyBaseLogger, queueName: string, key: string, write: () => Promise<void>): void {
+  let pending = inFlight.get(queue);
+  if (!pending) inFlight.set(queue, (pending = new Map()));
+  const state = pending;
+  const id = `${queueName}\u0000${key}`;
+  const run = () => {
+    state.set(id, 'writing');
+    write()
+      .then(() => queue.wake(queueName)) // this process's workers, if any, look now
+      .catch((err) => log.warn({ err: (err as Error).message, queue: queueName }, 'wake-up not written; the sweep will pick the work up'))
+      .finally(() => (state.get(id) === 'again' ? run() : state.delete(id)));
+  };
+  if (state.has(id)) state.set(id, 'again');
+  else run();
+}

@@ -1,0 +1,119 @@
+/**
+ * Processing of stored Meta events, from the queue: incoming messages become chat messages
+ * (contact and chat found or created; a wamid already stored is not stored again), delivery
+ * statuses move messages forward. Each batch of a plugin's events is one transaction with
+ * the mark that they are processed, so a crash redoes a batch, never half of one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../../core/context.ts';
+import type { Queryable } from '../../core/db/types.ts';
+import { wakeFolded } from '../../core/queue/folded-wake.ts';
+import type { QueueMessage } from '../../core/queue/job-queue.ts';
+import { insertChatMessage } from '../chats/repo.ts';
+import { textOf } from '../chats/view.ts';
+import * as repo from './repo.ts';
+
+export const INBOUND_QUEUE = 'whatsapp-inbound';
+const BATCH = 100;
+const SWEEP_MS = 5_000;
+const STATUS = { sent: 'SENT', delivered: 'DELIVERED', read: 'READ', failed: 'FAILED' } as const;
+
+interface InboundData {
+  pluginId: string;
+}
+
+/** Asks a worker to process a plugin's stored events (folded: one wake-up write at a time). */
+export function wakeInbound(ctx: AppContext, pluginId: string): void {
+  wakeFolded(ctx.queue, ctx.log, INBOUND_QUEUE, pluginId, () =>
+    ctx.queue.send(ctx.db, INBOUND_QUEUE, { pluginId } satisfies InboundData, { singletonKey: pluginId, retryLimit: 3, expireInSeconds: 120 }),
+  );
+}
+
+type Json = Record<string, any>;
+
+/** Meta's first error on a failed status, as a FAILED message keeps it. */
+function failureOf(status: Json): object | null {
+  const e = Array.isArray(status.errors) ? status.errors[0] : undefined;
+  if (!e || typeof e !== 'object') return null;
+  return { code: typeof e.code === 'number' ? e.code : null, title: e.title ?? e.message ?? 'failed', details: e.error_data?.details ?? e.message ?? null };
+}
+
+async function processEvent(tx: Queryable, event: repo.InboundEventRow, numbers: Set<string>): Promise<void> {
+  let body: Json;
+  try {
+    body = JSON.parse(event.raw);
+  } catch {
+    return; // stored only when it parsed; nothing else can be done with it
+  }
+  for (const entry of Array.isArray(body.entry) ? body.entry : []) {
+    for (const change of Array.isArray(entry?.changes) ? entry.changes : []) {
+      if (change?.field !== 'messages' || typeof change.value !== 'object' || change.value === null) continue;
+      const value = change.value as Json;
+      const pnid = value.metadata?.phone_number_id;
+      if (typeof pnid !== 'string' || !numbers.has(pnid)) continue;
+      for (const m of Array.isArray(value.messages) ? value.messages : []) {
+        if (typeof m?.id !== 'string' || typeof m.from !== 'string' || (await repo.messageExists(tx, event.team_id, m.id))) continue;
+        await insertChatMessage(tx, {
+          id: randomUUID(),
+          team_id: event.team_id,
+          phone_number: m.from.replace(/\D/g, ''),
+          plugin_id: event.plugin_id,
+          whatsapp_phone_number_id: pnid,
+          procedure_id: null,
+          process_id: null,
+          external_id: m.id,
+          direction: 'INCOMING',
+          data_type: typeof m.type === 'string' ? m.type : 'unknown',
+          text: textOf(m),
+          payload: m,
+          delivery_status: 'DELIVERED',
+          error: null,
+        });
+      }
+      for (const st of Array.isArray(value.statuses) ? value.statuses : []) {
+        const status = STATUS[st?.status as keyof typeof STATUS];
+        if (!status || typeof st.id !== 'string') continue;
+        await repo.applyStatus(tx, event.team_id, st.id, status, status === 'FAILED' ? failureOf(st) : null);
+      }
+    }
+  }
+}
+
+export function inboundProcessor(ctx: AppContext) {
+  let stopping = false;
+  let sweeper: NodeJS.Timeout | undefined;
+
+  async function drain(pluginId: string): Promise<void> {
+    const numbers = await repo.numbersOfPlugin(ctx.db, pluginId);
+    while (!stopping) {
+      const done = await ctx.db.tx(async (tx) => {
+        const events = await repo.claimUnprocessed(tx, pluginId, BATCH);
+        for (const event of events) await processEvent(tx, event, numbers);
+        if (events.length) await repo.markProcessed(tx, events.map((e) => e.id));
+        return events.length < BATCH;
+      });
+      if (done) return;
+    }
+  }
+
+  return {
+    async start() {
+      await ctx.queue.work<InboundData>(INBOUND_QUEUE, 1, (message: QueueMessage<InboundData>) => drain(message.data.pluginId));
+      const tick = () => {
+        sweeper = setTimeout(() => {
+          repo
+            .pluginsWithUnprocessed(ctx.db)
+            .then((ids) => ids.forEach((id) => wakeInbound(ctx, id)))
+            .catch((err) => ctx.log.warn({ err: (err as Error).message }, 'inbound WhatsApp event sweep failed'))
+            .finally(() => !stopping && tick());
+        }, SWEEP_MS);
+        sweeper.unref();
+      };
+      tick();
+    },
+    stop() {
+      stopping = true;
+      clearTimeout(sweeper);
+    },
+  };
+}
