@@ -210,3 +210,19 @@ describe('a status that overtakes its message', () => {
     }
   });
 });
+
+describe('statuses left waiting', () => {
+  it('a status that missed its message (stored in the same instant) is applied by the next sweep', async () => {
+    const res = await call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900112260/send-template-message`, {
+      key: s.demoKey,
+      body: { whatsappPhoneNumberId: PNID, templateName: 'hello_world' },
+    });
+    expect(res.json._data.deliveryStatus).toBe('SENT');
+    // What the race leaves behind: the status waiting although its message is there.
+    const [team] = await s.ctx.db.query('select team_id from whatsapp_plugins where id = $1', [PLUGIN]);
+    await s.ctx.db.run(`insert into whatsapp_pending_statuses (team_id, external_id, delivery_status) values ($1, $2, 'READ')`, [team.team_id, res.json._data.externalId]);
+    const [message] = await messagesOf('919900112260', (ms) => ms[0]?.deliveryStatus === 'READ', 12_000);
+    expect(message.externalId).toBe(res.json._data.externalId);
+    expect(await s.ctx.db.query('select * from whatsapp_pending_statuses where external_id = $1', [res.json._data.externalId])).toEqual([]);
+  });
+});

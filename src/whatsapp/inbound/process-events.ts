@@ -79,6 +79,10 @@ async function processEvent(tx: Queryable, event: repo.InboundEventRow, numbers:
   }
 }
 
+/**
+ * The worker side: drains a plugin's events when woken; every few seconds wakes plugins whose
+ * events wait, and applies statuses that were left waiting for a message stored meanwhile.
+ */
 export function inboundProcessor(ctx: AppContext) {
   let stopping = false;
   let sweeper: NodeJS.Timeout | undefined;
@@ -104,6 +108,7 @@ export function inboundProcessor(ctx: AppContext) {
           repo
             .pluginsWithUnprocessed(ctx.db)
             .then((ids) => ids.forEach((id) => wakeInbound(ctx, id)))
+            .then(() => repo.applyLeftoverStatuses(ctx.db))
             .catch((err) => ctx.log.warn({ err: (err as Error).message }, 'inbound WhatsApp event sweep failed'))
             .finally(() => !stopping && tick());
         }, SWEEP_MS);

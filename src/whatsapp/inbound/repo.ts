@@ -58,3 +58,27 @@ export async function applyStatus(tx: Queryable, teamId: string, wamid: string, 
     [teamId, wamid, status, error === null ? null : JSON.stringify(error)],
   );
 }
+
+/**
+ * Applies statuses left waiting for a message that is stored after all (a status processed in
+ * the instant a send's wamid was being recorded misses the trigger), and forgets statuses that
+ * waited a week for a message that never came (sent from outside this server).
+ */
+export async function applyLeftoverStatuses(db: Queryable): Promise<void> {
+  await db.exec(
+    `with found as (
+       delete from whatsapp_pending_statuses p using chat_messages m
+        where m.team_id = p.team_id and m.external_id = p.external_id
+       returning p.*),
+     best as (
+       select distinct on (team_id, external_id) * from found
+        order by team_id, external_id, whatsapp_status_rank(delivery_status) desc)
+     update chat_messages m
+        set delivery_status = best.delivery_status, updated_at = now(),
+            error = case when best.delivery_status = 'FAILED' then best.error else m.error end
+       from best
+      where m.team_id = best.team_id and m.external_id = best.external_id
+        and whatsapp_status_rank(best.delivery_status) > whatsapp_status_rank(m.delivery_status);
+     delete from whatsapp_pending_statuses where received_at < now() - interval '7 days';`,
+  );
+}

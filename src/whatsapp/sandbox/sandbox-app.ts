@@ -83,12 +83,12 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     }
   });
 
-  /** A token bucket per number holding a fifth of a second's sends, refilled at its rate. */
+  /** A token bucket per number holding a fifth of a second of sends (at least 3, so a few sends bunched by a network stall pass), refilled at its rate. */
   async function overThroughput(pnid: string): Promise<boolean> {
     const rate = (await options.messagesPerSecond(pnid)) ?? 0;
     if (!rate) return false;
     let limiter = limiters.get(pnid);
-    if (!limiter || limiter.rate !== rate) limiters.set(pnid, (limiter = { rate, buckets: memoryRateLimiter(rate, Math.max(1, rate / 5)) }));
+    if (!limiter || limiter.rate !== rate) limiters.set(pnid, (limiter = { rate, buckets: memoryRateLimiter(rate, Math.max(3, rate / 5)) }));
     return !(limiter.buckets.take(pnid) as RateDecision).allowed;
   }
 
