@@ -13,7 +13,8 @@ let s: TestServer;
 let appSecret: string;
 let verifyToken: string;
 beforeAll(async () => {
-  s = await startTestServer();
+  // Template statuses change under the test's feet: no per-process cache may hide that.
+  s = await startTestServer({ KEY_CACHE_TTL_MS: '0' });
   // The demo plugin's secrets were generated at the first apply (it is on the sandbox).
   const [row] = await s.ctx.db.query('select app_secret_enc, verify_token_enc from whatsapp_plugins where id = $1', [PLUGIN]);
   appSecret = s.ctx.secrets.decrypt(row.app_secret_enc);
@@ -224,5 +225,41 @@ describe('statuses left waiting', () => {
     const [message] = await messagesOf('919900112260', (ms) => ms[0]?.deliveryStatus === 'READ', 12_000);
     expect(message.externalId).toBe(res.json._data.externalId);
     expect(await s.ctx.db.query('select * from whatsapp_pending_statuses where external_id = $1', [res.json._data.externalId])).toEqual([]);
+  });
+});
+
+describe('template status updates', () => {
+  it("reach the template cache at once: a PAUSED template is refused (422) until Meta approves it again", async () => {
+    const send = () =>
+      call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900112270/send-template-message`, {
+        key: s.demoKey,
+        body: { whatsappPhoneNumberId: PNID, templateName: 'hello_world' },
+      });
+    expect((await send()).status).toBe(200);
+    const list = await call(s.url, 'GET', `/v1/ext/plugin/whatsapp/api/v22.0/${WABA}/message_templates?name=hello_world`, { key: s.demoKey });
+    const templateId = Number(list.json.data[0].id);
+    const update = (status: string) =>
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: WABA,
+            time: 1795945841,
+            changes: [
+              {
+                value: { event: status, message_template_id: templateId, message_template_name: 'hello_world', message_template_language: 'en_US', reason: status === 'PAUSED' ? 'LOW_QUALITY' : 'NONE' },
+                field: 'message_template_status_update',
+              },
+            ],
+          },
+        ],
+      });
+    for (const [status, expected] of [['PAUSED', 422], ['APPROVED', 200]] as const) {
+      const raw = update(status);
+      expect((await post(raw, { 'x-hub-signature-256': sign(raw) })).status).toBe(200);
+      await processed();
+      const res = await send();
+      expect(res.status, `${status}: ${res.text}`).toBe(expected);
+    }
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Processing of stored Meta events, from the queue: incoming messages become chat messages
  * (contact and chat found or created; a wamid already stored is not stored again), delivery
- * statuses move messages forward. Each batch of a plugin's events is one transaction with
- * the mark that they are processed, so a crash redoes a batch, never half of one.
+ * statuses move messages forward, template status updates reach the template cache. Each
+ * batch of a plugin's events is one transaction with the mark that they are processed, so a
+ * crash redoes a batch, never half of one.
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../core/context.ts';
@@ -11,6 +12,7 @@ import { wakeFolded } from '../../core/queue/folded-wake.ts';
 import type { QueueMessage } from '../../core/queue/job-queue.ts';
 import { insertChatMessage } from '../chats/repo.ts';
 import { textOf } from '../chats/view.ts';
+import { setTemplateStatus } from '../templates/template-cache.ts';
 import * as repo from './repo.ts';
 
 export const INBOUND_QUEUE = 'whatsapp-inbound';
@@ -47,8 +49,17 @@ async function processEvent(tx: Queryable, event: repo.InboundEventRow, numbers:
   }
   for (const entry of Array.isArray(body.entry) ? body.entry : []) {
     for (const change of Array.isArray(entry?.changes) ? entry.changes : []) {
-      if (change?.field !== 'messages' || typeof change.value !== 'object' || change.value === null) continue;
+      if (typeof change?.value !== 'object' || change.value === null) continue;
       const value = change.value as Json;
+      if (change.field === 'message_template_status_update') {
+        // entry.id is the WABA; only the plugin's own WABAs' templates are cached for its team.
+        const templateId = value.message_template_id;
+        if (typeof entry.id === 'string' && (typeof templateId === 'number' || typeof templateId === 'string') && typeof value.event === 'string') {
+          await setTemplateStatus(tx, event.team_id, entry.id, String(templateId), value.event);
+        }
+        continue;
+      }
+      if (change.field !== 'messages') continue;
       const pnid = value.metadata?.phone_number_id;
       if (typeof pnid !== 'string' || !numbers.has(pnid)) continue;
       for (const m of Array.isArray(value.messages) ? value.messages : []) {

@@ -101,3 +101,16 @@ export async function wabaOfTemplate(
   await refresh();
   return lookup();
 }
+
+/**
+ * Meta's `message_template_status_update`: the cached template takes its new status at once
+ * (APPROVED, PAUSED, REJECTED, DISABLED…), so a send checks against it without asking Meta.
+ */
+export async function setTemplateStatus(q: Queryable, teamId: string, wabaId: string, templateId: string, status: string): Promise<void> {
+  await q.run('update whatsapp_templates set status = $4, refreshed_at = now() where team_id = $1 and waba_id = $2 and template_id = $3', [
+    teamId,
+    wabaId,
+    templateId,
+    status,
+  ]);
+}
