@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../core/context.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import { wakeFolded } from '../../core/queue/folded-wake.ts';
+import { startSweep } from '../../core/queue/sweep.ts';
 import type { QueueMessage } from '../../core/queue/job-queue.ts';
 import { insertChatMessage } from '../chats/repo.ts';
 import { textOf } from '../chats/view.ts';
@@ -96,7 +97,7 @@ async function processEvent(tx: Queryable, event: repo.InboundEventRow, numbers:
  */
 export function inboundProcessor(ctx: AppContext) {
   let stopping = false;
-  let sweeper: NodeJS.Timeout | undefined;
+  let sweeper: { stop(): void } | undefined;
 
   async function drain(pluginId: string): Promise<void> {
     const numbers = await repo.numbersOfPlugin(ctx.db, pluginId);
@@ -114,22 +115,18 @@ export function inboundProcessor(ctx: AppContext) {
   return {
     async start() {
       await ctx.queue.work<InboundData>(INBOUND_QUEUE, 1, (message: QueueMessage<InboundData>) => drain(message.data.pluginId));
-      const tick = () => {
-        sweeper = setTimeout(() => {
-          repo
-            .pluginsWithUnprocessed(ctx.db)
-            .then((ids) => ids.forEach((id) => wakeInbound(ctx, id)))
-            .then(() => repo.applyLeftoverStatuses(ctx.db))
-            .catch((err) => ctx.log.warn({ err: (err as Error).message }, 'inbound WhatsApp event sweep failed'))
-            .finally(() => !stopping && tick());
-        }, SWEEP_MS);
-        sweeper.unref();
-      };
-      tick();
+      sweeper = startSweep(
+        SWEEP_MS,
+        async () => {
+          for (const id of await repo.pluginsWithUnprocessed(ctx.db)) wakeInbound(ctx, id);
+          await repo.applyLeftoverStatuses(ctx.db);
+        },
+        (err) => ctx.log.warn({ err: err.message }, 'inbound WhatsApp event sweep failed'),
+      );
     },
     stop() {
       stopping = true;
-      clearTimeout(sweeper);
+      sweeper?.stop();
     },
   };
 }

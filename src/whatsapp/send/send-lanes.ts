@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../core/context.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import { wakeFolded } from '../../core/queue/folded-wake.ts';
+import { startSweep } from '../../core/queue/sweep.ts';
 import type { JobQueue, QueueMessage } from '../../core/queue/job-queue.ts';
 import { graphFor, type GraphClient } from '../graph/graph-client.ts';
 import { pluginOfNumber } from '../plugins/lookup.ts';
@@ -65,7 +66,7 @@ export function retryDelayMs(attempt: number, baseMs: number): number {
 export function sendLanes(ctx: AppContext) {
   const { attempts: maxAttempts, retryBaseMs, lanes } = ctx.config.whatsappSends;
   let stopping = false;
-  let sweeper: NodeJS.Timeout | undefined;
+  let sweeper: { stop(): void } | undefined;
 
   function outcomeOf(send: QueuedSend, result: SendResult): SendOutcome {
     if (result.kind === 'sent') return { messageId: send.message_id, status: 'SENT', wamid: result.wamid };
@@ -172,19 +173,11 @@ export function sendLanes(ctx: AppContext) {
   return {
     async start() {
       await ctx.queue.work<LaneData>(SEND_LANE_QUEUE, lanes, (message: QueueMessage<LaneData>) => drain(message.data.phoneNumberId));
-      const tick = () => {
-        sweeper = setTimeout(() => {
-          sweep()
-            .catch((err) => ctx.log.warn({ err: (err as Error).message }, 'WhatsApp send sweep failed'))
-            .finally(() => !stopping && tick());
-        }, SWEEP_MS);
-        sweeper.unref();
-      };
-      tick();
+      sweeper = startSweep(SWEEP_MS, sweep, (err) => ctx.log.warn({ err: err.message }, 'WhatsApp send sweep failed'));
     },
     stop() {
       stopping = true;
-      clearTimeout(sweeper);
+      sweeper?.stop();
     },
   };
 }
