@@ -21,6 +21,7 @@ import { noQueue, openJobQueue } from './core/queue/job-queue.ts';
 import { SEND_LANE_QUEUE, sendLanes } from './whatsapp/send/send-lanes.ts';
 import { INBOUND_QUEUE, inboundProcessor } from './whatsapp/inbound/process-events.ts';
 import { BULK_DEAD_LETTER, BULK_QUEUE, bulkRunner } from './features/jobs/runner.ts';
+import { DELIVERY_QUEUE, wakeDestinationsOnCommit, webhookDeliveries } from './features/webhooks/delivery-worker.ts';
 import path from 'node:path';
 import { createApiKey } from './features/api-keys/service.ts';
 import { applyWorkspace } from './features/workspace/service.ts';
@@ -76,8 +77,9 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger, opt
     await queue.declare(BULK_QUEUE);
     await queue.declare(SEND_LANE_QUEUE, { oneWaitingPerKey: true });
     await queue.declare(INBOUND_QUEUE, { oneWaitingPerKey: true });
+    await queue.declare(DELIVERY_QUEUE, { oneWaitingPerKey: true });
   }
-  return {
+  const ctx = {
     config,
     db,
     secrets,
@@ -95,6 +97,9 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger, opt
       await db.close();
     },
   };
+  // Writes on this process wake the destinations they gave deliveries to (workers may be elsewhere).
+  if (options.queue !== false) wakeDestinationsOnCommit(ctx);
+  return ctx;
 }
 
 export interface BootstrapResult {
@@ -144,7 +149,7 @@ export async function bootstrap(ctx: AppContext, env: Record<string, string | un
  * `stop` makes running jobs stop after their current chunk; `ctx.close()` then waits for them.
  */
 export async function startWorkers(ctx: AppContext): Promise<{ stop(): void }> {
-  const runners = [bulkRunner(ctx), sendLanes(ctx), inboundProcessor(ctx)];
+  const runners = [bulkRunner(ctx), sendLanes(ctx), inboundProcessor(ctx), webhookDeliveries(ctx)];
   for (const runner of runners) await runner.start();
   return { stop: () => runners.forEach((r) => r.stop()) };
 }

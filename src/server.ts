@@ -27,6 +27,7 @@ import { taskRoutes } from './features/tasks/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { photoRoutes } from './features/photos/routes.ts';
 import { jobRoutes } from './features/jobs/routes.ts';
+import { webhookRoutes } from './features/webhooks/routes.ts';
 import { pluginConfigRoutes } from './whatsapp/plugins/routes.ts';
 import { publicMediaRoutes } from './whatsapp/media/routes.ts';
 import { templateRoutes } from './whatsapp/templates/routes.ts';
@@ -142,6 +143,7 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(userRoutes(ctx));
   await app.register(photoRoutes(ctx));
   await app.register(jobRoutes(ctx));
+  await app.register(webhookRoutes(ctx));
   await app.register(pluginConfigRoutes(ctx));
   await app.register(publicMediaRoutes(ctx));
   await app.register(templateRoutes(ctx));

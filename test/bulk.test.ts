@@ -6,10 +6,12 @@ import { BULK_DEAD_LETTER } from '../src/features/jobs/runner.ts';
 import { waitForJob } from './helpers/jobs.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 import { addTeamWithLeads } from './helpers/teams.ts';
+import { startReceiver, type Receiver } from './helpers/webhook-receiver.ts';
 
 let s: TestServer;
 let otherKey: string;
 let salesKey: string;
+let receiver: Receiver;
 
 // Small chunks so that a few dozen items already span several transactions.
 beforeAll(async () => {
@@ -17,8 +19,22 @@ beforeAll(async () => {
   otherKey = await addTeamWithLeads(s, 'acme');
   const [demo] = await s.ctx.db.query("select id from teams where short_id = 'demo'");
   salesKey = (await createApiKey(s.ctx.db, demo.id, { name: 'sales', role: 'inside_sales' })).key;
+  receiver = await startReceiver();
+  await call(s.url, 'POST', '/v1/ext/webhooks', { key: s.demoKey, body: { url: receiver.url, events: ['background_job.completed'] } });
 });
-afterAll(() => s?.close());
+afterAll(async () => {
+  await receiver?.close();
+  await s?.close();
+});
+/** The background_job.completed event delivered for a job. */
+const completionEvent = async (jobId: string) => {
+  for (let i = 0; i < 200; i++) {
+    const event = receiver.received.map((r) => r.json).find((b) => b.data.id === jobId);
+    if (event) return event;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no background_job.completed delivered for ${jobId}`);
+};
 
 const api = (method: string, path: string, body?: unknown, key = s.demoKey, headers?: Record<string, string>) =>
   call(s.url, method, path, { key, body, headers });
@@ -132,14 +148,17 @@ describe('bulk create', () => {
     expect((await lead(a)).data.firstname).toBe('first');
   });
 
-  it('completes a job whose items are all invalid, and emits background_job.completed through the outbox', async () => {
+  it('completes a job whose items are all invalid, and delivers background_job.completed to the subscription', async () => {
     const res = await bulkCreate([{ data: { score: 'x' } }, { state: 'NOPE' }]);
     const done = await waitForJob(s.url, s.demoKey, res.json._data.id);
     expect(done._data).toMatchObject({ completionStatus: 'COMPLETED', total: 2 });
     expect(done._data.completedAt).toBeGreaterThan(0);
-    const rows = await s.ctx.db.query("select payload from outbox_events where event = 'background_job.completed'");
-    const event = rows.map((r) => r.payload).find((p) => p.job.id === res.json._data.id);
-    expect(event).toMatchObject({ job: { completionStatus: 'COMPLETED' }, bjEntryCompletionStatusVsCount: { INVALID: 2 } });
+    const event = await completionEvent(res.json._data.id);
+    expect(event).toMatchObject({
+      event: 'background_job.completed',
+      data: { id: res.json._data.id, completionStatus: 'COMPLETED', total: 2 },
+      meta: { bjEntryCompletionStatusVsCount: { INVALID: 2 } },
+    });
   });
 
   it('answers the older path form and the {"processes": [...]} body alike', async () => {
@@ -360,8 +379,7 @@ describe('the job API', () => {
     const done = await waitForJob(s.url, s.demoKey, jobId);
     expect(done._data).toMatchObject({ completionStatus: 'FAILED', statusMessage: 'the job could not be run: its worker failed 11 times (see the server log)' });
     expect(done._data.completedAt).toBeGreaterThan(0);
-    const [event] = await s.ctx.db.query("select payload from outbox_events where payload->'job'->>'id' = $1", [jobId]);
-    expect(event.payload.job.completionStatus).toBe('FAILED');
+    expect((await completionEvent(jobId)).data.completionStatus).toBe('FAILED');
   });
 });
 

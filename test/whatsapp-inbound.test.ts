@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PLUGIN, PNID, WABA } from './helpers/demo-whatsapp.ts';
 import { startMetaDouble } from './helpers/meta-double.ts';
+import { statusEvent } from './helpers/meta-events.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 
 let s: TestServer;
@@ -119,25 +120,6 @@ async function processed(timeoutMs = 15_000) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-const statusEvent = (statuses: { id: string; status: string; errors?: unknown[] }[]) =>
-  JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '83784929738012',
-        changes: [
-          {
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '917259775805', phone_number_id: PNID },
-              statuses: statuses.map((st) => ({ ...st, timestamp: '1795945841', recipient_id: '919900112240' })),
-            },
-            field: 'messages',
-          },
-        ],
-      },
-    ],
-  });
 
 describe('processing', () => {
   it("an incoming message becomes an INCOMING chat message; Meta's retry of the same event stores nothing more", async () => {

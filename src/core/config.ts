@@ -47,11 +47,27 @@ export interface AppConfig {
     /** First retry delay; each further retry doubles it (with jitter), capped at 5 minutes. */
     retryBaseMs: number;
   };
+  webhooks: {
+    /** An attempt that has not been answered after this is a failure (retried). */
+    timeoutMs: number;
+    /** First retry delay; each further retry doubles it (with jitter), each wait capped at 1 h. */
+    retryBaseMs: number;
+    /** Retries stop this long after the event (or its replay); a subscription failing this long is disabled. */
+    retryForSeconds: number;
+    /** Refuse private, loopback and link-local destinations (checked on every connection). */
+    blockPrivateUrls: boolean;
+  };
 }
 
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function flag(env: Env, name: string): boolean {
+  const value = env[name] || 'false';
+  if (value !== 'true' && value !== 'false') throw new ConfigError(`${name} must be true or false, got "${value}"`);
+  return value === 'true';
+}
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -133,6 +149,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       lanes: integer(env, 'WHATSAPP_SEND_LANES', 4, 1, 256),
       attempts: integer(env, 'WHATSAPP_SEND_ATTEMPTS', 8, 1, 100),
       retryBaseMs: integer(env, 'WHATSAPP_RETRY_BASE_MS', 2000, 1, 600_000),
+    },
+    webhooks: {
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 2000, 1, 600_000),
+      retryForSeconds: integer(env, 'WEBHOOK_RETRY_FOR_SECONDS', 86_400, 1, 30 * 86_400),
+      blockPrivateUrls: flag(env, 'WEBHOOK_BLOCK_PRIVATE_URLS'),
     },
   };
 }

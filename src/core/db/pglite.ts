@@ -1,4 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { closeCommitHooks, openCommitHooks } from './after-commit.ts';
 import type { Db, Queryable } from './types.ts';
 
 const NUMERIC_OID = 1700;
@@ -22,20 +23,27 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
   const db = await PGlite.create(dataDir, { parsers: { [NUMERIC_OID]: (v: string) => Number(v) } });
   let waiting = 0;
   const base = wrap(db);
-  return {
+  const handle: Db = {
     kind: 'pglite',
     ...base,
     async tx(fn) {
       waiting++;
       let started = false;
+      let inner: Queryable | undefined;
+      let committed = false;
       try {
-        return await db.transaction((tx) => {
+        const result = await db.transaction((tx) => {
           started = true;
           waiting--;
-          return fn(wrap(tx));
+          inner = wrap(tx);
+          openCommitHooks(handle, inner);
+          return fn(inner);
         });
+        committed = true;
+        return result;
       } finally {
         if (!started) waiting--;
+        if (inner) closeCommitHooks(inner, committed);
       }
     },
     // One connection, one process: the data directory lock (core/db/data-dir-lock) already
@@ -44,4 +52,5 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
     stats: () => ({ total: 1, idle: waiting === 0 ? 1 : 0, waiting }),
     close: () => db.close(),
   };
+  return handle;
 }

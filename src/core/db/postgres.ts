@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { closeCommitHooks, openCommitHooks } from './after-commit.ts';
 import type { Db, Queryable } from './types.ts';
 
 const INT8_OID = 20;
@@ -35,7 +36,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   pool.on('error', () => {});
   const base = wrapClient(pool);
   await base.query('select 1');
-  return {
+  const db: Db = {
     kind: 'postgres',
     ...base,
     async exec(sql) {
@@ -53,16 +54,21 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     },
     async tx(fn) {
       const client = await pool.connect();
+      const handle = wrapClient(client);
+      let committed = false;
       try {
         await client.query('begin');
-        const result = await fn(wrapClient(client));
+        openCommitHooks(db, handle);
+        const result = await fn(handle);
         await client.query('commit');
+        committed = true;
         return result;
       } catch (err) {
         await client.query('rollback').catch(() => {});
         throw err;
       } finally {
         client.release();
+        closeCommitHooks(handle, committed);
       }
     },
     async withAdvisoryLock(lockKey, fn) {
@@ -81,4 +87,5 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
+  return db;
 }

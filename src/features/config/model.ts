@@ -71,6 +71,11 @@ export interface TeamConfig {
   procedureByKey: Map<string, ProcedureDef>;
   attributes: AttributeDef[];
   stateTasks: StateTaskDef[];
+  /**
+   * Platform events some enabled subscription of the team listens to: a write skips the outbox
+   * statement when nobody listens (a new subscription reaches other processes within the cache TTL).
+   */
+  webhookEvents: Set<string>;
   loadedAt: number;
 }
 
@@ -144,6 +149,7 @@ export function buildTeamConfig(rows: TeamConfigRows): TeamConfig {
     procedureByKey,
     attributes,
     stateTasks,
+    webhookEvents: new Set(rows.webhookEvents.map((r) => r.event)),
     loadedAt: Date.now(),
   };
 }

@@ -9,7 +9,9 @@ import type { Queryable } from '../../core/db/types.ts';
 import { isUuid } from '../attributes/check-value.ts';
 import { applyReferences, loadReferences, referencesOf } from '../attributes/validate-data.ts';
 import type { EntityDef, ProcedureDef, TeamConfig } from '../config/model.ts';
-import { pkConflict, pkText, type CreateInput } from '../processes/service.ts';
+import { emitProcessEvents } from '../processes/process-events.ts';
+import { findProcessesWithRecords } from '../processes/repo.ts';
+import { pkConflict, pkText, toView, type CreateInput } from '../processes/service.ts';
 import { checkCreateItem, type CheckedCreate } from './bulk-items.ts';
 import { attemptRule, ChunkRace, duplicateOf, existingPrimaryKeys, outcomeLog } from './chunk-support.ts';
 import type { Outcome } from './repo.ts';
@@ -95,6 +97,11 @@ export async function createChunk(
     );
     // A single create took one of our primary keys after we looked: redo the chunk from scratch.
     if (inserted.length !== rows.length) throw new ChunkRace();
+    if (config.webhookEvents.has('process.created')) {
+      const byId = new Map((await findProcessesWithRecords(tx, teamId, rows.map((r) => r.id))).map((p) => [p.id, p]));
+      const created = rows.map((r) => byId.get(r.id)!);
+      await emitProcessEvents(tx, config, 'process.created', created.map((p) => ({ after: toView(procedure, p, p.record) })));
+    }
   }
   ready.forEach((r, i) => log.success(r.idx, rows[i].id));
   return log.of(entries);

@@ -8,10 +8,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AppContext } from '../../core/context.ts';
 import type { Queryable } from '../../core/db/types.ts';
-import { writeOutboxEvent } from '../../core/outbox.ts';
 import type { QueueMessage } from '../../core/queue/job-queue.ts';
 import { createChunk } from './bulk-create-chunk.ts';
 import { updateChunk } from './bulk-update-chunk.ts';
+import { platformBody, writePlatformEvent } from '../webhooks/outbox.ts';
 import { ChunkRace } from './chunk-support.ts';
 import * as repo from './repo.ts';
 import { jobMeta, toJobView } from './view.ts';
@@ -59,7 +59,7 @@ export async function enqueueSlice(tx: Queryable, ctx: Pick<AppContext, 'queue' 
 /** Ends a job and writes its `background_job.completed` event in the same transaction. */
 export async function finishJob(tx: Queryable, job: repo.JobRow, status: 'COMPLETED' | 'FAILED' | 'CANCELLED', message: string | null) {
   const row = await repo.finishJob(tx, job.id, status, message);
-  await writeOutboxEvent(tx, row.team_id, 'background_job.completed', { job: toJobView(row), ...jobMeta(row) });
+  await writePlatformEvent(tx, row.team_id, 'background_job.completed', row.id, platformBody('background_job.completed', toJobView(row), { meta: jobMeta(row) }));
   return row;
 }
 

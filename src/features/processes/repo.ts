@@ -52,6 +52,18 @@ async function selectOne(db: Queryable, where: string, params: unknown[], lock =
   return rows[0] ? withDates(rows[0]) : undefined;
 }
 
+/** Processes of a team with their records, by id (in no particular order). */
+export async function findProcessesWithRecords(db: Queryable, teamId: string, ids: string[]): Promise<ProcessWithRecord[]> {
+  if (!ids.length) return [];
+  const rows = await db.query(
+    `select p.*, ${RECORD_JSON} as record
+       from processes p left join records r on r.id = p.record_id
+      where p.id = any($1::uuid[]) and p.team_id = $2`,
+    [ids, teamId],
+  );
+  return rows.map(withDates);
+}
+
 export function findProcessById(db: Queryable, teamId: string, procedureId: string, id: string, lock = false) {
   return selectOne(db, 'p.id = $1 and p.team_id = $2 and p.procedure_id = $3', [id, teamId, procedureId], lock);
 }

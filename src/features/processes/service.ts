@@ -9,6 +9,7 @@ import { AppError, invalid, notFound } from '../../core/errors.ts';
 import { epochMs, isUuid } from '../attributes/check-value.ts';
 import { checkData, dataError, resolveDataReferences, resolveUsers, type DataCheck } from '../attributes/validate-data.ts';
 import type { EntityDef, ProcedureDef, StateDef, TeamConfig } from '../config/model.ts';
+import { emitProcessEvents } from './process-events.ts';
 import { assigneeRefs, compileWhere } from './query.ts';
 import * as repo from './repo.ts';
 
@@ -175,7 +176,9 @@ export async function createProcess(db: Db, config: TeamConfig, procedure: Proce
       if (isUniqueViolation(err)) throw pkConflict(procedure, pkValue);
       throw err;
     }
-    return toView(procedure, row, record);
+    const view = toView(procedure, row, record);
+    await emitProcessEvents(tx, config, 'process.created', [{ after: view }]);
+    return view;
   });
 }
 
@@ -247,7 +250,9 @@ export async function updateProcess(db: Db, config: TeamConfig, procedure: Proce
       if (isUniqueViolation(err)) throw pkConflict(procedure, pkValue ?? null);
       throw err;
     }
-    return toView(procedure, row, current.record);
+    const view = toView(procedure, row, current.record);
+    await emitProcessEvents(tx, config, 'process.updated', [{ before: toView(procedure, current, current.record), after: view }]);
+    return view;
   });
 }
 
@@ -255,7 +260,9 @@ export async function deleteProcess(db: Db, config: TeamConfig, procedure: Proce
   return db.tx(async (tx) => {
     const current = await find(tx, config.team.id, procedure, ref, true);
     const row = await repo.softDeleteProcess(tx, current.id);
-    return toView(procedure, row, current.record);
+    const view = toView(procedure, row, current.record);
+    await emitProcessEvents(tx, config, 'process.deleted', [{ after: view }]);
+    return view;
   });
 }
 

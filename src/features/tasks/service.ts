@@ -6,6 +6,7 @@ import { epochMs } from '../attributes/check-value.ts';
 import { checkData, dataError, resolveDataReferences } from '../attributes/validate-data.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { resolveProcess } from '../processes/service.ts';
+import { platformBody, writePlatformEvent } from '../webhooks/outbox.ts';
 import * as repo from './repo.ts';
 
 export interface CreateTaskInput {
@@ -92,6 +93,10 @@ export async function createTask(db: Db, config: TeamConfig, procedure: Procedur
       cancelled_at: status === 'CANCELLED' ? now : null,
       data: Object.fromEntries(Object.entries(check.values).filter(([, v]) => v !== null)),
     });
-    return toView(row);
+    const view = toView(row);
+    if (config.webhookEvents.has('task.created')) {
+      await writePlatformEvent(tx, config.team.id, 'task.created', process.id, platformBody('task.created', view));
+    }
+    return view;
   });
 }

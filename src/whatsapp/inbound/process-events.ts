@@ -14,6 +14,9 @@ import type { QueueMessage } from '../../core/queue/job-queue.ts';
 import { insertChatMessage } from '../chats/repo.ts';
 import { textOf } from '../chats/view.ts';
 import { setTemplateStatus } from '../templates/template-cache.ts';
+import { writeDeliveries, type NewDelivery } from '../../features/webhooks/outbox.ts';
+import { findPluginById } from '../plugins/repo.ts';
+import { deliveriesForEvent, type Fact } from './forward-events.ts';
 import * as repo from './repo.ts';
 
 export const INBOUND_QUEUE = 'whatsapp-inbound';
@@ -41,22 +44,25 @@ function failureOf(status: Json): object | null {
   return { code: typeof e.code === 'number' ? e.code : null, title: e.title ?? e.message ?? 'failed', details: e.error_data?.details ?? e.message ?? null };
 }
 
-async function processEvent(tx: Queryable, event: repo.InboundEventRow, numbers: Set<string>): Promise<void> {
-  let body: Json;
-  try {
-    body = JSON.parse(event.raw);
-  } catch {
-    return; // stored only when it parsed; nothing else can be done with it
-  }
+/** Applies one stored event; returns what it found, for the plugin's webhooks. */
+async function processEvent(tx: Queryable, event: repo.InboundEventRow, body: Json, numbers: Set<string>): Promise<Fact[]> {
+  const facts: Fact[] = [];
   for (const entry of Array.isArray(body.entry) ? body.entry : []) {
+    const wabaId = typeof entry?.id === 'string' ? entry.id : null;
     for (const change of Array.isArray(entry?.changes) ? entry.changes : []) {
       if (typeof change?.value !== 'object' || change.value === null) continue;
       const value = change.value as Json;
       if (change.field === 'message_template_status_update') {
         // entry.id is the WABA; only the plugin's own WABAs' templates are cached for its team.
         const templateId = value.message_template_id;
-        if (typeof entry.id === 'string' && (typeof templateId === 'number' || typeof templateId === 'string') && typeof value.event === 'string') {
-          await setTemplateStatus(tx, event.team_id, entry.id, String(templateId), value.event);
+        if (wabaId && (typeof templateId === 'number' || typeof templateId === 'string') && typeof value.event === 'string') {
+          await setTemplateStatus(tx, event.team_id, wabaId, String(templateId), value.event);
+        }
+        continue;
+      }
+      if (change.field === 'message_echoes' || change.field === 'smb_message_echoes') {
+        for (const m of Array.isArray(value.message_echoes) ? value.message_echoes : []) {
+          if (typeof m?.to === 'string') facts.push({ kind: 'echo', wabaId, field: change.field, value, message: m });
         }
         continue;
       }
@@ -65,7 +71,7 @@ async function processEvent(tx: Queryable, event: repo.InboundEventRow, numbers:
       if (typeof pnid !== 'string' || !numbers.has(pnid)) continue;
       for (const m of Array.isArray(value.messages) ? value.messages : []) {
         if (typeof m?.id !== 'string' || typeof m.from !== 'string' || (await repo.messageExists(tx, event.team_id, m.id))) continue;
-        await insertChatMessage(tx, {
+        const stored = await insertChatMessage(tx, {
           id: randomUUID(),
           team_id: event.team_id,
           phone_number: m.from.replace(/\D/g, ''),
@@ -81,14 +87,17 @@ async function processEvent(tx: Queryable, event: repo.InboundEventRow, numbers:
           delivery_status: 'DELIVERED',
           error: null,
         });
+        facts.push({ kind: 'message', wabaId, value, message: m, stored });
       }
       for (const st of Array.isArray(value.statuses) ? value.statuses : []) {
         const status = STATUS[st?.status as keyof typeof STATUS];
         if (!status || typeof st.id !== 'string') continue;
-        await repo.applyStatus(tx, event.team_id, st.id, status, status === 'FAILED' ? failureOf(st) : null);
+        const outcome = await repo.applyStatus(tx, event.team_id, st.id, status, status === 'FAILED' ? failureOf(st) : null);
+        facts.push({ kind: 'status', wabaId, value, status: st, deliveryStatus: status, outcome });
       }
     }
   }
+  return facts;
 }
 
 /**
@@ -99,17 +108,33 @@ export function inboundProcessor(ctx: AppContext) {
   let stopping = false;
   let sweeper: { stop(): void } | undefined;
 
+  /** One batch, one transaction: the chat store, the marks and the deliveries to the plugin's webhooks together. */
+  async function processBatch(pluginId: string, numbers: Set<string>): Promise<boolean> {
+    const webhooks = (await findPluginById(ctx.db, pluginId))?.webhook_config ?? {};
+    return ctx.db.tx(async (tx) => {
+      const events = await repo.claimUnprocessed(tx, pluginId, BATCH);
+      const deliveries: NewDelivery[] = [];
+      for (const event of events) {
+        let body: Json;
+        try {
+          body = JSON.parse(event.raw);
+        } catch {
+          continue; // stored only when it parsed; nothing else can be done with it
+        }
+        const facts = await processEvent(tx, event, body, numbers);
+        deliveries.push(...deliveriesForEvent(pluginId, webhooks, event.raw, body, facts));
+      }
+      if (events.length) {
+        await writeDeliveries(tx, events[0].team_id, deliveries);
+        await repo.markProcessed(tx, events.map((e) => e.id));
+      }
+      return events.length < BATCH;
+    });
+  }
+
   async function drain(pluginId: string): Promise<void> {
     const numbers = await repo.numbersOfPlugin(ctx.db, pluginId);
-    while (!stopping) {
-      const done = await ctx.db.tx(async (tx) => {
-        const events = await repo.claimUnprocessed(tx, pluginId, BATCH);
-        for (const event of events) await processEvent(tx, event, numbers);
-        if (events.length) await repo.markProcessed(tx, events.map((e) => e.id));
-        return events.length < BATCH;
-      });
-      if (done) return;
-    }
+    while (!stopping && !(await processBatch(pluginId, numbers)));
   }
 
   return {

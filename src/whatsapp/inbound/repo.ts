@@ -40,23 +40,40 @@ export async function messageExists(tx: Queryable, teamId: string, wamid: string
 }
 
 /**
+ * What a status did: for a stored message, whether it is above every status Meta reported for it
+ * before (`advanced`); for one not stored yet, whether this status is waiting for the first time.
+ */
+export type StatusOutcome =
+  | { message: { id: string; direction: string }; advanced: boolean }
+  | { message: null; fresh: boolean };
+
+/**
  * Moves a message's status forward (never back; FAILED last and for good). A status for a
  * message not stored yet waits in whatsapp_pending_statuses for its wamid to arrive.
  */
-export async function applyStatus(tx: Queryable, teamId: string, wamid: string, status: string, error: object | null): Promise<void> {
-  await tx.run(
-    `with known as (
+export async function applyStatus(tx: Queryable, teamId: string, wamid: string, status: string, error: object | null): Promise<StatusOutcome> {
+  // Every part of one statement sees the rows as they were before it: `before` is the old status.
+  const [row] = await tx.query<{ id: string | null; direction: string | null; advanced: boolean; fresh: boolean }>(
+    `with before as (
+       select id, direction, reported_status from chat_messages where team_id = $1 and external_id = $2),
+     known as (
        update chat_messages set
          delivery_status = case when whatsapp_status_rank($3) > whatsapp_status_rank(delivery_status) then $3 else delivery_status end,
+         reported_status = case when whatsapp_status_rank($3) > whatsapp_status_rank(reported_status) then $3 else reported_status end,
          error = case when $3 = 'FAILED' and delivery_status <> 'FAILED' then $4::jsonb else error end,
          updated_at = case when whatsapp_status_rank($3) > whatsapp_status_rank(delivery_status) then now() else updated_at end
-       where team_id = $1 and external_id = $2
+       where team_id = $1 and external_id = $2),
+     pending as (
+       insert into whatsapp_pending_statuses (team_id, external_id, delivery_status, error)
+       select $1, $2, $3, $4::jsonb where not exists (select 1 from before)
+       on conflict do nothing
        returning 1)
-     insert into whatsapp_pending_statuses (team_id, external_id, delivery_status, error)
-     select $1, $2, $3, $4::jsonb where not exists (select 1 from known)
-     on conflict do nothing`,
+     select b.id, b.direction, whatsapp_status_rank($3) > whatsapp_status_rank(b.reported_status) as advanced, false as fresh from before b
+     union all
+     select null, null, false, exists (select 1 from pending) where not exists (select 1 from before)`,
     [teamId, wamid, status, error === null ? null : JSON.stringify(error)],
   );
+  return row.id ? { message: { id: row.id, direction: row.direction! }, advanced: row.advanced } : { message: null, fresh: row.fresh };
 }
 
 /**
@@ -74,7 +91,7 @@ export async function applyLeftoverStatuses(db: Queryable): Promise<void> {
        select distinct on (team_id, external_id) * from found
         order by team_id, external_id, whatsapp_status_rank(delivery_status) desc)
      update chat_messages m
-        set delivery_status = best.delivery_status, updated_at = now(),
+        set delivery_status = best.delivery_status, reported_status = best.delivery_status, updated_at = now(),
             error = case when best.delivery_status = 'FAILED' then best.error else m.error end
        from best
       where m.team_id = best.team_id and m.external_id = best.external_id

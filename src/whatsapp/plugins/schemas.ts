@@ -1,7 +1,7 @@
 /** The plugin's webhook settings, as `GET …/config` answers and `POST …/update-config` takes them. */
 import { Type, type Static } from '@sinclair/typebox';
 
-export const CHAKRA_WEBHOOK_EVENTS = ['message', 'status', 'message_echo', 'smb_message_echo'] as const;
+export const CHAKRA_WEBHOOK_EVENTS = ['message', 'status', 'message_echo', 'smb_message_echo', 'deliveryStatus'] as const;
 
 const Url = Type.Union([Type.String({ description: 'http(s) URL; an empty string clears it' }), Type.Null()]);
 

@@ -1,0 +1,88 @@
+-- Outbound webhooks. A delivery row is the outbox: it is written in the transaction of the change
+-- it reports (a process write, a bulk chunk, a processed Meta event) and delivered from here.
+
+-- A team's platform event subscriptions (POST /v1/ext/webhooks).
+create table webhook_subscriptions (
+  id uuid primary key,
+  team_id uuid not null references teams(id),
+  url text not null,
+  events text[] not null,
+  description text,
+  enabled boolean not null default true,
+  -- First failed attempt since the last success; 24 h of failures disables the subscription.
+  failing_since timestamptz(3),
+  disabled_at timestamptz(3),
+  disabled_reason text,
+  created_at timestamptz(3) not null default now(),
+  updated_at timestamptz(3) not null default now()
+);
+create index webhook_subscriptions_team on webhook_subscriptions (team_id, created_at, id);
+
+-- One event for one destination. `destination` is a subscription id, or `<pluginId>:passthrough`
+-- / `<pluginId>:chakra` for a WhatsApp plugin's webhooks. Deliveries of one destination that
+-- share an `order_key` (a process, a customer's phone) go out one at a time in `seq` order.
+create table webhook_deliveries (
+  seq bigint generated always as identity primary key,
+  id uuid not null unique,
+  team_id uuid not null,
+  destination text not null,
+  subscription_id uuid,
+  event text not null,
+  order_key text not null,
+  body text not null,
+  state text not null default 'PENDING',        -- PENDING | DELIVERED | FAILED
+  attempts int not null default 0,
+  next_attempt_at timestamptz(3) not null default now(),
+  claimed_until timestamptz(3),
+  -- The retry window (WEBHOOK_RETRY_FOR_SECONDS) counts from here: the event, or its last replay.
+  retry_from timestamptz(3) not null default now(),
+  last_status_code int,
+  last_error text,
+  created_at timestamptz(3) not null default now(),
+  finished_at timestamptz(3)
+);
+create index webhook_deliveries_waiting on webhook_deliveries (destination, order_key, seq) where state = 'PENDING';
+create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where state = 'PENDING';
+create index webhook_deliveries_of_subscription on webhook_deliveries (subscription_id, seq) where subscription_id is not null;
+create index webhook_deliveries_finished on webhook_deliveries (finished_at) where state <> 'PENDING';
+
+-- Every attempt: when, how long, what came back.
+create table webhook_attempts (
+  delivery_id uuid not null,
+  attempt int not null,
+  started_at timestamptz(3) not null,
+  duration_ms int not null,
+  status_code int,
+  error text,
+  response_excerpt text,
+  primary key (delivery_id, attempt)
+);
+
+-- Replaced by webhook_deliveries (nothing read it).
+drop table outbox_events;
+
+-- The highest status Meta has reported for a message. Its delivery_status can be SENT before
+-- Meta says so (Meta accepted our send); a status event is news for the webhooks only when it
+-- goes above what Meta reported before, so each status reached is forwarded once.
+alter table chat_messages add column reported_status text;
+
+create or replace function whatsapp_apply_pending_statuses() returns trigger language plpgsql as $$
+declare
+  pending record;
+begin
+  select p.delivery_status, p.error into pending from whatsapp_pending_statuses p
+   where p.team_id = new.team_id and p.external_id = new.external_id
+   order by whatsapp_status_rank(p.delivery_status) desc limit 1;
+  if found and whatsapp_status_rank(pending.delivery_status) > whatsapp_status_rank(new.delivery_status) then
+    new.delivery_status := pending.delivery_status;
+    if pending.delivery_status = 'FAILED' then new.error := pending.error; end if;
+  end if;
+  if found then
+    if whatsapp_status_rank(pending.delivery_status) > whatsapp_status_rank(new.reported_status) then
+      new.reported_status := pending.delivery_status;
+    end if;
+    delete from whatsapp_pending_statuses where team_id = new.team_id and external_id = new.external_id;
+  end if;
+  return new;
+end
+$$;

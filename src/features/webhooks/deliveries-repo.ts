@@ -1,0 +1,174 @@
+/** SQL of the delivery worker: claiming due deliveries in order, recording attempts. */
+import type { Queryable } from '../../core/db/types.ts';
+
+export interface ClaimedDelivery {
+  id: string;
+  event: string;
+  body: string;
+  attempts: number;
+  retry_from: Date;
+}
+
+/**
+ * Claims up to `limit` due deliveries of a destination, oldest first, each the oldest waiting
+ * one of its order key: a delivery waits while an earlier one with its key is pending (being
+ * retried included), so a status never overtakes its message. The claim is a lease: a worker
+ * that dies leaves them due again when it runs out.
+ */
+export async function claimDue(db: Queryable, destination: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  return db.query<ClaimedDelivery>(
+    `update webhook_deliveries d set claimed_until = now() + $3 * interval '1 millisecond'
+      where d.seq in (
+        select c.seq from webhook_deliveries c
+         where c.destination = $1 and c.state = 'PENDING' and c.next_attempt_at <= now()
+           and (c.claimed_until is null or c.claimed_until < now())
+           and not exists (select 1 from webhook_deliveries e
+                            where e.destination = c.destination and e.order_key = c.order_key
+                              and e.state = 'PENDING' and e.seq < c.seq)
+         order by c.seq limit $2
+         for update skip locked)
+      returning d.id, d.event, d.body, d.attempts, d.retry_from`,
+    [destination, limit, leaseMs],
+  );
+}
+
+export interface AttemptRecord {
+  id: string;
+  outcome: 'DELIVERED' | 'RETRY' | 'FAILED';
+  retryInMs: number;
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  excerpt: string | null;
+}
+
+/** Logs the attempts and moves each delivery on: delivered, due again later, or failed. One statement. */
+export async function recordAttempts(db: Queryable, attempts: AttemptRecord[]): Promise<void> {
+  if (!attempts.length) return;
+  await db.run(
+    `with r as (
+       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, outcome text, retry_in_ms bigint, started_at timestamptz,
+                                                       duration_ms int, status_code int, error text, excerpt text)),
+     logged as (
+       insert into webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
+       select r.id, d.attempts + 1, r.started_at, r.duration_ms, r.status_code, r.error, r.excerpt
+         from r join webhook_deliveries d on d.id = r.id)
+     update webhook_deliveries d set
+        attempts = d.attempts + 1,
+        claimed_until = null,
+        state = case r.outcome when 'RETRY' then 'PENDING' else r.outcome end,
+        next_attempt_at = case when r.outcome = 'RETRY' then now() + r.retry_in_ms * interval '1 millisecond' else d.next_attempt_at end,
+        finished_at = case when r.outcome = 'RETRY' then null else now() end,
+        last_status_code = r.status_code,
+        last_error = r.error
+       from r where d.id = r.id`,
+    [
+      JSON.stringify(
+        attempts.map((a) => ({
+          id: a.id,
+          outcome: a.outcome,
+          retry_in_ms: a.retryInMs,
+          started_at: a.startedAt.toISOString(),
+          duration_ms: a.durationMs,
+          status_code: a.statusCode,
+          error: a.error,
+          excerpt: a.excerpt,
+        })),
+      ),
+    ],
+  );
+}
+
+/** Ends every pending delivery of a destination that can no longer be delivered to. */
+export async function failPending(db: Queryable, destination: string, reason: string): Promise<number> {
+  return db.run(
+    `update webhook_deliveries set state = 'FAILED', last_error = $2, finished_at = now(), claimed_until = null
+      where destination = $1 and state = 'PENDING'`,
+    [destination, reason],
+  );
+}
+
+/** Gives claimed deliveries back (a stopping worker), due at once. */
+export async function releaseClaims(db: Queryable, ids: string[]): Promise<void> {
+  if (ids.length) await db.run('update webhook_deliveries set claimed_until = null where id = any($1::uuid[])', [ids]);
+}
+
+/** Destinations with a delivery due now and not claimed, for the sweep. */
+export async function dueDestinations(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ destination: string }>(
+    `select distinct destination from webhook_deliveries
+      where state = 'PENDING' and next_attempt_at <= now() and (claimed_until is null or claimed_until < now())`,
+  );
+  return rows.map((r) => r.destination);
+}
+
+/** Forgets finished deliveries (and their attempts) older than `days`. */
+export async function purgeFinished(db: Queryable, days: number): Promise<void> {
+  await db.exec(
+    `with old as (delete from webhook_deliveries where state <> 'PENDING' and finished_at < now() - interval '${Math.floor(days)} days' returning id)
+     delete from webhook_attempts a using old where a.delivery_id = old.id`,
+  );
+}
+
+export interface DestinationRow {
+  team_id: string;
+  url: string | null;
+  hmac_secret_enc: string | null;
+  /** Why nothing can be delivered there any more, if so. */
+  gone: string | null;
+  subscription_id: string | null;
+}
+
+/** Where a destination's deliveries go now (its URL may have changed since they were written). */
+export async function findDestination(db: Queryable, destination: string): Promise<DestinationRow | undefined> {
+  const [pluginId, kind] = destination.split(':');
+  if (kind === undefined) {
+    const [row] = await db.query<DestinationRow>(
+      `select s.team_id, s.url, t.hmac_secret_enc, s.id as subscription_id,
+              case when not s.enabled then 'the subscription is disabled' end as gone
+         from webhook_subscriptions s join teams t on t.id = s.team_id where s.id = $1`,
+      [pluginId],
+    );
+    return row;
+  }
+  const [row] = await db.query<{ team_id: string; webhook_config: Record<string, unknown>; hmac_secret_enc: string | null }>(
+    'select p.team_id, p.webhook_config, t.hmac_secret_enc from whatsapp_plugins p join teams t on t.id = p.team_id where p.id = $1',
+    [pluginId],
+  );
+  if (!row) return undefined;
+  const config = row.webhook_config;
+  const url = kind === 'passthrough' ? config.passThroughWebhookUrl : config.enableChakraWebhook === true ? config.chakraWebhookUrl : null;
+  const has = typeof url === 'string' && url !== '';
+  return {
+    team_id: row.team_id,
+    url: has ? url : null,
+    hmac_secret_enc: row.hmac_secret_enc,
+    subscription_id: null,
+    gone: has ? null : kind === 'passthrough' ? "the plugin's pass-through webhook URL was removed" : "the plugin's Chakra webhook was turned off",
+  };
+}
+
+/**
+ * Notes a subscription's latest attempts: any success clears its failing streak, a failure
+ * starts one. Returns when the streak began (null when healthy).
+ */
+export async function noteSubscriptionHealth(db: Queryable, subscriptionId: string, succeeded: boolean): Promise<Date | null> {
+  const [row] = await db.query<{ failing_since: Date | null }>(
+    `update webhook_subscriptions set failing_since = case when $2 then null else coalesce(failing_since, now()) end
+      where id = $1 returning failing_since`,
+    [subscriptionId, succeeded],
+  );
+  return row?.failing_since ?? null;
+}
+
+/** Disables a subscription that kept failing, and ends its pending deliveries; one transaction (the caller's). */
+export async function disableSubscription(tx: Queryable, subscriptionId: string, reason: string): Promise<string | undefined> {
+  const [row] = await tx.query<{ team_id: string }>(
+    `update webhook_subscriptions set enabled = false, disabled_at = now(), disabled_reason = $2, updated_at = now()
+      where id = $1 and enabled returning team_id`,
+    [subscriptionId, reason],
+  );
+  if (row) await failPending(tx, subscriptionId, `not delivered: the subscription was disabled (${reason})`);
+  return row?.team_id;
+}

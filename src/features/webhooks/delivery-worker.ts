@@ -1,0 +1,120 @@
+/**
+ * The webhook delivery worker. A queue message wakes one destination (a subscription, or a
+ * plugin's pass-through or Chakra webhook); the handler claims its due deliveries in order (one
+ * per order key at a time), posts them concurrently, records every attempt in one statement,
+ * and goes on for up to ten seconds before giving the worker back. Failures are retried with
+ * exponential backoff and jitter within the retry window; a subscription failing for the whole
+ * window is disabled. A sweep every second wakes destinations with due deliveries (retries,
+ * lost wake-ups, work a dead process had claimed).
+ */
+import type { AppContext } from '../../core/context.ts';
+import { wakeFolded } from '../../core/queue/folded-wake.ts';
+import { startSweep } from '../../core/queue/sweep.ts';
+import type { QueueMessage } from '../../core/queue/job-queue.ts';
+import * as repo from './deliveries-repo.ts';
+import { onNewDeliveries } from './outbox.ts';
+import { webhookPoster, type AttemptResult } from './post-webhook.ts';
+
+export const DELIVERY_QUEUE = 'webhook-deliveries';
+
+const BATCH = 64;
+const SLICE_MS = 10_000;
+const SWEEP_MS = 1_000;
+const MAX_RETRY_DELAY_MS = 60 * 60_000;
+const KEEP_FINISHED_DAYS = 30;
+const PURGE_EVERY_MS = 60 * 60_000;
+/** Destinations one worker process delivers to at once. */
+const CONCURRENCY = 8;
+
+interface WakeData {
+  destination: string;
+}
+
+/** Asks a worker to deliver a destination's due deliveries (folded: one wake-up write at a time). */
+export function wakeDestination(ctx: AppContext, destination: string): void {
+  wakeFolded(ctx.queue, ctx.log, DELIVERY_QUEUE, destination, () =>
+    ctx.queue.send(ctx.db, DELIVERY_QUEUE, { destination } satisfies WakeData, { singletonKey: destination, retryLimit: 3, expireInSeconds: 120 }),
+  );
+}
+
+/** Every process that writes deliveries wakes their destinations after the commit. */
+export function wakeDestinationsOnCommit(ctx: AppContext): void {
+  onNewDeliveries(ctx.db, (destinations) => destinations.forEach((d) => wakeDestination(ctx, d)));
+}
+
+/** 2 s, 4 s, 8 s… (each ×0.75–1.25), each wait at most an hour; a Retry-After asking for more is honoured up to that hour. */
+export function retryDelayMs(attempt: number, baseMs: number, retryAfterMs = 0): number {
+  const backoff = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1)) * (0.75 + Math.random() / 2);
+  return Math.round(Math.min(MAX_RETRY_DELAY_MS, Math.max(backoff, retryAfterMs)));
+}
+
+export function webhookDeliveries(ctx: AppContext) {
+  const { timeoutMs, retryBaseMs, retryForSeconds, blockPrivateUrls } = ctx.config.webhooks;
+  const windowMs = retryForSeconds * 1000;
+  const poster = webhookPoster({ timeoutMs, blockPrivateUrls });
+  let stopping = false;
+  let sweeper: { stop(): void } | undefined;
+  let lastPurge = 0;
+
+  function attemptOf(d: repo.ClaimedDelivery, r: AttemptResult): repo.AttemptRecord {
+    const record = { id: d.id, startedAt: r.startedAt, durationMs: r.durationMs, statusCode: r.statusCode, error: r.error, excerpt: r.excerpt };
+    if (r.outcome !== 'RETRY') return { ...record, outcome: r.outcome, retryInMs: 0 };
+    const retryInMs = retryDelayMs(d.attempts + 1, retryBaseMs, r.retryAfterMs);
+    if (Date.now() + retryInMs <= new Date(d.retry_from).getTime() + windowMs) return { ...record, outcome: 'RETRY', retryInMs };
+    return { ...record, outcome: 'FAILED', retryInMs: 0, error: `${r.error}; gave up after ${d.attempts + 1} attempts (retry window of ${retryForSeconds} s used up)` };
+  }
+
+  /** After a subscription's batch: a success ends its failing streak; a streak as long as the retry window disables it. */
+  async function noteHealth(subscriptionId: string, attempts: repo.AttemptRecord[]) {
+    const failing = await repo.noteSubscriptionHealth(ctx.db, subscriptionId, attempts.some((a) => a.outcome === 'DELIVERED'));
+    if (!failing || Date.now() - new Date(failing).getTime() < windowMs) return;
+    const last = [...attempts].reverse().find((a) => a.outcome !== 'DELIVERED');
+    const reason = `no delivery succeeded for ${retryForSeconds} s (failing since ${new Date(failing).toISOString()}; last error: ${last?.error ?? 'unknown'})`;
+    const teamId = await ctx.db.tx((tx) => repo.disableSubscription(tx, subscriptionId, reason));
+    if (teamId) {
+      ctx.configCache.invalidate(teamId);
+      ctx.log.warn({ subscriptionId, reason }, 'webhook subscription disabled');
+    }
+  }
+
+  async function deliver(destination: string): Promise<void> {
+    const target = await repo.findDestination(ctx.db, destination);
+    if (!target || target.gone || !target.url) {
+      await repo.failPending(ctx.db, destination, `not delivered: ${target?.gone ?? 'the destination no longer exists'}`);
+      return;
+    }
+    const secret = target.hmac_secret_enc ? ctx.secrets.decrypt(target.hmac_secret_enc) : null;
+    const deadline = Date.now() + SLICE_MS;
+    while (!stopping) {
+      const batch = await repo.claimDue(ctx.db, destination, BATCH, timeoutMs + 30_000);
+      if (!batch.length) return;
+      const results = await Promise.all(batch.map((d) => poster.post(target.url!, d, secret)));
+      const attempts = batch.map((d, i) => attemptOf(d, results[i]));
+      await repo.recordAttempts(ctx.db, attempts);
+      if (target.subscription_id) await noteHealth(target.subscription_id, attempts);
+      if (Date.now() >= deadline) break;
+    }
+    // Time is up (or the process stops) with deliveries maybe left: another turn, here or elsewhere.
+    wakeDestination(ctx, destination);
+  }
+
+  async function sweep() {
+    for (const destination of await repo.dueDestinations(ctx.db)) wakeDestination(ctx, destination);
+    if (Date.now() - lastPurge > PURGE_EVERY_MS) {
+      lastPurge = Date.now();
+      await repo.purgeFinished(ctx.db, KEEP_FINISHED_DAYS);
+    }
+  }
+
+  return {
+    async start() {
+      await ctx.queue.work<WakeData>(DELIVERY_QUEUE, CONCURRENCY, (message: QueueMessage<WakeData>) => deliver(message.data.destination));
+      sweeper = startSweep(SWEEP_MS, sweep, (err) => ctx.log.warn({ err: err.message }, 'webhook delivery sweep failed'));
+    },
+    stop() {
+      stopping = true;
+      sweeper?.stop();
+      void poster.close();
+    },
+  };
+}
