@@ -28,6 +28,7 @@ import { userRoutes } from './features/users/routes.ts';
 import { photoRoutes } from './features/photos/routes.ts';
 import { jobRoutes } from './features/jobs/routes.ts';
 import { webhookRoutes } from './features/webhooks/routes.ts';
+import { pendingDeliveryCounts } from './features/webhooks/deliveries-repo.ts';
 import { pluginConfigRoutes } from './whatsapp/plugins/routes.ts';
 import { publicMediaRoutes } from './whatsapp/media/routes.ts';
 import { templateRoutes } from './whatsapp/templates/routes.ts';
@@ -35,6 +36,7 @@ import { messageRoutes } from './whatsapp/messages/routes.ts';
 import { chatRoutes } from './whatsapp/chats/routes.ts';
 import { sendRoutes } from './whatsapp/send/routes.ts';
 import { inboundRoutes } from './whatsapp/inbound/routes.ts';
+import { connectSandboxWebhook } from './whatsapp/sandbox/in-process.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** `\u0000` in JSON text that is not itself an escaped backslash followed by `u0000`. */
@@ -89,6 +91,10 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   metrics.addGauge('chakra_whatsapp_sends_queued', 'Queued WhatsApp sends not yet SENT or FAILED, by sending number', ['phone_number_id'], async (g) => {
     g.reset();
     for (const n of await queuedSendCounts(ctx.db)) g.set({ phone_number_id: n.phone_number_id }, n.count);
+  });
+  metrics.addGauge('chakra_webhook_deliveries_pending', 'Webhook deliveries not yet DELIVERED or FAILED, by kind of destination', ['kind'], async (g) => {
+    g.reset();
+    for (const n of await pendingDeliveryCounts(ctx.db)) g.set({ kind: n.kind }, n.count);
   });
 
   app.addHook('onRequest', (request, reply, done) => {
@@ -151,5 +157,15 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(inboundRoutes(ctx));
   await app.register(chatRoutes(ctx));
   await app.register(sendRoutes(ctx));
+  // The in-process sandbox calls the inbound webhook as Meta would: through the same route.
+  connectSandboxWebhook(ctx, async (pluginId, raw, signature) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/webhooks/whatsapp/${pluginId}`,
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+      payload: raw,
+    });
+    return res.statusCode;
+  });
   return { app, metrics };
 }

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.ts';
+import { startReceiver, type Receiver } from './helpers/webhook-receiver.ts';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const BULK_DOC = readFileSync(new URL('../docs/bulk.md', import.meta.url), 'utf8');
@@ -44,15 +45,21 @@ function matchesSketch(actual: string, sketch: string): boolean {
 }
 
 let s: TestServer;
+let receiver: Receiver;
 beforeAll(async () => {
-  s = await startTestServer();
+  // The sandbox's customer on, faster than by default; the README's receiver on port 4000.
+  s = await startTestServer({ SANDBOX_CALLBACKS: 'true', SANDBOX_CALLBACK_UNIT_MS: '100' });
+  receiver = await startReceiver('/', 4000);
 });
-afterAll(() => s?.close());
+afterAll(async () => {
+  await receiver?.close();
+  await s?.close();
+});
 
 describe('README curl session', () => {
   const steps = curlSteps();
 
-  it('has the health, config, process, task and key-creation calls, in order', () => {
+  it('has the health, config, process, task, key-creation and WhatsApp loop calls, in order', () => {
     expect(steps.map((st) => st.command)).toEqual([
       expect.stringContaining('/v1/health'),
       expect.stringContaining('/v1/ext/config'),
@@ -61,11 +68,19 @@ describe('README curl session', () => {
       expect.stringContaining('/v1/ext/procedure/lead/process/list'),
       expect.stringContaining('/v1/ext/p/lead/LEAD-001/task/call'),
       expect.stringContaining('/v1/admin/teams/demo/api-keys'),
+      expect.stringContaining('/update-config'),
+      expect.stringContaining('/send-template-message'),
+      expect.stringContaining('/list-chat-messages-for-phone-number'),
     ]);
   });
 
   for (const [i, step] of steps.entries()) {
     it(`step ${i + 1} answers as the README shows`, async () => {
+      // "Within about four seconds the receiver prints…": the three statuses and the reply.
+      if (step.command.includes('list-chat-messages-for-phone-number')) {
+        const got = await receiver.waitFor(4);
+        expect(got.map((r) => r.json.event)).toEqual(['status', 'status', 'status', 'message']);
+      }
       // Asynchronously: the server runs in this process and must keep answering meanwhile.
       const { stdout: out } = await promisify(execFile)('bash', ['-c', step.command], {
         env: { ...process.env, CHAKRA_URL: s.url, CHAKRA_KEY: s.demoKey },

@@ -163,6 +163,7 @@ describe('delivery', () => {
     expect(log.every((d: any) => d.state === 'PENDING')).toBe(true);
     const refused = log.flatMap((d: any) => d.attemptLog).find((a: any) => a.error);
     expect(refused.error).toMatch(/ECONNREFUSED/);
+    expect((await call(s.url, 'GET', '/metrics')).text).toMatch(/chakra_webhook_deliveries_pending\{kind="subscription"\} 3\n/);
 
     let failures = 0;
     receiver.answer = () => (failures++ < 3 ? { status: 500, body: 'database down' } : 200);

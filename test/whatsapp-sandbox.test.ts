@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLUGIN, PNID, WABA } from './helpers/demo-whatsapp.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
+import { startReceiver } from './helpers/webhook-receiver.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -95,6 +96,49 @@ describe('the in-process sandbox', () => {
       ),
     );
     expect(sends.map(([status]) => status)).toEqual(Array(8).fill(200));
+  });
+});
+
+describe("the sandbox's pretend customer", () => {
+  it('answers a template with signed sent, delivered and read statuses and a reply, forwarded to the Chakra webhook and kept in the chat store', async () => {
+    const t = await startTestServer({ SANDBOX_CALLBACKS: 'true', SANDBOX_CALLBACK_UNIT_MS: '40', DEMO_WEBHOOK_HMAC_SECRET: 'loop-secret' });
+    const receiver = await startReceiver();
+    try {
+      const tapi = (method: string, path: string, body?: unknown) => call(t.url, method, path, { key: t.demoKey, body });
+      await tapi('POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/update-config`, { enableChakraWebhook: true, chakraWebhookUrl: receiver.url, whichChakraWebhookEventsToSend: ['message', 'status'] });
+      const sent = await tapi('POST', sendTo('919900112299'), { whatsappPhoneNumberId: PNID, templateName: 'hello_world' });
+      expect(sent.status, sent.text).toBe(200);
+      const got = await receiver.waitFor(4);
+      expect(got.map((r) => `${r.json.event}:${r.json.payload.deliveryStatus ?? r.json.payload.message.type}`)).toEqual(['status:SENT', 'status:DELIVERED', 'status:READ', 'message:text']);
+      expect(got.every((r) => r.json.payload.externalId === sent.json._data.externalId || r.json.payload.message?.context?.id === sent.json._data.externalId)).toBe(true);
+      expect(got[3].json.payload.message.text.body).toBe("Thanks! (a sandbox customer's reply to hello_world)");
+      const chat = await tapi('POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', { customerPhoneNumber: '919900112299' });
+      expect(chat.json._data.map((m: any) => [m.direction, m.deliveryStatus])).toEqual([
+        ['INCOMING', 'DELIVERED'],
+        ['OUTGOING', 'READ'],
+      ]);
+      // The sandbox posted through the signed inbound webhook: every event is stored as received.
+      expect((await t.ctx.db.query('select count(*)::int as n from whatsapp_inbound_events'))[0].n).toBe(4);
+    } finally {
+      await receiver.close();
+      await t.close();
+    }
+  });
+
+  it('does not answer session messages, so a bot replying to every message cannot loop with it', async () => {
+    const t = await startTestServer({ SANDBOX_CALLBACKS: 'true', SANDBOX_CALLBACK_UNIT_MS: '20' });
+    try {
+      const res = await call(t.url, 'POST', messagesPath, {
+        key: t.demoKey,
+        body: { messaging_product: 'whatsapp', to: '919900112298', type: 'text', text: { body: 'hello' } },
+      });
+      expect(res.status, res.text).toBe(200);
+      await new Promise((r) => setTimeout(r, 600));
+      const events = await t.ctx.db.query<{ raw: string }>('select raw from whatsapp_inbound_events');
+      expect(events.map((e) => JSON.parse(e.raw).entry[0].changes[0].value.statuses?.[0]?.status)).toEqual(['sent', 'delivered', 'read']);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -47,6 +47,13 @@ export interface AppConfig {
     /** First retry delay; each further retry doubles it (with jitter), capped at 5 minutes. */
     retryBaseMs: number;
   };
+  /** The bundled WhatsApp sandbox (plugins with `graphApiUrl: sandbox`). */
+  sandbox: {
+    /** Play the customer: statuses and replies to the inbound webhook. */
+    callbacks: boolean;
+    /** The time unit of the customer's timing (sent 0.3, delivered 1, read 2.5, reply 4 units after a send). */
+    callbackUnitMs: number;
+  };
   webhooks: {
     /** An attempt that has not been answered after this is a failure (retried). */
     timeoutMs: number;
@@ -63,8 +70,8 @@ type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function flag(env: Env, name: string): boolean {
-  const value = env[name] || 'false';
+function flag(env: Env, name: string, fallback = false): boolean {
+  const value = env[name] || String(fallback);
   if (value !== 'true' && value !== 'false') throw new ConfigError(`${name} must be true or false, got "${value}"`);
   return value === 'true';
 }
@@ -149,6 +156,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       lanes: integer(env, 'WHATSAPP_SEND_LANES', 4, 1, 256),
       attempts: integer(env, 'WHATSAPP_SEND_ATTEMPTS', 8, 1, 100),
       retryBaseMs: integer(env, 'WHATSAPP_RETRY_BASE_MS', 2000, 1, 600_000),
+    },
+    sandbox: {
+      callbacks: flag(env, 'SANDBOX_CALLBACKS', true),
+      callbackUnitMs: integer(env, 'SANDBOX_CALLBACK_UNIT_MS', 1000, 1, 60_000),
     },
     webhooks: {
       timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),

@@ -103,6 +103,14 @@ export async function dueDestinations(db: Queryable): Promise<string[]> {
   return rows.map((r) => r.destination);
 }
 
+/** Pending deliveries by kind of destination (`subscription`, `passthrough`, `chakra`), for /metrics. */
+export async function pendingDeliveryCounts(db: Queryable): Promise<{ kind: string; count: number }[]> {
+  return db.query<{ kind: string; count: number }>(
+    `select case when subscription_id is not null then 'subscription' else split_part(destination, ':', 2) end as kind, count(*)::int as count
+       from webhook_deliveries where state = 'PENDING' group by 1`,
+  );
+}
+
 /** Forgets finished deliveries (and their attempts) older than `days`. */
 export async function purgeFinished(db: Queryable, days: number): Promise<void> {
   await db.exec(

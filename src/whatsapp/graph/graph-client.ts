@@ -136,7 +136,7 @@ export function graphClient(
 }
 
 /** The plugin's client with this process's settings (secrets, WHATSAPP_GRAPH_URL). */
-export const graphFor = (ctx: Pick<AppContext, 'secrets' | 'config' | 'db'>, plugin: PluginRow) =>
+export const graphFor = (ctx: Pick<AppContext, 'secrets' | 'config' | 'db' | 'log'>, plugin: PluginRow) =>
   graphClient(plugin, {
     secrets: ctx.secrets,
     graphUrlOverride: ctx.config.whatsappGraphUrl,

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { memoryRateLimiter, type RateDecision, type RateLimiter } from '../../core/rate-limit.ts';
+import type { AcceptedSend } from './customer-simulation.ts';
 
 interface SandboxTemplate {
   id: string;
@@ -25,6 +26,8 @@ interface SandboxTemplate {
 export interface SandboxOptions {
   /** A number's throughput in messages/s (0 or undefined: unlimited). */
   messagesPerSecond(phoneNumberId: string): Promise<number | undefined> | number | undefined;
+  /** Told of every message accepted, to play the customer (statuses, replies) through the app's webhook. */
+  onAccepted?(send: AcceptedSend): void;
 }
 
 const TRACE = 'ASandboxTrace';
@@ -128,6 +131,7 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     }
     const wamid = `wamid.HBgM${randomBytes(12).toString('base64url')}`;
     const wa_id = m.to.replace('+', '');
+    options.onAccepted?.({ phoneNumberId: request.params.pnid, to: wa_id, wamid, templateName: m.type === 'template' ? m.template.name : undefined });
     return send(reply, 200, { messaging_product: 'whatsapp', contacts: [{ input: m.to, wa_id }], messages: [{ id: wamid, ...(m.type === 'template' ? { message_status: 'accepted' } : {}) }] });
   });
 
