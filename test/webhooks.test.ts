@@ -6,6 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
+import { messageEvent, signMeta } from './helpers/meta-events.ts';
 import { addTeamWithLeads } from './helpers/teams.ts';
 import { startReceiver, type Receiver } from './helpers/webhook-receiver.ts';
 
@@ -110,6 +111,25 @@ describe('platform events', () => {
     expect(receiver.received).toHaveLength(3);
     expect(got.map((r) => r.json.data.data.lead_id).sort()).toEqual([...ids].sort());
     expect(got[0].json.data.record.data.phone_number).toBe('917000000099');
+  });
+
+  it('a bulk update emits process.updated (with what changed) and process.deleted per item', async () => {
+    const [a, b] = [newLeadId(), newLeadId()];
+    for (const lead_id of [a, b]) await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id, score: 1 } });
+    await subscribe(['process.updated', 'process.deleted']);
+    const res = await api('PATCH', '/v1/ext/procedure/lead/process', [
+      { lead_id: a, update: { data: { score: 2 } } },
+      { lead_id: b, update: { isDeleted: true } },
+      { lead_id: a, update: { state: 'CONTACTED', data: { score: 2 } } },
+    ]);
+    expect(res.status).toBe(200);
+    await receiver.waitFor(3);
+    const byLead = (id: string) => receiver.received.map((r) => r.json).filter((j) => j.data.data.lead_id === id);
+    expect(byLead(a).map((j) => [j.event, j.changedAttributes, j.data.state])).toEqual([
+      ['process.updated', ['score'], 'NEW'],
+      ['process.updated', ['state'], 'CONTACTED'],
+    ]);
+    expect(byLead(b).map((j) => [j.event, j.data.isDeleted])).toEqual([['process.deleted', true]]);
   });
 
   it('sends only the events a subscription asked for, and nothing once it is deleted', async () => {
@@ -257,5 +277,39 @@ describe('a receiver failing for the whole retry window', () => {
     } finally {
       await failing.close();
     }
+  });
+});
+
+describe('WEBHOOK_BLOCK_PRIVATE_URLS=true', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ WEBHOOK_BLOCK_PRIVATE_URLS: 'true' });
+  });
+  afterAll(() => t?.close());
+
+  it('refuses private destinations when subscribing, and fails deliveries to a plugin webhook that points at one, without retrying', async () => {
+    const tapi = (method: string, path: string, body?: unknown) => call(t.url, method, path, { key: t.demoKey, body });
+    for (const url of [receiver.url, 'http://localhost:9/x', 'http://[::1]:9/x', 'http://169.254.169.254/latest']) {
+      const res = await tapi('POST', '/v1/ext/webhooks', { url, events: ['process.created'] });
+      expect(res.status, url).toBe(400);
+      expect(res.json._errors[0]).toMatch(/^url: .* is a private, loopback or link-local address, refused by WEBHOOK_BLOCK_PRIVATE_URLS$/);
+    }
+    // A plugin's webhook URL is checked when delivering (every connection, after DNS).
+    await tapi('POST', `/v1/ext/plugin/whatsapp/d83e1d23-50b8-4d87-8f92-842a0ac516f6/update-config`, { enableChakraWebhook: true, chakraWebhookUrl: receiver.url });
+    const [row] = await t.ctx.db.query('select app_secret_enc from whatsapp_plugins where id = $1', ['d83e1d23-50b8-4d87-8f92-842a0ac516f6']);
+    const raw = messageEvent('919900112277', `wamid.${randomUUID()}`, 'hi');
+    const posted = await call(t.url, 'POST', '/v1/webhooks/whatsapp/d83e1d23-50b8-4d87-8f92-842a0ac516f6', {
+      raw,
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, t.ctx.secrets.decrypt(row.app_secret_enc)) },
+    });
+    expect(posted.status).toBe(200);
+    let delivery: any;
+    for (let i = 0; i < 100 && delivery?.state !== 'FAILED'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      [delivery] = await t.ctx.db.query("select state, attempts, last_error from webhook_deliveries where destination like '%:chakra'");
+    }
+    expect(delivery).toMatchObject({ state: 'FAILED', attempts: 1 });
+    expect(delivery.last_error).toBe('127.0.0.1 is a private, loopback or link-local address, refused by WEBHOOK_BLOCK_PRIVATE_URLS');
+    expect(receiver.received).toHaveLength(0);
   });
 });

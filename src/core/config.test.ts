@@ -24,6 +24,8 @@ describe('loadConfig', () => {
       bodyLimits: { json: 1048576, bulk: 33554432, upload: 16777216 },
       keyCacheTtlMs: 5000,
       jobs: { bulkMaxItems: 10000, chunkSize: 1000, concurrency: 2, timeoutSeconds: 60, maintenanceSeconds: 30 },
+      sandbox: { callbacks: true, callbackUnitMs: 1000 },
+      webhooks: { timeoutMs: 10000, retryBaseMs: 2000, retryForSeconds: 86400, blockPrivateUrls: false },
     });
     expect(c.dataDir).toMatch(/\/data$/);
   });
@@ -45,6 +47,9 @@ describe('loadConfig', () => {
     expect(fails({ PUBLIC_BASE_URL: 'ftp://x' })).toBe('PUBLIC_BASE_URL must use http: or https:, got "ftp:"');
     expect(fails({ RATE_LIMIT_PER_SECOND: '0' })).toMatch(/^RATE_LIMIT_PER_SECOND must be an integer from 1 /);
     expect(fails({ BODY_LIMIT_JSON: '1k' })).toMatch(/^BODY_LIMIT_JSON must be an integer/);
+    expect(fails({ WEBHOOK_BLOCK_PRIVATE_URLS: 'yes' })).toBe('WEBHOOK_BLOCK_PRIVATE_URLS must be true or false, got "yes"');
+    expect(fails({ SANDBOX_CALLBACKS: '0' })).toBe('SANDBOX_CALLBACKS must be true or false, got "0"');
+    expect(fails({ WEBHOOK_TIMEOUT_MS: '50' })).toBe('WEBHOOK_TIMEOUT_MS must be an integer from 100 to 120000, got "50"');
     expect(fails({ STORAGE_DRIVER: 'ftp' })).toBe('STORAGE_DRIVER must be local or s3, got "ftp"');
     expect(fails({ STORAGE_DRIVER: 's3' })).toBe('S3_BUCKET is required when STORAGE_DRIVER is s3');
     expect(fails({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'k' })).toMatch(/^S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together/);

@@ -9,14 +9,21 @@ import type { Queryable } from '../../core/db/types.ts';
 import { isUuid } from '../attributes/check-value.ts';
 import { applyReferences, loadReferences, referencesOf } from '../attributes/validate-data.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
-import { splitChanges } from '../processes/repo.ts';
-import { pkConflict } from '../processes/service.ts';
+import { emitProcessEvents } from '../processes/process-events.ts';
+import { findProcessesWithRecords, splitChanges } from '../processes/repo.ts';
+import { pkConflict, toView, type ProcessView } from '../processes/service.ts';
 import { checkUpdateItem, type CheckedUpdate, type UpdateTarget } from './bulk-items.ts';
 import { attemptRule, ChunkRace, findLiveProcesses, outcomeLog } from './chunk-support.ts';
 import type { Outcome } from './repo.ts';
 
 type Ready = Extract<CheckedUpdate, { ok: true }> & { idx: number; processId: string; assignee: string | null | undefined };
 
+
+/** The processes as the API shows them, by id, for the events a wave reports. */
+async function viewsOf(tx: Queryable, config: TeamConfig, procedure: ProcedureDef, ids: string[]): Promise<Map<string, ProcessView>> {
+  const rows = await findProcessesWithRecords(tx, config.team.id, ids);
+  return new Map(rows.map((p) => [p.id, toView(procedure, p, p.record)]));
+}
 
 function label(procedure: ProcedureDef, target: UpdateTarget) {
   return 'id' in target ? target.id : `${procedure.primaryKey}=${target.pkValue}`;
@@ -118,6 +125,8 @@ export async function updateChunk(
         is_deleted: r.changes.isDeleted === true,
       };
     });
+    const reporting = config.webhookEvents.has('process.updated') || config.webhookEvents.has('process.deleted');
+    const before = reporting ? await viewsOf(tx, config, procedure, wave.map((r) => r.processId)) : undefined;
     let updated: { id: string }[];
     try {
       updated = await tx.query<{ id: string }>(
@@ -147,6 +156,12 @@ export async function updateChunk(
       // Not updated: deleted by someone else since the chunk looked it up.
       if (done.has(r.processId)) log.success(r.idx, r.processId);
       else notFound(r.idx, r.target);
+    }
+    if (before) {
+      const after = await viewsOf(tx, config, procedure, [...done]);
+      const changes = wave.filter((r) => done.has(r.processId)).map((r) => ({ r, change: { before: before.get(r.processId), after: after.get(r.processId)! } }));
+      await emitProcessEvents(tx, config, 'process.updated', changes.filter(({ r }) => !r.changes.isDeleted).map((c) => c.change));
+      await emitProcessEvents(tx, config, 'process.deleted', changes.filter(({ r }) => r.changes.isDeleted).map((c) => ({ after: c.change.after })));
     }
   }
   return log.of(entries);
