@@ -130,10 +130,14 @@ describe('processing', () => {
     expect(await messagesOf('919900112233', () => true)).toHaveLength(1);
   });
 
-  it('statuses only move forward whatever order and repetition Meta sends them in; FAILED sticks with its reason', async () => {
-    // Five messages sent through the sandbox, then each one's statuses shuffled and repeated.
+  it('statuses only move forward whatever order and repetition Meta sends them in; FAILED sticks with its reason (random cases; STATUS_SEED=n replays)', async () => {
+    const seed0 = Number(process.env.STATUS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    let seed = seed0 || 1;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const pick = <T,>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    const CASES = 25;
     const wamids: string[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < CASES; i++) {
       const res = await call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900112240/send-template-message`, {
         key: s.demoKey,
         body: { whatsappPhoneNumberId: PNID, templateName: 'hello_world' },
@@ -141,26 +145,29 @@ describe('processing', () => {
       expect(res.status, res.text).toBe(200);
       wamids.push(res.json._data.externalId);
     }
-    let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
-    const reached = ['DELIVERED', 'READ', 'SENT', 'FAILED', 'READ'];
-    const sequences = reached.map((top, i) => {
-      const upTo = ['sent', 'delivered', 'read', 'failed'].slice(0, ['SENT', 'DELIVERED', 'READ', 'FAILED'].indexOf(top) + 1);
-      const statuses = [...upTo, ...upTo].map((status) => ({ id: wamids[i], status, ...(status === 'failed' ? { errors: [{ code: 131026, title: 'Message undeliverable', error_data: { details: 'Receiver is incapable of receiving this message' } }] } : {}) }));
-      return statuses.sort(() => random() - 0.5);
+    // Each message: Meta's statuses up to a random top, each repeated 1-3 times, plus a random
+    // subset of lower ones again; every case shuffled and all of them interleaved in random batches.
+    const ORDER = ['sent', 'delivered', 'read', 'failed'];
+    const failure = { code: 131026, title: 'Message undeliverable', error_data: { details: 'Receiver is incapable of receiving this message' } };
+    const tops = wamids.map(() => pick(ORDER));
+    const all = wamids.flatMap((id, i) => {
+      const reached = tops[i] === 'failed' ? [...ORDER.slice(0, Math.floor(random() * 3)), 'failed'] : ORDER.slice(0, ORDER.indexOf(tops[i]) + 1);
+      return reached.flatMap((status) => Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ id, status, ...(status === 'failed' ? { errors: [failure] } : {}) })));
     });
-    // Interleaved across events, as Meta batches them.
-    const all = sequences.flat().sort(() => random() - 0.5);
-    for (let i = 0; i < all.length; i += 3) {
-      const raw = statusEvent(all.slice(i, i + 3));
+    all.sort(() => random() - 0.5);
+    for (let i = 0; i < all.length; ) {
+      const n = 1 + Math.floor(random() * 4);
+      const raw = statusEvent(all.slice(i, i + n));
       expect((await post(raw, { 'x-hub-signature-256': sign(raw) })).status).toBe(200);
+      i += n;
     }
     await processed();
     const final = await messagesOf('919900112240', () => true);
-    expect(final).toHaveLength(5);
     const byWamid = new Map<string, any>(final.map((m: any) => [m.externalId, m]));
-    expect(wamids.map((w) => byWamid.get(w).deliveryStatus)).toEqual(reached);
-    expect(byWamid.get(wamids[3]).error).toEqual({ code: 131026, title: 'Message undeliverable', details: 'Receiver is incapable of receiving this message' });
+    expect(wamids.map((w) => byWamid.get(w).deliveryStatus), `STATUS_SEED=${seed0}`).toEqual(tops.map((t) => t.toUpperCase()));
+    for (const [i, w] of wamids.entries()) {
+      if (tops[i] === 'failed') expect(byWamid.get(w).error, `STATUS_SEED=${seed0}`).toEqual({ code: 131026, title: 'Message undeliverable', details: 'Receiver is incapable of receiving this message' });
+    }
   });
 });
 

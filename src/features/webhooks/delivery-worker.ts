@@ -23,6 +23,8 @@ const SWEEP_MS = 1_000;
 const MAX_RETRY_DELAY_MS = 60 * 60_000;
 const KEEP_FINISHED_DAYS = 30;
 const PURGE_EVERY_MS = 60 * 60_000;
+/** A claim outlives its attempt's timeout by this much; then a dead worker's deliveries are due again. */
+const CLAIM_MARGIN_MS = 5_000;
 /** Destinations one worker process delivers to at once. */
 const CONCURRENCY = 8;
 
@@ -86,7 +88,7 @@ export function webhookDeliveries(ctx: AppContext) {
     const secret = target.hmac_secret_enc ? ctx.secrets.decrypt(target.hmac_secret_enc) : null;
     const deadline = Date.now() + SLICE_MS;
     while (!stopping) {
-      const batch = await repo.claimDue(ctx.db, destination, BATCH, timeoutMs + 30_000);
+      const batch = await repo.claimDue(ctx.db, destination, BATCH, timeoutMs + CLAIM_MARGIN_MS);
       if (!batch.length) return;
       const results = await Promise.all(batch.map((d) => poster.post(target.url!, d, secret)));
       const attempts = batch.map((d, i) => attemptOf(d, results[i]));
