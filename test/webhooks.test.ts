@@ -203,6 +203,24 @@ describe('delivery', () => {
     expect((await api('GET', `/v1/ext/webhooks/${sub.id}`)).json._data.failingSince).toBeNull();
   });
 
+  it('once a retry gets through, the destination’s other waiting retries go at once instead of at the end of their backoff', async () => {
+    const sub = await subscribe(['process.created']);
+    await receiver.down();
+    const ids = [newLeadId(), newLeadId()];
+    for (const id of ids) await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: id } });
+    for (let i = 0; i < 100 && (await s.ctx.db.query('select 1 from webhook_deliveries where destination = $1 and attempts = 0', [sub.id])).length; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // As after a long outage: one delivery's next retry is an hour away, the other's is now.
+    await s.ctx.db.run(
+      `update webhook_deliveries set next_attempt_at = case when body like $2 then now() + interval '1 hour' else now() end where destination = $1`,
+      [sub.id, `%${ids[0]}%`],
+    );
+    await receiver.up();
+    await receiver.waitFor(2, 10_000);
+    expect(receiver.received.map((r) => r.json.data.data.lead_id)).toEqual([ids[1], ids[0]]);
+  });
+
   it('does not retry a 4xx other than 429, and replays a delivery under the same id', async () => {
     const sub = await subscribe(['process.created']);
     receiver.answer = () => 410;

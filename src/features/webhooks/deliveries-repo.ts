@@ -80,6 +80,15 @@ export async function recordAttempts(db: Queryable, attempts: AttemptRecord[]): 
   );
 }
 
+/** Makes a destination's deliveries waiting for a retry due now. */
+export async function retryNow(db: Queryable, destination: string): Promise<void> {
+  await db.run(
+    `update webhook_deliveries set next_attempt_at = now()
+      where destination = $1 and state = 'PENDING' and attempts > 0 and next_attempt_at > now()`,
+    [destination],
+  );
+}
+
 /** Ends every pending delivery of a destination that can no longer be delivered to. */
 export async function failPending(db: Queryable, destination: string, reason: string): Promise<number> {
   return db.run(

@@ -93,6 +93,9 @@ export function webhookDeliveries(ctx: AppContext) {
       const results = await Promise.all(batch.map((d) => poster.post(target.url!, d, secret)));
       const attempts = batch.map((d, i) => attemptOf(d, results[i]));
       await repo.recordAttempts(ctx.db, attempts);
+      // A retry that got through means the receiver is back: its other waiting retries go now
+      // rather than at the end of their backoff (after an outage that could be an hour away).
+      if (batch.some((d, i) => d.attempts > 0 && attempts[i].outcome === 'DELIVERED')) await repo.retryNow(ctx.db, destination);
       if (target.subscription_id) await noteHealth(target.subscription_id, attempts);
       if (Date.now() >= deadline) break;
     }
