@@ -1,5 +1,5 @@
 /** `npm run bench -- <name>`: runs bench/<name>.ts; its figures end stdout as one JSON line. */
-const BENCHES = ['core', 'processes', 'bulk', 'whatsapp'];
+const BENCHES = ['core', 'processes', 'bulk', 'whatsapp', 'webhooks'];
 
 const name = process.argv[2];
 if (!name || !BENCHES.includes(name)) {

@@ -57,7 +57,7 @@ describe('plugin configuration', () => {
   it.each([
     [{ passThroughWebhookUrl: 'ftp://x.example.com' }, 'passThroughWebhookUrl: must be an http(s) URL'],
     [{ chakraWebhookUrl: 'not a url' }, 'chakraWebhookUrl: must be an http(s) URL'],
-    [{ whichChakraWebhookEventsToSend: ['message', 'typing'] }, 'whichChakraWebhookEventsToSend[1]: must be one of "message", "status", "message_echo", "smb_message_echo"'],
+    [{ whichChakraWebhookEventsToSend: ['message', 'typing'] }, 'whichChakraWebhookEventsToSend[1]: must be one of "message", "status", "message_echo", "smb_message_echo", "deliveryStatus"'],
     [{ enableChakraWebhook: true }, 'chakraWebhookUrl: is required to enable the Chakra webhook'],
     [{ colour: 'red' }, 'colour: is not a known field'],
   ])('refuses %j', async (body, message) => {

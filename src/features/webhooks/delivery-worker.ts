@@ -87,6 +87,7 @@ export function webhookDeliveries(ctx: AppContext) {
     }
     const secret = target.hmac_secret_enc ? ctx.secrets.decrypt(target.hmac_secret_enc) : null;
     const deadline = Date.now() + SLICE_MS;
+    let pulledForward = false;
     while (!stopping) {
       const batch = await repo.claimDue(ctx.db, destination, BATCH, timeoutMs + CLAIM_MARGIN_MS);
       if (!batch.length) return;
@@ -95,7 +96,10 @@ export function webhookDeliveries(ctx: AppContext) {
       await repo.recordAttempts(ctx.db, attempts);
       // A retry that got through means the receiver is back: its other waiting retries go now
       // rather than at the end of their backoff (after an outage that could be an hour away).
-      if (batch.some((d, i) => d.attempts > 0 && attempts[i].outcome === 'DELIVERED')) await repo.retryNow(ctx.db, destination);
+      if (!pulledForward && batch.some((d, i) => d.attempts > 0 && attempts[i].outcome === 'DELIVERED')) {
+        pulledForward = true;
+        await repo.retryNow(ctx.db, destination);
+      }
       if (target.subscription_id) await noteHealth(target.subscription_id, attempts);
       if (Date.now() >= deadline) break;
     }
