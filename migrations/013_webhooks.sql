@@ -41,6 +41,9 @@ create table webhook_deliveries (
   created_at timestamptz(3) not null default now(),
   finished_at timestamptz(3)
 );
+-- The claim walks a destination's pending deliveries in seq order and stops at the first few
+-- that are due and first of their key (checked on the second index): never the whole backlog.
+create index webhook_deliveries_queue on webhook_deliveries (destination, seq) where state = 'PENDING';
 create index webhook_deliveries_waiting on webhook_deliveries (destination, order_key, seq) where state = 'PENDING';
 create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where state = 'PENDING';
 create index webhook_deliveries_of_subscription on webhook_deliveries (subscription_id, seq) where subscription_id is not null;

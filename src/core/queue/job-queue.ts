@@ -111,7 +111,13 @@ export async function openJobQueue(db: Db, options: { maintenanceSeconds: number
       for (let i = 0; i < concurrency; i++) {
         ids.push(
           await boss.work<any>(queue, { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true }, async ([job]) => {
-            await handler({ id: job.id, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit });
+            try {
+              await handler({ id: job.id, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit });
+            } catch (err) {
+              // pg-boss retries the message; without this line the failure would leave no trace.
+              log.error({ err, queue, attempt: job.retryCount + 1 }, 'queue message failed; it will be retried');
+              throw err;
+            }
           }),
         );
       }

@@ -61,6 +61,59 @@ export async function insertChatMessage(q: Queryable, m: NewChatMessage, options
   return rows[0];
 }
 
+export interface IncomingMessage {
+  id: string;
+  phone_number: string;
+  whatsapp_phone_number_id: string;
+  external_id: string;
+  data_type: string;
+  text: string | null;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Stores customers' messages (one plugin's, each wamid once) in one statement, as
+ * insertChatMessage does one: contacts and chats found or created, last-message times moved.
+ * Returns the stored rows in the order given.
+ */
+export async function insertIncomingMessages(q: Queryable, teamId: string, pluginId: string, messages: IncomingMessage[]): Promise<ChatMessageRow[]> {
+  if (!messages.length) return [];
+  const rows = await q.query<ChatMessageRow & { ord: number }>(
+    `with input as (
+       select * from jsonb_to_recordset($3::jsonb)
+         as x(ord int, id uuid, phone_number text, whatsapp_phone_number_id text, external_id text, data_type text, text text, payload jsonb)),
+     contact as (
+       insert into contacts (id, team_id, phone_number)
+       select gen_random_uuid(), $1, phone_number from (select distinct phone_number from input) p
+       on conflict (team_id, phone_number) do update set updated_at = contacts.updated_at
+       returning id, phone_number),
+     chat as (
+       insert into chats (id, team_id, plugin_id, whatsapp_phone_number_id, contact_id, last_message_at, last_incoming_message_at)
+       select gen_random_uuid(), $1, $2, p.whatsapp_phone_number_id, c.id, now(), now()
+         from (select distinct phone_number, whatsapp_phone_number_id from input) p join contact c using (phone_number)
+       on conflict (whatsapp_phone_number_id, contact_id) do update
+         set last_message_at = now(), last_incoming_message_at = now(), updated_at = now()
+       returning id, contact_id, whatsapp_phone_number_id),
+     message as (
+       insert into chat_messages (id, team_id, chat_id, contact_id, plugin_id, external_id, direction, data_type, text, payload, delivery_status)
+       select i.id, $1, chat.id, chat.contact_id, $2, i.external_id, 'INCOMING', i.data_type, i.text, i.payload, 'DELIVERED'
+         from input i join contact c using (phone_number)
+         join chat on chat.contact_id = c.id and chat.whatsapp_phone_number_id = i.whatsapp_phone_number_id
+        order by i.ord
+       returning *)
+     select message.*, input.phone_number, input.ord from message join input using (id) order by input.ord`,
+    [teamId, pluginId, JSON.stringify(messages.map((m, ord) => ({ ...m, ord })))],
+  );
+  return rows.map(({ ord: _, ...row }) => row);
+}
+
+/** Which of these wamids a team's chat store already holds. */
+export async function existingWamids(q: Queryable, teamId: string, wamids: string[]): Promise<Set<string>> {
+  if (!wamids.length) return new Set();
+  const rows = await q.query<{ external_id: string }>('select external_id from chat_messages where team_id = $1 and external_id = any($2::text[])', [teamId, wamids]);
+  return new Set(rows.map((r) => r.external_id));
+}
+
 const MESSAGE_SELECT = `select m.*, c.phone_number from chat_messages m join contacts c on c.id = m.contact_id`;
 
 export async function findMessage(db: Queryable, teamId: string, id: string): Promise<ChatMessageRow | undefined> {

@@ -11,7 +11,7 @@ import type { Queryable } from '../../core/db/types.ts';
 import { wakeFolded } from '../../core/queue/folded-wake.ts';
 import { startSweep } from '../../core/queue/sweep.ts';
 import type { QueueMessage } from '../../core/queue/job-queue.ts';
-import { insertChatMessage } from '../chats/repo.ts';
+import { existingWamids, insertIncomingMessages, type ChatMessageRow } from '../chats/repo.ts';
 import { textOf } from '../chats/view.ts';
 import { setTemplateStatus } from '../templates/template-cache.ts';
 import { writeDeliveries, type NewDelivery } from '../../features/webhooks/outbox.ts';
@@ -44,57 +44,83 @@ function failureOf(status: Json): object | null {
   return { code: typeof e.code === 'number' ? e.code : null, title: e.title ?? e.message ?? 'failed', details: e.error_data?.details ?? e.message ?? null };
 }
 
-/** Applies one stored event; returns what it found, for the plugin's webhooks. */
-async function processEvent(tx: Queryable, event: repo.InboundEventRow, body: Json, numbers: Set<string>): Promise<Fact[]> {
+interface Change {
+  wabaId: string | null;
+  field: unknown;
+  value: Json;
+}
+
+/** The changes of a Meta body, with the WABA (entry.id) each belongs to. */
+function changesOf(body: Json): Change[] {
+  return (Array.isArray(body.entry) ? body.entry : []).flatMap((entry: Json) =>
+    (Array.isArray(entry?.changes) ? entry.changes : [])
+      .filter((c: Json) => typeof c?.value === 'object' && c.value !== null)
+      .map((c: Json) => ({ wabaId: typeof entry.id === 'string' ? entry.id : null, field: c.field, value: c.value as Json })),
+  );
+}
+
+/** Customers' messages of a change that this plugin may store (its own numbers only). */
+function messagesOf(change: Change, numbers: Set<string>): Json[] {
+  if (change.field !== 'messages' || !numbers.has(change.value.metadata?.phone_number_id)) return [];
+  return (Array.isArray(change.value.messages) ? change.value.messages : []).filter((m: Json) => typeof m?.id === 'string' && typeof m.from === 'string');
+}
+
+/**
+ * Stores every customer message of a batch in one statement (each wamid once, also across
+ * Meta's redeliveries); returns the rows stored now, by wamid.
+ */
+async function storeMessages(tx: Queryable, teamId: string, pluginId: string, changes: Change[], numbers: Set<string>): Promise<Map<string, ChatMessageRow>> {
+  const candidates = changes.flatMap((c) => messagesOf(c, numbers).map((m) => ({ m, pnid: c.value.metadata.phone_number_id as string })));
+  const seen = await existingWamids(tx, teamId, candidates.map((c) => c.m.id));
+  const fresh = candidates.filter(({ m }) => !seen.has(m.id) && Boolean(seen.add(m.id)));
+  const stored = await insertIncomingMessages(
+    tx,
+    teamId,
+    pluginId,
+    fresh.map(({ m, pnid }) => ({
+      id: randomUUID(),
+      phone_number: m.from.replace(/\D/g, ''),
+      whatsapp_phone_number_id: pnid,
+      external_id: m.id,
+      data_type: typeof m.type === 'string' ? m.type : 'unknown',
+      text: textOf(m),
+      payload: m,
+    })),
+  );
+  return new Map(stored.map((row) => [row.external_id!, row]));
+}
+
+/** Applies one event's template updates and statuses (its messages are stored already); returns what it found, for the plugin's webhooks. */
+async function applyEvent(tx: Queryable, teamId: string, changes: Change[], numbers: Set<string>, storedNow: Map<string, ChatMessageRow>): Promise<Fact[]> {
   const facts: Fact[] = [];
-  for (const entry of Array.isArray(body.entry) ? body.entry : []) {
-    const wabaId = typeof entry?.id === 'string' ? entry.id : null;
-    for (const change of Array.isArray(entry?.changes) ? entry.changes : []) {
-      if (typeof change?.value !== 'object' || change.value === null) continue;
-      const value = change.value as Json;
-      if (change.field === 'message_template_status_update') {
-        // entry.id is the WABA; only the plugin's own WABAs' templates are cached for its team.
-        const templateId = value.message_template_id;
-        if (wabaId && (typeof templateId === 'number' || typeof templateId === 'string') && typeof value.event === 'string') {
-          await setTemplateStatus(tx, event.team_id, wabaId, String(templateId), value.event);
-        }
-        continue;
+  for (const change of changes) {
+    const { wabaId, value } = change;
+    if (change.field === 'message_template_status_update') {
+      // entry.id is the WABA; only the plugin's own WABAs' templates are cached for its team.
+      const templateId = value.message_template_id;
+      if (wabaId && (typeof templateId === 'number' || typeof templateId === 'string') && typeof value.event === 'string') {
+        await setTemplateStatus(tx, teamId, wabaId, String(templateId), value.event);
       }
-      if (change.field === 'message_echoes' || change.field === 'smb_message_echoes') {
-        for (const m of Array.isArray(value.message_echoes) ? value.message_echoes : []) {
-          if (typeof m?.to === 'string') facts.push({ kind: 'echo', wabaId, field: change.field, value, message: m });
-        }
-        continue;
+      continue;
+    }
+    if (change.field === 'message_echoes' || change.field === 'smb_message_echoes') {
+      for (const m of Array.isArray(value.message_echoes) ? value.message_echoes : []) {
+        if (typeof m?.to === 'string') facts.push({ kind: 'echo', wabaId, field: change.field, value, message: m });
       }
-      if (change.field !== 'messages') continue;
-      const pnid = value.metadata?.phone_number_id;
-      if (typeof pnid !== 'string' || !numbers.has(pnid)) continue;
-      for (const m of Array.isArray(value.messages) ? value.messages : []) {
-        if (typeof m?.id !== 'string' || typeof m.from !== 'string' || (await repo.messageExists(tx, event.team_id, m.id))) continue;
-        const stored = await insertChatMessage(tx, {
-          id: randomUUID(),
-          team_id: event.team_id,
-          phone_number: m.from.replace(/\D/g, ''),
-          plugin_id: event.plugin_id,
-          whatsapp_phone_number_id: pnid,
-          procedure_id: null,
-          process_id: null,
-          external_id: m.id,
-          direction: 'INCOMING',
-          data_type: typeof m.type === 'string' ? m.type : 'unknown',
-          text: textOf(m),
-          payload: m,
-          delivery_status: 'DELIVERED',
-          error: null,
-        });
-        facts.push({ kind: 'message', wabaId, value, message: m, stored });
-      }
-      for (const st of Array.isArray(value.statuses) ? value.statuses : []) {
-        const status = STATUS[st?.status as keyof typeof STATUS];
-        if (!status || typeof st.id !== 'string') continue;
-        const outcome = await repo.applyStatus(tx, event.team_id, st.id, status, status === 'FAILED' ? failureOf(st) : null);
-        facts.push({ kind: 'status', wabaId, value, status: st, deliveryStatus: status, outcome });
-      }
+      continue;
+    }
+    for (const m of messagesOf(change, numbers)) {
+      const stored = storedNow.get(m.id);
+      if (!stored) continue;
+      storedNow.delete(m.id); // one fact per wamid, even if Meta sent it twice in this batch
+      facts.push({ kind: 'message', wabaId, value, message: m, stored });
+    }
+    if (change.field !== 'messages' || !numbers.has(value.metadata?.phone_number_id)) continue;
+    for (const st of Array.isArray(value.statuses) ? value.statuses : []) {
+      const status = STATUS[st?.status as keyof typeof STATUS];
+      if (!status || typeof st.id !== 'string') continue;
+      const outcome = await repo.applyStatus(tx, teamId, st.id, status, status === 'FAILED' ? failureOf(st) : null);
+      facts.push({ kind: 'status', wabaId, value, status: st, deliveryStatus: status, outcome });
     }
   }
   return facts;
@@ -113,21 +139,24 @@ export function inboundProcessor(ctx: AppContext) {
     const webhooks = (await findPluginById(ctx.db, pluginId))?.webhook_config ?? {};
     return ctx.db.tx(async (tx) => {
       const events = await repo.claimUnprocessed(tx, pluginId, BATCH);
-      const deliveries: NewDelivery[] = [];
-      for (const event of events) {
-        let body: Json;
+      if (!events.length) return true;
+      const teamId = events[0].team_id;
+      const parsed = events.flatMap((event) => {
         try {
-          body = JSON.parse(event.raw);
+          const body = JSON.parse(event.raw) as Json;
+          return [{ event, body, changes: changesOf(body) }];
         } catch {
-          continue; // stored only when it parsed; nothing else can be done with it
+          return []; // stored only when it parsed; nothing else can be done with it
         }
-        const facts = await processEvent(tx, event, body, numbers);
+      });
+      const storedNow = await storeMessages(tx, teamId, pluginId, parsed.flatMap((p) => p.changes), numbers);
+      const deliveries: NewDelivery[] = [];
+      for (const { event, body, changes } of parsed) {
+        const facts = await applyEvent(tx, teamId, changes, numbers, storedNow);
         deliveries.push(...deliveriesForEvent(pluginId, webhooks, event.raw, body, facts));
       }
-      if (events.length) {
-        await writeDeliveries(tx, events[0].team_id, deliveries);
-        await repo.markProcessed(tx, events.map((e) => e.id));
-      }
+      await writeDeliveries(tx, teamId, deliveries);
+      await repo.markProcessed(tx, events.map((e) => e.id));
       return events.length < BATCH;
     });
   }

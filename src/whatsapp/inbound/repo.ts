@@ -35,10 +35,6 @@ export async function numbersOfPlugin(db: Queryable, pluginId: string): Promise<
   return new Set((await db.query<{ phone_number_id: string }>('select phone_number_id from whatsapp_phone_numbers where plugin_id = $1', [pluginId])).map((r) => r.phone_number_id));
 }
 
-export async function messageExists(tx: Queryable, teamId: string, wamid: string): Promise<boolean> {
-  return (await tx.query('select 1 from chat_messages where team_id = $1 and external_id = $2', [teamId, wamid])).length > 0;
-}
-
 /**
  * What a status did: for a stored message, whether it is above every status Meta reported for it
  * before (`advanced`); for one not stored yet, whether this status is waiting for the first time.
