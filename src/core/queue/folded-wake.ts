@@ -1,11 +1,14 @@
 /**
  * Writes a wake-up message for a key without ever having two of one key in flight: a second
  * wake-up of a key uniquely queued would wait on the first's uniqueness check, so while one is
- * being written, further requests fold into a single next one. A process that dies before
- * writing it leaves the work to the sweep that every such queue has.
+ * being written (and for a few milliseconds after), further requests fold into a single next
+ * one. A process that dies before writing it leaves the work to the sweep every such queue has.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { JobQueue } from './job-queue.ts';
+
+/** At most one wake-up write per key in this long (the first after a quiet spell goes at once). */
+const COOLDOWN_MS = 20;
 
 const inFlight = new WeakMap<JobQueue, Map<string, 'writing' | 'again'>>();
 
@@ -19,7 +22,9 @@ export function wakeFolded(queue: JobQueue, log: FastifyBaseLogger, queueName: s
     write()
       .then(() => queue.wake(queueName)) // this process's workers, if any, look now
       .catch((err) => log.warn({ err: (err as Error).message, queue: queueName }, 'wake-up not written; the sweep will pick the work up'))
-      .finally(() => (state.get(id) === 'again' ? run() : state.delete(id)));
+      // A short pause before the next write of this key: under load, requests keep coming while
+      // a worker is already busy with the key, and each write is a statement the database pays for.
+      .finally(() => setTimeout(() => (state.get(id) === 'again' ? run() : state.delete(id)), COOLDOWN_MS));
   };
   if (state.has(id)) state.set(id, 'again');
   else run();

@@ -82,11 +82,16 @@ export async function insertIncomingMessages(q: Queryable, teamId: string, plugi
     `with input as (
        select * from jsonb_to_recordset($3::jsonb)
          as x(ord int, id uuid, phone_number text, whatsapp_phone_number_id text, external_id text, data_type text, text text, payload jsonb)),
-     contact as (
+     -- Known customers are read, new ones inserted: no row rewritten just to learn its id.
+     known as (
+       select id, phone_number from contacts where team_id = $1 and phone_number in (select phone_number from input)),
+     added as (
        insert into contacts (id, team_id, phone_number)
        select gen_random_uuid(), $1, phone_number from (select distinct phone_number from input) p
+        where phone_number not in (select phone_number from known)
        on conflict (team_id, phone_number) do update set updated_at = contacts.updated_at
        returning id, phone_number),
+     contact as (select * from known union all select * from added),
      chat as (
        insert into chats (id, team_id, plugin_id, whatsapp_phone_number_id, contact_id, last_message_at, last_incoming_message_at)
        select gen_random_uuid(), $1, $2, p.whatsapp_phone_number_id, c.id, now(), now()

@@ -138,6 +138,7 @@ export function inboundProcessor(ctx: AppContext) {
   async function processBatch(pluginId: string, numbers: Set<string>): Promise<boolean> {
     const webhooks = (await findPluginById(ctx.db, pluginId))?.webhook_config ?? {};
     return ctx.db.tx(async (tx) => {
+      await repo.lockPluginEvents(tx, pluginId);
       const events = await repo.claimUnprocessed(tx, pluginId, BATCH);
       if (!events.length) return true;
       const teamId = events[0].team_id;

@@ -1,8 +1,20 @@
 /** SQL for Meta's webhook events as received. */
 import type { Queryable } from '../../core/db/types.ts';
 
-export async function storeInboundEvent(db: Queryable, e: { id: string; teamId: string; pluginId: string; raw: string }): Promise<void> {
-  await db.run('insert into whatsapp_inbound_events (id, team_id, plugin_id, raw) values ($1, $2, $3, $4)', [e.id, e.teamId, e.pluginId, e.raw]);
+export interface NewInboundEvent {
+  id: string;
+  teamId: string;
+  pluginId: string;
+  raw: string;
+}
+
+/** Stores events as received, in one statement. */
+export async function storeInboundEvents(db: Queryable, events: NewInboundEvent[]): Promise<void> {
+  await db.run(
+    `insert into whatsapp_inbound_events (id, team_id, plugin_id, raw)
+     select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[])`,
+    [events.map((e) => e.id), events.map((e) => e.teamId), events.map((e) => e.pluginId), events.map((e) => e.raw)],
+  );
 }
 
 export interface InboundEventRow {
@@ -12,11 +24,19 @@ export interface InboundEventRow {
   raw: string;
 }
 
-/** Claims up to `limit` unprocessed events of a plugin, oldest first, inside the caller's transaction. */
+/**
+ * Makes the caller's transaction the plugin's only event processor until it ends: with several
+ * workers, batches of one plugin are processed one after another, so deliveries keep Meta's order.
+ */
+export async function lockPluginEvents(tx: Queryable, pluginId: string): Promise<void> {
+  await tx.query("select pg_advisory_xact_lock(hashtext('whatsapp-inbound'), hashtext($1))", [pluginId]);
+}
+
+/** Up to `limit` unprocessed events of a plugin, oldest first (the caller holds the plugin's lock). */
 export async function claimUnprocessed(tx: Queryable, pluginId: string, limit: number): Promise<InboundEventRow[]> {
   return tx.query<InboundEventRow>(
     `select id, team_id, plugin_id, raw from whatsapp_inbound_events
-      where plugin_id = $1 and processed_at is null order by received_at, id limit $2 for update skip locked`,
+      where plugin_id = $1 and processed_at is null order by seq limit $2`,
     [pluginId, limit],
   );
 }

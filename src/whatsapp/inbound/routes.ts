@@ -8,11 +8,13 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { ok } from '../../core/envelope.ts';
 import { AppError } from '../../core/errors.ts';
+import { groupWriter } from '../../core/db/group-writer.ts';
+import { TtlCache } from '../../core/ttl-cache.ts';
 import { isUuid } from '../../features/attributes/check-value.ts';
 import { findPluginById } from '../plugins/repo.ts';
 import { pluginNotFound } from '../plugins/service.ts';
 import { wakeInbound } from './process-events.ts';
-import { storeInboundEvent } from './repo.ts';
+import * as repo from './repo.ts';
 import { checkHandshake, checkSignature } from './verify.ts';
 
 /** Meta's payloads stay well under 3 MB; anything larger is not Meta. */
@@ -20,13 +22,30 @@ export const INBOUND_BODY_LIMIT = 4 * 1024 * 1024;
 
 const Params = Type.Object({ pluginId: Type.String({ description: 'the WhatsApp plugin id' }) });
 
+interface InboundPlugin {
+  id: string;
+  teamId: string;
+  appSecret: string | null;
+  verifyToken: string | null;
+}
+
 export function inboundRoutes(ctx: AppContext) {
-  async function pluginOf(pluginId: string) {
-    const plugin = isUuid(pluginId) ? await findPluginById(ctx.db, pluginId.toLowerCase()) : undefined;
+  // Meta posts at a plugin many times a second: its lookup and secrets are cached for
+  // KEY_CACHE_TTL_MS, like keys and configuration (a changed secret applies within that time).
+  const plugins = new TtlCache<InboundPlugin | undefined>(ctx.config.keyCacheTtlMs);
+  const secret = (sealed: string | null) => (sealed ? ctx.secrets.decrypt(sealed) : null);
+  async function pluginOf(pluginId: string): Promise<InboundPlugin> {
+    const plugin = isUuid(pluginId)
+      ? await plugins.get(pluginId.toLowerCase(), async () => {
+          const row = await findPluginById(ctx.db, pluginId.toLowerCase());
+          return row && { id: row.id, teamId: row.team_id, appSecret: secret(row.app_secret_enc), verifyToken: secret(row.verify_token_enc) };
+        })
+      : undefined;
     if (!plugin) throw pluginNotFound(pluginId);
     return plugin;
   }
-  const secret = (sealed: string | null) => (sealed ? ctx.secrets.decrypt(sealed) : null);
+  // Events arriving together are stored by one statement (each answered once its row is committed).
+  const store = groupWriter<repo.NewInboundEvent>((events) => repo.storeInboundEvents(ctx.db, events), { concurrency: 3 });
 
   return async function (app: FastifyInstance) {
     // The signature covers the exact bytes: keep them, whatever the declared type.
@@ -40,7 +59,7 @@ export function inboundRoutes(ctx: AppContext) {
       { config, schema: { tags, summary: "Meta's webhook subscription handshake (echoes hub.challenge)", security: [], params: Params } },
       async (request, reply) => {
         const plugin = await pluginOf(request.params.pluginId);
-        const challenge = checkHandshake(request.query, secret(plugin.verify_token_enc));
+        const challenge = checkHandshake(request.query, plugin.verifyToken);
         return reply.type('text/plain').send(challenge);
       },
     );
@@ -51,7 +70,7 @@ export function inboundRoutes(ctx: AppContext) {
       async (request) => {
         const plugin = await pluginOf(request.params.pluginId);
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        checkSignature(raw, request.headers['x-hub-signature-256'], secret(plugin.app_secret_enc));
+        checkSignature(raw, request.headers['x-hub-signature-256'], plugin.appSecret);
         const text = raw.toString('utf8');
         let event: unknown;
         try {
@@ -62,7 +81,7 @@ export function inboundRoutes(ctx: AppContext) {
         if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new AppError('VALIDATION_FAILED', { path: 'body', reason: 'must be a JSON object' });
         // PostgreSQL text cannot hold NUL; an event carrying one raw is not Meta's.
         if (text.includes('\u0000')) throw new AppError('VALIDATION_FAILED', { path: 'body', reason: 'contains the NUL character' });
-        await storeInboundEvent(ctx.db, { id: randomUUID(), teamId: plugin.team_id, pluginId: plugin.id, raw: text });
+        await store.add({ id: randomUUID(), teamId: plugin.teamId, pluginId: plugin.id, raw: text });
         wakeInbound(ctx, plugin.id);
         return ok({ received: true });
       },
