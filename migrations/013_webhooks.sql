@@ -29,15 +29,24 @@ create table webhook_deliveries (
   subscription_id uuid,
   event text not null,
   order_key text not null,
-  body text not null,
+  -- The body to send; for a pass-through delivery, null: it is the stored Meta event's raw bytes.
+  body text,
+  inbound_event_id uuid,
   state text not null default 'PENDING',        -- PENDING | DELIVERED | FAILED
   attempts int not null default 0,
   next_attempt_at timestamptz(3) not null default now(),
   claimed_until timestamptz(3),
   -- The retry window (WEBHOOK_RETRY_FOR_SECONDS) counts from here: the event, or its last replay.
   retry_from timestamptz(3) not null default now(),
-  last_status_code int,
+  -- Why it is where it is (the last attempt's error, or why it was given up).
   last_error text,
+  -- The latest attempt; earlier ones are moved to webhook_attempts when a new one is made, so a
+  -- delivery that succeeds at once writes no attempt row.
+  last_attempt_at timestamptz(3),
+  last_attempt_ms int,
+  last_attempt_status int,
+  last_attempt_error text,
+  last_attempt_excerpt text,
   created_at timestamptz(3) not null default now(),
   finished_at timestamptz(3)
 ) with (fillfactor = 80);  -- room on each page, so that claiming a delivery is a HOT update (no index writes)
@@ -48,7 +57,7 @@ create index webhook_deliveries_waiting on webhook_deliveries (destination, orde
 create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where state = 'PENDING';
 create index webhook_deliveries_of_subscription on webhook_deliveries (subscription_id, seq) where subscription_id is not null;
 
--- Every attempt: when, how long, what came back.
+-- Every attempt but a delivery's latest (that one is on the delivery): when, how long, what came back.
 create table webhook_attempts (
   delivery_id uuid not null,
   attempt int not null,

@@ -27,7 +27,8 @@ export async function claimDue(db: Queryable, destination: string, limit: number
                               and e.state = 'PENDING' and e.seq < c.seq)
          order by c.seq limit $2
          for update skip locked)
-      returning d.id, d.event, d.body, d.attempts, d.retry_from`,
+      returning d.id, d.event, coalesce(d.body, (select raw from whatsapp_inbound_events e where e.id = d.inbound_event_id)) as body,
+                d.attempts, d.retry_from`,
     [destination, limit, leaseMs],
   );
 }
@@ -43,25 +44,33 @@ export interface AttemptRecord {
   excerpt: string | null;
 }
 
-/** Logs the attempts and moves each delivery on: delivered, due again later, or failed. One statement. */
+/**
+ * Records the attempts and moves each delivery on: delivered, due again later, or failed. The
+ * new attempt becomes the delivery's latest; the one it replaces (if any) moves to the log.
+ * One statement.
+ */
 export async function recordAttempts(db: Queryable, attempts: AttemptRecord[]): Promise<void> {
   if (!attempts.length) return;
   await db.run(
     `with r as (
        select * from jsonb_to_recordset($1::jsonb) as r(id uuid, outcome text, retry_in_ms bigint, started_at timestamptz,
                                                        duration_ms int, status_code int, error text, excerpt text)),
-     logged as (
+     earlier as (
        insert into webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
-       select r.id, d.attempts + 1, r.started_at, r.duration_ms, r.status_code, r.error, r.excerpt
-         from r join webhook_deliveries d on d.id = r.id)
+       select d.id, d.attempts, d.last_attempt_at, d.last_attempt_ms, d.last_attempt_status, d.last_attempt_error, d.last_attempt_excerpt
+         from r join webhook_deliveries d on d.id = r.id where d.last_attempt_at is not null)
      update webhook_deliveries d set
         attempts = d.attempts + 1,
         claimed_until = null,
         state = case r.outcome when 'RETRY' then 'PENDING' else r.outcome end,
         next_attempt_at = case when r.outcome = 'RETRY' then now() + r.retry_in_ms * interval '1 millisecond' else d.next_attempt_at end,
         finished_at = case when r.outcome = 'RETRY' then null else now() end,
-        last_status_code = r.status_code,
-        last_error = r.error
+        last_error = r.error,
+        last_attempt_at = r.started_at,
+        last_attempt_ms = r.duration_ms,
+        last_attempt_status = r.status_code,
+        last_attempt_error = r.error,
+        last_attempt_excerpt = r.excerpt
        from r where d.id = r.id`,
     [
       JSON.stringify(

@@ -14,7 +14,8 @@ export interface NewDelivery {
   destination: string;
   event: string;
   orderKey: string;
-  body: string;
+  /** What to send: a body, or a stored Meta event's raw bytes (pass-through, not copied). */
+  body: string | { inboundEventId: string };
 }
 
 type Waker = (destinations: string[]) => void;
@@ -64,11 +65,21 @@ export async function writePlatformEvents(tx: Queryable, teamId: string, event: 
 export async function writeDeliveries(tx: Queryable, teamId: string, deliveries: NewDelivery[]): Promise<void> {
   if (!deliveries.length) return;
   await tx.run(
-    `insert into webhook_deliveries (id, team_id, destination, event, order_key, body)
-     select gen_random_uuid(), $1, d.item->>'destination', d.item->>'event', d.item->>'order_key', d.item->>'body'
+    `insert into webhook_deliveries (id, team_id, destination, event, order_key, body, inbound_event_id)
+     select gen_random_uuid(), $1, d.item->>'destination', d.item->>'event', d.item->>'order_key', d.item->>'body', (d.item->>'inbound_event_id')::uuid
        from jsonb_array_elements($2::jsonb) with ordinality as d(item, n)
       order by d.n`,
-    [teamId, JSON.stringify(deliveries.map((d) => ({ destination: d.destination, event: d.event, order_key: d.orderKey, body: d.body })))],
+    [
+      teamId,
+      JSON.stringify(
+        deliveries.map((d) => ({
+          destination: d.destination,
+          event: d.event,
+          order_key: d.orderKey,
+          ...(typeof d.body === 'string' ? { body: d.body } : { inbound_event_id: d.body.inboundEventId }),
+        })),
+      ),
+    ],
   );
   wakeAfterCommit(tx, deliveries.map((d) => d.destination));
 }

@@ -46,7 +46,7 @@ export function toDeliveryView(d: repo.DeliveryRow) {
     createdAt: d.created_at.getTime(),
     nextAttemptAt: d.state === 'PENDING' ? d.next_attempt_at.getTime() : null,
     finishedAt: epoch(d.finished_at),
-    lastStatusCode: d.last_status_code,
+    lastStatusCode: d.last_attempt_status,
     lastError: d.last_error,
     payload,
     attemptLog: d.attempt_log.map((a) => ({

@@ -78,15 +78,19 @@ export interface DeliveryRow {
   created_at: Date;
   next_attempt_at: Date;
   finished_at: Date | null;
-  last_status_code: number | null;
+  last_attempt_status: number | null;
   last_error: string | null;
   body: string;
   attempt_log: { attempt: number; started_at: string; duration_ms: number; status_code: number | null; error: string | null; response_excerpt: string | null }[];
 }
 
 const DELIVERY_COLUMNS = `d.id, d.subscription_id, d.destination, d.event, d.state, d.attempts, d.created_at, d.next_attempt_at, d.finished_at,
-  d.last_status_code, d.last_error, d.body,
-  coalesce((select json_agg(a order by a.attempt) from webhook_attempts a where a.delivery_id = d.id), '[]') as attempt_log`;
+  d.last_attempt_status, d.last_error,
+  coalesce(d.body, (select raw from whatsapp_inbound_events e where e.id = d.inbound_event_id)) as body,
+  coalesce((select json_agg(a order by a.attempt) from webhook_attempts a where a.delivery_id = d.id), '[]')::jsonb
+    || case when d.last_attempt_at is null then '[]'::jsonb
+            else jsonb_build_array(jsonb_build_object('attempt', d.attempts, 'started_at', d.last_attempt_at, 'duration_ms', d.last_attempt_ms,
+                   'status_code', d.last_attempt_status, 'error', d.last_attempt_error, 'response_excerpt', d.last_attempt_excerpt)) end as attempt_log`;
 
 /** A subscription's deliveries, newest first. */
 export async function listDeliveries(db: Queryable, subscriptionId: string, q: { skip: number; limit: number; state?: string }): Promise<DeliveryRow[]> {

@@ -47,7 +47,7 @@ function customerOf(value: Json): string | undefined {
   return first('messages')?.from ?? first('statuses')?.recipient_id ?? first('message_echoes')?.to ?? undefined;
 }
 
-function passThrough(pluginId: string, config: PluginWebhooks, raw: string, body: Json): NewDelivery[] {
+function passThrough(pluginId: string, config: PluginWebhooks, inboundEventId: string, body: Json): NewDelivery[] {
   if (!set(config.passThroughWebhookUrl)) return [];
   const changes = changesOf(body);
   const allowed = changes.filter(({ field }) => {
@@ -57,7 +57,8 @@ function passThrough(pluginId: string, config: PluginWebhooks, raw: string, body
   });
   if (!allowed.length) return [];
   const customer = allowed.map((c) => customerOf(c.value)).find(Boolean);
-  return [{ destination: `${pluginId}:passthrough`, event: `passthrough.${allowed[0].field}`, orderKey: customer ?? pluginId, body: raw }];
+  // The stored event is the body: its exact bytes, not copied again.
+  return [{ destination: `${pluginId}:passthrough`, event: `passthrough.${allowed[0].field}`, orderKey: customer ?? pluginId, body: { inboundEventId } }];
 }
 
 function chakra(pluginId: string, config: PluginWebhooks, facts: Fact[]): NewDelivery[] {
@@ -113,6 +114,6 @@ function chakra(pluginId: string, config: PluginWebhooks, facts: Fact[]): NewDel
 }
 
 /** Every delivery one processed Meta event gives the plugin's webhooks, in order. */
-export function deliveriesForEvent(pluginId: string, config: PluginWebhooks, raw: string, body: Json, facts: Fact[]): NewDelivery[] {
-  return [...passThrough(pluginId, config, raw, body), ...chakra(pluginId, config, facts)];
+export function deliveriesForEvent(pluginId: string, config: PluginWebhooks, inboundEventId: string, body: Json, facts: Fact[]): NewDelivery[] {
+  return [...passThrough(pluginId, config, inboundEventId, body), ...chakra(pluginId, config, facts)];
 }

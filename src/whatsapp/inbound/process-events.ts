@@ -154,7 +154,7 @@ export function inboundProcessor(ctx: AppContext) {
       const deliveries: NewDelivery[] = [];
       for (const { event, body, changes } of parsed) {
         const facts = await applyEvent(tx, teamId, changes, numbers, storedNow);
-        deliveries.push(...deliveriesForEvent(pluginId, webhooks, event.raw, body, facts));
+        deliveries.push(...deliveriesForEvent(pluginId, webhooks, event.id, body, facts));
       }
       await writeDeliveries(tx, teamId, deliveries);
       await repo.markProcessed(tx, events.map((e) => e.id));

@@ -45,7 +45,7 @@ export function inboundRoutes(ctx: AppContext) {
     return plugin;
   }
   // Events arriving together are stored by one statement (each answered once its row is committed).
-  const store = groupWriter<repo.NewInboundEvent>((events) => repo.storeInboundEvents(ctx.db, events), { concurrency: 3 });
+  const store = groupWriter<repo.NewInboundEvent>((events) => repo.storeInboundEvents(ctx.db, events));
 
   return async function (app: FastifyInstance) {
     // The signature covers the exact bytes: keep them, whatever the declared type.
