@@ -137,7 +137,12 @@ export async function run(): Promise<Record<string, unknown>> {
         if (outage.non2xx) throw new Error(`${outage.non2xx} events refused during the outage`);
         const posted = acked + outage.requests.total;
         await fetch(`${receiver.url}/up`, { method: 'POST' });
+        const upSecond = Math.floor(Date.now() / 1000);
         const drainS = await drained(await storedCount(), 600);
+        if (process.env.BENCH_VERBOSE) {
+          const per2 = (await stats()).perSecond;
+          console.log('drain per second:', Array.from({ length: Math.ceil(drainS) + 1 }, (_, i) => per2[upSecond + i] ?? 0).join(' '));
+        }
         await sleep(2000);
         const after = await stats();
         const [{ stored, unprocessed }] = (

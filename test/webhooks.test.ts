@@ -73,7 +73,11 @@ describe('platform events', () => {
   it('delivers process.created/updated/deleted and task.created in order, signed, with the documented headers and bodies', async () => {
     await subscribe(['process.created', 'process.updated', 'process.deleted', 'task.created']);
     const leadId = newLeadId();
+    const t0 = Date.now();
     const created = (await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: leadId, firstname: 'Asha', score: 3 } })).json._data;
+    // Woken by the commit itself, not found later by a sweep.
+    await receiver.waitFor(1);
+    expect(receiver.received[0].at - t0).toBeLessThan(2000);
     await api('PUT', `/v1/ext/procedure/lead/process/${created.id}`, { state: 'CONTACTED', data: { score: 4, firstname: 'Asha' } });
     const task = (await api('POST', `/v1/ext/p/lead/${created.id}/task/call`, { data: { remarks: 'called' } })).json._data;
     await api('DELETE', `/v1/ext/procedure/lead/process/${created.id}`);

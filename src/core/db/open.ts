@@ -14,16 +14,16 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
   const unlock = lockDataDir(config.dataDir);
   try {
     const db = await openPglite(path.join(config.dataDir, 'pglite'));
-    return {
-      ...db,
-      async close() {
-        try {
-          await db.close();
-        } finally {
-          unlock();
-        }
-      },
+    // The same object, not a copy: transactions know their Db by identity (after-commit hooks).
+    const closeDb = db.close;
+    db.close = async () => {
+      try {
+        await closeDb();
+      } finally {
+        unlock();
+      }
     };
+    return db;
   } catch (err) {
     unlock();
     throw err;

@@ -112,11 +112,13 @@ export async function releaseClaims(db: Queryable, ids: string[]): Promise<void>
   if (ids.length) await db.run('update webhook_deliveries set claimed_until = null where id = any($1::uuid[])', [ids]);
 }
 
-/** Destinations with a delivery due now and not claimed, for the sweep. */
-export async function dueDestinations(db: Queryable): Promise<string[]> {
+/** Destinations with a delivery due now and not claimed (only retries: `onlyRetries`), for the sweep. */
+export async function dueDestinations(db: Queryable, onlyRetries: boolean): Promise<string[]> {
   const rows = await db.query<{ destination: string }>(
     `select distinct destination from webhook_deliveries
-      where state = 'PENDING' and next_attempt_at <= now() and (claimed_until is null or claimed_until < now())`,
+      where state = 'PENDING' and next_attempt_at <= now() and (claimed_until is null or claimed_until < now())
+        and (attempts > 0 or not $1)`,
+    [onlyRetries],
   );
   return rows.map((r) => r.destination);
 }

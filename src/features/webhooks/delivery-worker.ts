@@ -57,6 +57,12 @@ export function webhookDeliveries(ctx: AppContext) {
   let stopping = false;
   let sweeper: { stop(): void } | undefined;
   let lastPurge = 0;
+  let sweeps = 0;
+  /**
+   * Destinations this process is delivering to, and whether more work was announced meanwhile.
+   * One loop per destination: several would only contend for the same rows (and connections).
+   */
+  const active = new Map<string, boolean>();
 
   function attemptOf(d: repo.ClaimedDelivery, r: AttemptResult): repo.AttemptRecord {
     const record = { id: d.id, startedAt: r.startedAt, durationMs: r.durationMs, statusCode: r.statusCode, error: r.error, excerpt: r.excerpt };
@@ -76,6 +82,23 @@ export function webhookDeliveries(ctx: AppContext) {
     if (teamId) {
       ctx.configCache.invalidate(teamId);
       ctx.log.warn({ subscriptionId, reason }, 'webhook subscription disabled');
+    }
+  }
+
+  /** Runs the destination's loop, unless this process already does (then it goes round once more). */
+  async function deliverOnce(destination: string): Promise<void> {
+    if (active.has(destination)) {
+      active.set(destination, true);
+      return;
+    }
+    active.set(destination, false);
+    try {
+      do {
+        active.set(destination, false);
+        await deliver(destination);
+      } while (active.get(destination) && !stopping);
+    } finally {
+      active.delete(destination);
     }
   }
 
@@ -108,7 +131,11 @@ export function webhookDeliveries(ctx: AppContext) {
   }
 
   async function sweep() {
-    for (const destination of await repo.dueDestinations(ctx.db)) wakeDestination(ctx, destination);
+    // Due retries every second; every tenth sweep also first attempts whose wake-up was lost
+    // (rare: a process died between commit and wake-up). Most of those are merely waiting behind
+    // a retry of their order key, and looking for work behind it scans the backlog.
+    const onlyRetries = sweeps++ % 10 !== 0;
+    for (const destination of await repo.dueDestinations(ctx.db, onlyRetries)) wakeDestination(ctx, destination);
     if (Date.now() - lastPurge > PURGE_EVERY_MS) {
       lastPurge = Date.now();
       await repo.purgeFinished(ctx.db, KEEP_FINISHED_DAYS);
@@ -117,7 +144,7 @@ export function webhookDeliveries(ctx: AppContext) {
 
   return {
     async start() {
-      await ctx.queue.work<WakeData>(DELIVERY_QUEUE, CONCURRENCY, (message: QueueMessage<WakeData>) => deliver(message.data.destination));
+      await ctx.queue.work<WakeData>(DELIVERY_QUEUE, CONCURRENCY, (message: QueueMessage<WakeData>) => deliverOnce(message.data.destination));
       sweeper = startSweep(SWEEP_MS, sweep, (err) => ctx.log.warn({ err: err.message }, 'webhook delivery sweep failed'));
     },
     stop() {
