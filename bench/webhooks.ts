@@ -104,7 +104,14 @@ export async function run(): Promise<Record<string, unknown>> {
         const drained = async (count: number, timeoutS: number) => {
           const t = performance.now();
           while ((await stats()).unique < count) {
-            if (performance.now() - t > timeoutS * 1000) throw new Error(`only ${(await stats()).unique} of ${count} forwarded after ${timeoutS} s`);
+            if (performance.now() - t > timeoutS * 1000) {
+              const state = (
+                await pool.query(`select state, count(*)::int as n, count(*) filter (where claimed_until > now())::int as claimed,
+                                         min(next_attempt_at) as next from webhook_deliveries group by state`)
+              ).rows;
+              const jobs = (await pool.query(`select name, state, count(*)::int as n from pgboss.job where name not like 'bulk%' group by 1, 2`)).rows;
+              throw new Error(`only ${(await stats()).unique} of ${count} forwarded after ${timeoutS} s: ${JSON.stringify({ state, jobs })}`);
+            }
             await sleep(100);
           }
           return (performance.now() - t) / 1000;

@@ -50,9 +50,7 @@ create table webhook_deliveries (
   created_at timestamptz(3) not null default now(),
   finished_at timestamptz(3)
 ) with (fillfactor = 80);  -- room on each page, so that claiming a delivery is a HOT update (no index writes)
--- The claim walks a destination's pending deliveries in seq order and stops at the first few
--- that are due and first of their key (checked on the second index): never the whole backlog.
-create index webhook_deliveries_queue on webhook_deliveries (destination, seq) where state = 'PENDING';
+-- The claim walks a destination's pending deliveries by key to find the first of each.
 create index webhook_deliveries_waiting on webhook_deliveries (destination, order_key, seq) where state = 'PENDING';
 create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where state = 'PENDING';
 create index webhook_deliveries_of_subscription on webhook_deliveries (subscription_id, seq) where subscription_id is not null;

@@ -148,8 +148,8 @@ export async function bootstrap(ctx: AppContext, env: Record<string, string | un
  * Starts this process's share of the background work (`serve --role worker|all`). The handle's
  * `stop` makes running jobs stop after their current chunk; `ctx.close()` then waits for them.
  */
-export async function startWorkers(ctx: AppContext): Promise<{ stop(): void }> {
-  const runners = [bulkRunner(ctx), sendLanes(ctx), inboundProcessor(ctx), webhookDeliveries(ctx)];
+export async function startWorkers(ctx: AppContext): Promise<{ stop(): Promise<void> }> {
+  const runners: { start(): Promise<void>; stop(): void | Promise<void> }[] = [bulkRunner(ctx), sendLanes(ctx), inboundProcessor(ctx), webhookDeliveries(ctx)];
   for (const runner of runners) await runner.start();
-  return { stop: () => runners.forEach((r) => r.stop()) };
+  return { stop: async () => void (await Promise.all(runners.map((r) => r.stop()))) };
 }

@@ -48,8 +48,9 @@ export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     try {
-      workers?.stop();
+      const stopped = workers?.stop();
       await app.close();
+      await stopped;
       await ctx.close();
       log.info('stopped');
       process.exit(0);

@@ -53,7 +53,7 @@ export async function startTestServer(
       workers ??= await startWorkers(ctx);
     },
     async close() {
-      workers?.stop();
+      await workers?.stop();
       await app.close();
       await ctx.close();
       if (!existing) await db.drop();

@@ -14,19 +14,24 @@ export interface ClaimedDelivery {
  * one of its order key: a delivery waits while an earlier one with its key is pending (being
  * retried included), so a status never overtakes its message. The claim is a lease: a worker
  * that dies leaves them due again when it runs out.
+ *
+ * The first of each key comes from one ordered walk of the destination's pending deliveries
+ * (the waiting index), whatever the backlog: an anti-join here was at the planner's mercy and
+ * went quadratic on a large backlog. Two processes claiming at once may pick the same rows; the
+ * second waits for the first's update and then skips them (the lease is checked again).
  */
 export async function claimDue(db: Queryable, destination: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
   return db.query<ClaimedDelivery>(
     `update webhook_deliveries d set claimed_until = now() + $3 * interval '1 millisecond'
       where d.seq in (
-        select c.seq from webhook_deliveries c
-         where c.destination = $1 and c.state = 'PENDING' and c.next_attempt_at <= now()
-           and (c.claimed_until is null or c.claimed_until < now())
-           and not exists (select 1 from webhook_deliveries e
-                            where e.destination = c.destination and e.order_key = c.order_key
-                              and e.state = 'PENDING' and e.seq < c.seq)
-         order by c.seq limit $2
-         for update skip locked)
+        select seq from (
+          select distinct on (order_key) seq, next_attempt_at, claimed_until
+            from webhook_deliveries
+           where destination = $1 and state = 'PENDING'
+           order by order_key, seq) first_of_key
+         where next_attempt_at <= now() and (claimed_until is null or claimed_until < now())
+         order by seq limit $2)
+        and d.state = 'PENDING' and (d.claimed_until is null or d.claimed_until < now())
       returning d.id, d.event, coalesce(d.body, (select raw from whatsapp_inbound_events e where e.id = d.inbound_event_id)) as body,
                 d.attempts, d.retry_from`,
     [destination, limit, leaseMs],

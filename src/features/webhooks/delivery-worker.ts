@@ -32,8 +32,16 @@ interface WakeData {
   destination: string;
 }
 
-/** Asks a worker to deliver a destination's due deliveries (folded: one wake-up write at a time). */
+/** This process's delivery loops, when it runs workers: a wake-up it can serve itself needs no queue message. */
+const localDelivery = new WeakMap<AppContext['db'], (destination: string) => boolean>();
+
+/**
+ * Asks a worker to deliver a destination's due deliveries: this process's own when it runs
+ * workers and has a loop free, else any process's, through the queue (folded: one wake-up write
+ * at a time).
+ */
 export function wakeDestination(ctx: AppContext, destination: string): void {
+  if (localDelivery.get(ctx.db)?.(destination)) return;
   wakeFolded(ctx.queue, ctx.log, DELIVERY_QUEUE, destination, () =>
     ctx.queue.send(ctx.db, DELIVERY_QUEUE, { destination } satisfies WakeData, { singletonKey: destination, retryLimit: 3, expireInSeconds: 120 }),
   );
@@ -63,6 +71,8 @@ export function webhookDeliveries(ctx: AppContext) {
    * One loop per destination: several would only contend for the same rows (and connections).
    */
   const active = new Map<string, boolean>();
+  /** Loops started by this process's own wake-ups (not queue messages): a graceful stop waits for them. */
+  const localLoops = new Set<Promise<unknown>>();
 
   function attemptOf(d: repo.ClaimedDelivery, r: AttemptResult): repo.AttemptRecord {
     const record = { id: d.id, startedAt: r.startedAt, durationMs: r.durationMs, statusCode: r.statusCode, error: r.error, excerpt: r.excerpt };
@@ -142,15 +152,34 @@ export function webhookDeliveries(ctx: AppContext) {
     }
   }
 
+  /** Starts (or extends) this process's loop for a destination; false when all its loops are busy elsewhere. */
+  function deliverHere(destination: string): boolean {
+    if (stopping) return false;
+    if (active.has(destination)) {
+      active.set(destination, true);
+      return true;
+    }
+    if (active.size >= CONCURRENCY) return false;
+    const loop = deliverOnce(destination)
+      .catch((err) => ctx.log.error({ err, destination }, 'webhook delivery loop failed; the sweep will resume it'))
+      .finally(() => localLoops.delete(loop));
+    localLoops.add(loop);
+    return true;
+  }
+
   return {
     async start() {
+      localDelivery.set(ctx.db, deliverHere);
       await ctx.queue.work<WakeData>(DELIVERY_QUEUE, CONCURRENCY, (message: QueueMessage<WakeData>) => deliverOnce(message.data.destination));
       sweeper = startSweep(SWEEP_MS, sweep, (err) => ctx.log.warn({ err: err.message }, 'webhook delivery sweep failed'));
     },
-    stop() {
+    /** Loops stop after the batch in flight (its outcomes recorded); resolves once they have. */
+    async stop() {
       stopping = true;
+      localDelivery.delete(ctx.db);
       sweeper?.stop();
-      void poster.close();
+      await Promise.all(localLoops);
+      await poster.close();
     },
   };
 }
