@@ -264,11 +264,13 @@ describe('a receiver failing for the whole retry window', () => {
   });
   afterAll(() => t?.close());
 
-  it('disables the subscription (visible in its resource), fails its pending deliveries, and can be enabled again', async () => {
+  it('disables the subscription (visible in its resource, told to the team as webhook.disabled), fails its pending deliveries, and can be enabled again', async () => {
     const failing = await startReceiver();
+    const watcher = await startReceiver('/watch');
     failing.answer = () => 503;
     try {
       const tapi = (method: string, path: string, body?: unknown) => call(t.url, method, path, { key: t.demoKey, body });
+      await tapi('POST', '/v1/ext/webhooks', { url: watcher.url, events: ['webhook.disabled'] });
       const sub = (await tapi('POST', '/v1/ext/webhooks', { url: failing.url, events: ['process.created'] })).json._data;
       // The first event's retries give up within the window; one more event after it finds the
       // subscription failing for longer than the window.
@@ -286,6 +288,8 @@ describe('a receiver failing for the whole retry window', () => {
       expect(d.state).toBe('FAILED');
       expect(first.lastError).toMatch(/^answered 503; gave up after \d+ attempts \(retry window of 2 s used up\)$/);
       expect(failing.received.length).toBeGreaterThanOrEqual(2);
+      const [told] = await watcher.waitFor(1);
+      expect(told.json).toMatchObject({ event: 'webhook.disabled', data: { id: sub.id, enabled: false, disabledReason: view.disabledReason } });
 
       // Disabled: no new deliveries, and replay is refused until it is enabled again.
       const conflict = await tapi('POST', `/v1/ext/webhook-deliveries/${d.id}/replay`);
@@ -298,6 +302,7 @@ describe('a receiver failing for the whole retry window', () => {
       await failing.waitFor(before + 1);
     } finally {
       await failing.close();
+      await watcher.close();
     }
   });
 });

@@ -1,5 +1,6 @@
 /** SQL of the delivery worker: claiming due deliveries in order, recording attempts. */
 import type { Queryable } from '../../core/db/types.ts';
+import type { SubscriptionRow } from './subscriptions-repo.ts';
 
 export interface ClaimedDelivery {
   id: string;
@@ -197,12 +198,12 @@ export async function noteSubscriptionHealth(db: Queryable, subscriptionId: stri
 }
 
 /** Disables a subscription that kept failing, and ends its pending deliveries; one transaction (the caller's). */
-export async function disableSubscription(tx: Queryable, subscriptionId: string, reason: string): Promise<string | undefined> {
-  const [row] = await tx.query<{ team_id: string }>(
+export async function disableSubscription(tx: Queryable, subscriptionId: string, reason: string): Promise<SubscriptionRow | undefined> {
+  const [row] = await tx.query<SubscriptionRow>(
     `update webhook_subscriptions set enabled = false, disabled_at = now(), disabled_reason = $2, updated_at = now()
-      where id = $1 and enabled returning team_id`,
+      where id = $1 and enabled returning *`,
     [subscriptionId, reason],
   );
   if (row) await failPending(tx, subscriptionId, `not delivered: the subscription was disabled (${reason})`);
-  return row?.team_id;
+  return row;
 }

@@ -12,8 +12,9 @@ import { wakeFolded } from '../../core/queue/folded-wake.ts';
 import { startSweep } from '../../core/queue/sweep.ts';
 import type { QueueMessage } from '../../core/queue/job-queue.ts';
 import * as repo from './deliveries-repo.ts';
-import { onNewDeliveries } from './outbox.ts';
+import { onNewDeliveries, platformBody, writePlatformEvent } from './outbox.ts';
 import { webhookPoster, type AttemptResult } from './post-webhook.ts';
+import { toSubscriptionView } from './views.ts';
 
 export const DELIVERY_QUEUE = 'webhook-deliveries';
 
@@ -88,9 +89,14 @@ export function webhookDeliveries(ctx: AppContext) {
     if (!failing || Date.now() - new Date(failing).getTime() < windowMs) return;
     const last = [...attempts].reverse().find((a) => a.outcome !== 'DELIVERED');
     const reason = `no delivery succeeded for ${retryForSeconds} s (failing since ${new Date(failing).toISOString()}; last error: ${last?.error ?? 'unknown'})`;
-    const teamId = await ctx.db.tx((tx) => repo.disableSubscription(tx, subscriptionId, reason));
-    if (teamId) {
-      ctx.configCache.invalidate(teamId);
+    // The team hears of it through its other subscriptions that listen to `webhook.disabled`.
+    const disabled = await ctx.db.tx(async (tx) => {
+      const row = await repo.disableSubscription(tx, subscriptionId, reason);
+      if (row) await writePlatformEvent(tx, row.team_id, 'webhook.disabled', row.id, platformBody('webhook.disabled', toSubscriptionView(row)));
+      return row;
+    });
+    if (disabled) {
+      ctx.configCache.invalidate(disabled.team_id);
       ctx.log.warn({ subscriptionId, reason }, 'webhook subscription disabled');
     }
   }

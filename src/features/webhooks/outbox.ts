@@ -6,7 +6,7 @@
 import { afterCommit } from '../../core/db/after-commit.ts';
 import type { Db, Queryable } from '../../core/db/types.ts';
 
-export const PLATFORM_EVENTS = ['process.created', 'process.updated', 'process.deleted', 'task.created', 'background_job.completed'] as const;
+export const PLATFORM_EVENTS = ['process.created', 'process.updated', 'process.deleted', 'task.created', 'background_job.completed', 'webhook.disabled'] as const;
 export type PlatformEvent = (typeof PLATFORM_EVENTS)[number];
 
 /** One delivery to write: `orderKey` groups deliveries of a destination that must keep their order. */
