@@ -14,7 +14,7 @@
 import { createHmac } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, startChild, withDatabase } from './support.ts';
+import { freePort, jsonApi, startChild, startServer, withDatabase } from './support.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const OUTAGE_SECONDS = Number(process.env.BENCH_OUTAGE_SECONDS ?? 60);
@@ -64,25 +64,14 @@ export async function run(): Promise<Record<string, unknown>> {
   const stats = async (): Promise<Stats> => (await fetch(`${receiver.url}/stats`)).json() as Promise<Stats>;
   try {
     return await withDatabase(async (databaseUrl) => {
-      const server = await startChild(['src/cli/main.ts', 'serve'], {
-        DATABASE_URL: databaseUrl,
-        CHAKRA_SECRET_KEY: 'c'.repeat(64),
-        RATE_LIMIT_PER_SECOND: '1000000',
-        RATE_LIMIT_BURST: '1000000',
-        LOG_LEVEL: 'warn',
+      const { server, key } = await startServer(databaseUrl, {
         DEMO_WHATSAPP_APP_SECRET: APP_SECRET,
         DEMO_WEBHOOK_HMAC_SECRET: 'bench-team-secret',
         SANDBOX_CALLBACKS: 'false',
       });
-      const key = /Demo API key: (\S+)/.exec(server.stdout)![1];
       const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
       try {
-        const configured = await fetch(`${server.url}/v1/ext/plugin/whatsapp/${PLUGIN}/update-config`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ passThroughWebhookUrl: `http://127.0.0.1:${hookPort}/hooks` }),
-        });
-        if (!configured.ok) throw new Error(`update-config: ${configured.status} ${await configured.text()}`);
+        await jsonApi(server.url, key)('POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/update-config`, { passThroughWebhookUrl: `http://127.0.0.1:${hookPort}/hooks` });
 
         let n = 0;
         const post = (options: Partial<autocannon.Options>) =>

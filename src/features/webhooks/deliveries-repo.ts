@@ -113,11 +113,6 @@ export async function failPending(db: Queryable, destination: string, reason: st
   );
 }
 
-/** Gives claimed deliveries back (a stopping worker), due at once. */
-export async function releaseClaims(db: Queryable, ids: string[]): Promise<void> {
-  if (ids.length) await db.run('update webhook_deliveries set claimed_until = null where id = any($1::uuid[])', [ids]);
-}
-
 /** Destinations with a delivery due now and not claimed (only retries: `onlyRetries`), for the sweep. */
 export async function dueDestinations(db: Queryable, onlyRetries: boolean): Promise<string[]> {
   const rows = await db.query<{ destination: string }>(

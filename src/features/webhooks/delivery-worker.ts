@@ -7,6 +7,7 @@
  * window is disabled. A sweep every second wakes destinations with due deliveries (retries,
  * lost wake-ups, work a dead process had claimed).
  */
+import { backoffMs } from '../../core/backoff.ts';
 import type { AppContext } from '../../core/context.ts';
 import { wakeFolded } from '../../core/queue/folded-wake.ts';
 import { startSweep } from '../../core/queue/sweep.ts';
@@ -54,9 +55,8 @@ export function wakeDestinationsOnCommit(ctx: AppContext): void {
 }
 
 /** 2 s, 4 s, 8 s… (each ×0.75–1.25), each wait at most an hour; a Retry-After asking for more is honoured up to that hour. */
-export function retryDelayMs(attempt: number, baseMs: number, retryAfterMs = 0): number {
-  const backoff = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1)) * (0.75 + Math.random() / 2);
-  return Math.round(Math.min(MAX_RETRY_DELAY_MS, Math.max(backoff, retryAfterMs)));
+function retryDelayMs(attempt: number, baseMs: number, retryAfterMs = 0): number {
+  return Math.min(MAX_RETRY_DELAY_MS, Math.max(backoffMs(attempt, baseMs, MAX_RETRY_DELAY_MS, [0.75, 1.25]), retryAfterMs));
 }
 
 export function webhookDeliveries(ctx: AppContext) {

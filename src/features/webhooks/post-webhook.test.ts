@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isPrivateAddress, signBody } from './post-webhook.ts';
+import { isPrivateAddress } from './destination-url.ts';
+import { signBody } from './post-webhook.ts';
 
 describe('signBody', () => {
   it('gives the signature docs/webhooks.md prints for its test vector', () => {

@@ -6,28 +6,12 @@
  */
 import { createHmac } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
 import { Agent, request } from 'undici';
+import { hostOf, isPrivateAddress } from './destination-url.ts';
 
 const EXCERPT_CHARS = 1024;
 
-const PRIVATE = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) PRIVATE.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) PRIVATE.addSubnet(net, bits, 'ipv6');
-
-/** Loopback, private (RFC 1918, unique local), link-local, carrier-grade NAT, multicast and unspecified addresses. */
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return PRIVATE.check(address, 'ipv4');
-  if (family !== 6) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped ? PRIVATE.check(mapped[1], 'ipv4') : PRIVATE.check(address, 'ipv6');
-}
-
-export class PrivateDestination extends Error {
+class PrivateDestination extends Error {
   constructor(host: string) {
     super(`${host} is a private, loopback or link-local address, refused by WEBHOOK_BLOCK_PRIVATE_URLS`);
   }
@@ -74,6 +58,7 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
 }
 
 function describe(err: unknown, timeoutMs: number): { retry: boolean; message: string } {
+  if ((err as Error).name === 'TimeoutError') return { retry: true, message: `no answer within ${timeoutMs} ms` };
   if (err instanceof PrivateDestination) return { retry: false, message: err.message };
   const e = err as { code?: string; message?: string; cause?: unknown };
   if (e.cause instanceof PrivateDestination) return { retry: false, message: e.cause.message };
@@ -108,7 +93,7 @@ export function webhookPoster(options: { timeoutMs: number; blockPrivateUrls: bo
       };
       if (secret) headers['x-chakra-signature-256'] = signBody(secret, delivery.body);
       try {
-        const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+        const host = hostOf(new URL(url));
         if (blockPrivateUrls && isPrivateAddress(host)) throw new PrivateDestination(host);
         const res = await request(url, { method: 'POST', headers, body: delivery.body, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) });
         let excerpt = '';
@@ -129,7 +114,7 @@ export function webhookPoster(options: { timeoutMs: number; blockPrivateUrls: bo
           retryAfterMs: retry ? retryAfterMs(res.headers['retry-after']) : undefined,
         });
       } catch (err) {
-        const { retry, message } = (err as Error).name === 'TimeoutError' ? { retry: true, message: `no answer within ${timeoutMs} ms` } : describe(err, timeoutMs);
+        const { retry, message } = describe(err, timeoutMs);
         return done({ outcome: retry ? 'RETRY' : 'FAILED', statusCode: null, error: message, excerpt: null });
       }
     },

@@ -1,39 +1,16 @@
 /** A team's webhook subscriptions, their delivery log and replays. */
 import { randomUUID } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
 import type { AppContext } from '../../core/context.ts';
 import type { Queryable } from '../../core/db/types.ts';
-import { AppError, invalid, notFound } from '../../core/errors.ts';
+import { AppError, notFound } from '../../core/errors.ts';
 import { isUuid } from '../attributes/check-value.ts';
 import { wakeDestination } from './delivery-worker.ts';
-import { isPrivateAddress } from './post-webhook.ts';
+import { checkDestinationUrl } from './destination-url.ts';
 import * as repo from './subscriptions-repo.ts';
 import { toDeliveryView, toSubscriptionView } from './views.ts';
 
 /** Most subscriptions one team may hold. */
-export const MAX_SUBSCRIPTIONS = 100;
-
-/** An http(s) URL; with WEBHOOK_BLOCK_PRIVATE_URLS, one whose host does not resolve to a private address. */
-export async function checkDestinationUrl(path: string, value: string, blockPrivate: boolean): Promise<string> {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalid(path, 'must be an http(s) URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(path, 'must be an http(s) URL');
-  if (url.username || url.password) throw invalid(path, 'must not carry credentials (sign with the team HMAC secret instead)');
-  if (blockPrivate) {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const addresses = await lookup(host, { all: true }).catch(() => {
-      throw invalid(path, `${host} does not resolve`);
-    });
-    if (addresses.some((a) => isPrivateAddress(a.address))) {
-      throw invalid(path, `${host} is a private, loopback or link-local address, refused by WEBHOOK_BLOCK_PRIVATE_URLS`);
-    }
-  }
-  return value;
-}
+const MAX_SUBSCRIPTIONS = 100;
 
 async function subscriptionOf(db: Queryable, teamId: string, id: string, lock = false): Promise<repo.SubscriptionRow> {
   const row = isUuid(id) ? await repo.findSubscription(db, teamId, id.toLowerCase(), lock) : undefined;

@@ -121,10 +121,6 @@ export async function existingWamids(q: Queryable, teamId: string, wamids: strin
 
 const MESSAGE_SELECT = `select m.*, c.phone_number from chat_messages m join contacts c on c.id = m.contact_id`;
 
-export async function findMessage(db: Queryable, teamId: string, id: string): Promise<ChatMessageRow | undefined> {
-  return (await findMessages(db, teamId, [id]))[0];
-}
-
 export async function findMessages(db: Queryable, teamId: string, ids: string[]): Promise<ChatMessageRow[]> {
   return ids.length ? db.query<ChatMessageRow>(`${MESSAGE_SELECT} where m.id = any($1::uuid[]) and m.team_id = $2`, [ids, teamId]) : [];
 }

@@ -11,7 +11,7 @@ import { toChatMessageView } from '../chats/view.ts';
 import type { NewDelivery } from '../../features/webhooks/outbox.ts';
 import type { StatusOutcome } from './repo.ts';
 
-type Json = Record<string, any>;
+import type { Change, Json } from './meta-changes.ts';
 
 /** What processing found in an event, for the Chakra webhook. */
 export type Fact =
@@ -35,22 +35,16 @@ export interface PluginWebhooks {
 const set = (v: unknown) => typeof v === 'string' && v !== '';
 const ms = (seconds: unknown) => (Number.isFinite(Number(seconds)) ? Number(seconds) * 1000 : Date.now());
 
-function changesOf(body: Json): { field: string; value: Json }[] {
-  return (Array.isArray(body.entry) ? body.entry : []).flatMap((e: Json) =>
-    (Array.isArray(e?.changes) ? e.changes : []).filter((c: Json) => typeof c?.field === 'string').map((c: Json) => ({ field: c.field, value: c.value ?? {} })),
-  );
-}
-
 /** The customer a change is about (its first message, status or echo), to order deliveries by. */
 function customerOf(value: Json): string | undefined {
   const first = (k: string) => (Array.isArray(value[k]) ? value[k][0] : undefined);
   return first('messages')?.from ?? first('statuses')?.recipient_id ?? first('message_echoes')?.to ?? undefined;
 }
 
-function passThrough(pluginId: string, config: PluginWebhooks, inboundEventId: string, body: Json): NewDelivery[] {
+function passThrough(pluginId: string, config: PluginWebhooks, inboundEventId: string, changes: Change[]): NewDelivery[] {
   if (!set(config.passThroughWebhookUrl)) return [];
-  const changes = changesOf(body);
   const allowed = changes.filter(({ field }) => {
+    if (typeof field !== 'string') return false;
     if (ECHO_FIELDS.has(field)) return config.enableMessageEchoesForPassThroughWebhook === true;
     if (TEMPLATE_FIELDS.has(field)) return config.enableSendMessageTemplateEventForPassThroughWebhook === true;
     return true;
@@ -114,6 +108,6 @@ function chakra(pluginId: string, config: PluginWebhooks, facts: Fact[]): NewDel
 }
 
 /** Every delivery one processed Meta event gives the plugin's webhooks, in order. */
-export function deliveriesForEvent(pluginId: string, config: PluginWebhooks, inboundEventId: string, body: Json, facts: Fact[]): NewDelivery[] {
-  return [...passThrough(pluginId, config, inboundEventId, body), ...chakra(pluginId, config, facts)];
+export function deliveriesForEvent(pluginId: string, config: PluginWebhooks, inboundEventId: string, changes: Change[], facts: Fact[]): NewDelivery[] {
+  return [...passThrough(pluginId, config, inboundEventId, changes), ...chakra(pluginId, config, facts)];
 }

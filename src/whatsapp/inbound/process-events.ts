@@ -17,6 +17,7 @@ import { setTemplateStatus } from '../templates/template-cache.ts';
 import { writeDeliveries, type NewDelivery } from '../../features/webhooks/outbox.ts';
 import { findPluginById } from '../plugins/repo.ts';
 import { deliveriesForEvent, type Fact } from './forward-events.ts';
+import { changesOf, type Change, type Json } from './meta-changes.ts';
 import * as repo from './repo.ts';
 
 export const INBOUND_QUEUE = 'whatsapp-inbound';
@@ -35,28 +36,11 @@ export function wakeInbound(ctx: AppContext, pluginId: string): void {
   );
 }
 
-type Json = Record<string, any>;
-
 /** Meta's first error on a failed status, as a FAILED message keeps it. */
 function failureOf(status: Json): object | null {
   const e = Array.isArray(status.errors) ? status.errors[0] : undefined;
   if (!e || typeof e !== 'object') return null;
   return { code: typeof e.code === 'number' ? e.code : null, title: e.title ?? e.message ?? 'failed', details: e.error_data?.details ?? e.message ?? null };
-}
-
-interface Change {
-  wabaId: string | null;
-  field: unknown;
-  value: Json;
-}
-
-/** The changes of a Meta body, with the WABA (entry.id) each belongs to. */
-function changesOf(body: Json): Change[] {
-  return (Array.isArray(body.entry) ? body.entry : []).flatMap((entry: Json) =>
-    (Array.isArray(entry?.changes) ? entry.changes : [])
-      .filter((c: Json) => typeof c?.value === 'object' && c.value !== null)
-      .map((c: Json) => ({ wabaId: typeof entry.id === 'string' ? entry.id : null, field: c.field, value: c.value as Json })),
-  );
 }
 
 /** Customers' messages of a change that this plugin may store (its own numbers only). */
@@ -144,17 +128,16 @@ export function inboundProcessor(ctx: AppContext) {
       const teamId = events[0].team_id;
       const parsed = events.flatMap((event) => {
         try {
-          const body = JSON.parse(event.raw) as Json;
-          return [{ event, body, changes: changesOf(body) }];
+          return [{ event, changes: changesOf(JSON.parse(event.raw) as Json) }];
         } catch {
           return []; // stored only when it parsed; nothing else can be done with it
         }
       });
       const storedNow = await storeMessages(tx, teamId, pluginId, parsed.flatMap((p) => p.changes), numbers);
       const deliveries: NewDelivery[] = [];
-      for (const { event, body, changes } of parsed) {
+      for (const { event, changes } of parsed) {
         const facts = await applyEvent(tx, teamId, changes, numbers, storedNow);
-        deliveries.push(...deliveriesForEvent(pluginId, webhooks, event.id, body, facts));
+        deliveries.push(...deliveriesForEvent(pluginId, webhooks, event.id, changes, facts));
       }
       await writeDeliveries(tx, teamId, deliveries);
       await repo.markProcessed(tx, events.map((e) => e.id));

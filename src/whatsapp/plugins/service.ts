@@ -2,6 +2,7 @@
 import type { Queryable } from '../../core/db/types.ts';
 import { AppError, invalid } from '../../core/errors.ts';
 import { isUuid } from '../../features/attributes/check-value.ts';
+import { parseHttpUrl } from '../../features/webhooks/destination-url.ts';
 import * as repo from './repo.ts';
 import type { PluginConfig, PluginConfigChanges } from './schemas.ts';
 
@@ -34,13 +35,7 @@ export async function getPluginConfig(db: Queryable, teamId: string, pluginId: s
 
 function checkUrl(path: string, value: string | null | undefined): string | null | undefined {
   if (value === undefined || value === null || value === '') return value === undefined ? undefined : null;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalid(path, 'must be an http(s) URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(path, 'must be an http(s) URL');
+  parseHttpUrl(path, value);
   return value;
 }
 

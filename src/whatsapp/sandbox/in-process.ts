@@ -10,12 +10,19 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { TtlCache } from '../../core/ttl-cache.ts';
 import { pluginOfNumber } from '../plugins/lookup.ts';
+import type { PluginRow } from '../plugins/repo.ts';
 import { customerSimulation } from './customer-simulation.ts';
 import { buildSandbox } from './sandbox-app.ts';
 
 type SandboxContext = Pick<AppContext, 'db' | 'config' | 'secrets' | 'log'>;
 /** Posts a signed event to this server's inbound webhook; set once the routes exist. */
 type InboundPoster = (pluginId: string, raw: string, signature: string) => Promise<number>;
+
+interface SandboxNumber {
+  plugin: PluginRow;
+  wabaId: string;
+  displayPhoneNumber: string;
+}
 
 const sandboxes = new WeakMap<SandboxContext, FastifyInstance>();
 const inbound = new WeakMap<SandboxContext, InboundPoster>();
@@ -28,25 +35,32 @@ export function connectSandboxWebhook(ctx: SandboxContext, post: InboundPoster):
 export function sandboxFor(ctx: SandboxContext): FastifyInstance {
   let app = sandboxes.get(ctx);
   if (!app) {
-    const rates = new TtlCache<number | undefined>(ctx.config.keyCacheTtlMs);
+    // A number's plugin and WABA, for the throughput check on every send and the customer's events.
+    const numbers = new TtlCache<SandboxNumber | undefined>(ctx.config.keyCacheTtlMs);
+    const numberOf = (pnid: string) =>
+      numbers.get(pnid, async () => {
+        const plugin = await pluginOfNumber(ctx.db, pnid);
+        if (!plugin) return undefined;
+        const [n] = await ctx.db.query<{ waba_id: string; display_phone_number: string }>(
+          'select waba_id, display_phone_number from whatsapp_phone_numbers where phone_number_id = $1',
+          [pnid],
+        );
+        return { plugin, wabaId: n.waba_id, displayPhoneNumber: n.display_phone_number };
+      });
     const { callbacks, callbackUnitMs } = ctx.config.sandbox;
     const customers = callbacks
       ? customerSimulation(
           {
             async post(phoneNumberId, field, value) {
               const post = inbound.get(ctx);
-              const plugin = await pluginOfNumber(ctx.db, phoneNumberId);
-              if (!post || !plugin?.app_secret_enc) return;
-              const [number] = await ctx.db.query<{ waba_id: string; display_phone_number: string }>(
-                'select waba_id, display_phone_number from whatsapp_phone_numbers where phone_number_id = $1',
-                [phoneNumberId],
-              );
+              const number = await numberOf(phoneNumberId);
+              if (!post || !number?.plugin.app_secret_enc) return;
               const raw = JSON.stringify({
                 object: 'whatsapp_business_account',
-                entry: [{ id: number.waba_id, changes: [{ value: { ...value, metadata: { display_phone_number: number.display_phone_number, phone_number_id: phoneNumberId } }, field }] }],
+                entry: [{ id: number.wabaId, changes: [{ value: { ...value, metadata: { display_phone_number: number.displayPhoneNumber, phone_number_id: phoneNumberId } }, field }] }],
               });
-              const signature = `sha256=${createHmac('sha256', ctx.secrets.decrypt(plugin.app_secret_enc)).update(raw).digest('hex')}`;
-              const status = await post(plugin.id, raw, signature);
+              const signature = `sha256=${createHmac('sha256', ctx.secrets.decrypt(number.plugin.app_secret_enc)).update(raw).digest('hex')}`;
+              const status = await post(number.plugin.id, raw, signature);
               if (status !== 200) throw new Error(`the inbound webhook answered ${status}`);
             },
           },
@@ -55,7 +69,7 @@ export function sandboxFor(ctx: SandboxContext): FastifyInstance {
         )
       : undefined;
     app = buildSandbox({
-      messagesPerSecond: (pnid) => rates.get(pnid, async () => (await pluginOfNumber(ctx.db, pnid))?.messages_per_second),
+      messagesPerSecond: async (pnid) => (await numberOf(pnid))?.plugin.messages_per_second,
       onAccepted: customers?.accepted,
     });
     sandboxes.set(ctx, app);

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffMs } from '../../core/backoff.ts';
 import type { AppContext } from '../../core/context.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import { wakeFolded } from '../../core/queue/folded-wake.ts';
@@ -57,12 +58,6 @@ export function wakeAfterCommit(ctx: AppContext, phoneNumberId: string): void {
   wakeFolded(ctx.queue, ctx.log, SEND_LANE_QUEUE, phoneNumberId, () => wakeLane(ctx.db, ctx.queue, phoneNumberId));
 }
 
-/** Exponential backoff with jitter: base, 2×base, 4×base… (each ×0.5–1), capped. */
-export function retryDelayMs(attempt: number, baseMs: number): number {
-  const ceiling = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1));
-  return Math.round(ceiling * (0.5 + Math.random() / 2));
-}
-
 export function sendLanes(ctx: AppContext) {
   const { attempts: maxAttempts, retryBaseMs, lanes } = ctx.config.whatsappSends;
   let stopping = false;
@@ -71,7 +66,7 @@ export function sendLanes(ctx: AppContext) {
   function outcomeOf(send: QueuedSend, result: SendResult): SendOutcome {
     if (result.kind === 'sent') return { messageId: send.message_id, status: 'SENT', wamid: result.wamid };
     if (result.kind === 'retry' && send.attempts < maxAttempts) {
-      return { messageId: send.message_id, status: 'RETRY', error: result.failure, retryInMs: retryDelayMs(send.attempts, retryBaseMs) };
+      return { messageId: send.message_id, status: 'RETRY', error: result.failure, retryInMs: backoffMs(send.attempts, retryBaseMs, MAX_RETRY_DELAY_MS, [0.5, 1]) };
     }
     return { messageId: send.message_id, status: 'FAILED', error: result.failure };
   }
