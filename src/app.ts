@@ -25,6 +25,7 @@ import { DELIVERY_QUEUE, wakeDestinationsOnCommit, webhookDeliveries } from './f
 import path from 'node:path';
 import { createApiKey } from './features/api-keys/service.ts';
 import { applyWorkspace } from './features/workspace/service.ts';
+import { ensureSortIndexes } from './features/processes/sort-indexes.ts';
 import { parseWorkspaceText, validateWorkspace } from './features/workspace/validate.ts';
 
 export const DEMO_WORKSPACE_FILE = fileURLToPath(new URL('../examples/demo-workspace.yaml', import.meta.url));
@@ -139,6 +140,8 @@ export async function bootstrap(ctx: AppContext, env: Record<string, string | un
     const created = await createApiKey(tx, team.id, { name: 'demo', role: 'admin', description: 'created at the first start' });
     return { migrations, workspaceApplied: DEMO_WORKSPACE_FILE, demoKey: created.key };
   });
+  // Outside the apply's transaction: building an index on a large table takes a while.
+  await ensureSortIndexes(ctx.db);
   ctx.configCache.invalidate();
   ctx.keys.clear();
   return result;

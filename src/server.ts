@@ -70,9 +70,10 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 
   app.decorateRequest('principal', null);
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) =>
-    done(null, body),
-  );
+  // JSON endpoints take JSON only (415 otherwise, decisions.md §1): Fastify's built-in text/plain
+  // parser would hand a string to the schema and answer a puzzling 400. Routes that take other
+  // types (YAML workspaces, multipart uploads, Meta's raw webhook bytes) add their parser in their own scope.
+  app.removeContentTypeParser('text/plain');
   // JSON as Fastify parses it (prototype poisoning refused), except that a NUL character is a
   // 400 here: PostgreSQL cannot store one in text or jsonb, and finding out there is a 500.
   const parseJson = app.getDefaultJsonParser('error', 'error');

@@ -108,6 +108,15 @@ describe('bulk create', () => {
     expect((await lead(ids[0])).record.data.city).toBe('City 19');
   });
 
+  it('gives each item without record data a new empty record, as the single create does', async () => {
+    const ids = newIds(3);
+    const res = await bulkCreate(ids.map((id) => ({ data: { lead_id: id } })));
+    await waitForJob(s.url, s.demoKey, res.json._data.id);
+    const records = await Promise.all(ids.map(async (id) => (await lead(id)).record));
+    for (const r of records) expect(r).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), data: {} });
+    expect(new Set(records.map((r) => r.id)).size).toBe(3);
+  });
+
   it('links records given by id and reports unknown record ids as invalid', async () => {
     const seed = await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newIds(1)[0] }, record: { data: { city: 'Goa' } } });
     const recordId = seed.json._data.record.id;

@@ -65,6 +65,20 @@ describe('status codes and the error envelope', () => {
     expect(res.json._errors[0]).toMatch(/^Content-Type: /);
   });
 
+  it('415 for JSON-looking text sent as text/plain or YAML to a JSON endpoint, with nothing created', async () => {
+    for (const contentType of ['text/plain', 'text/plain; charset=utf-8', 'application/yaml']) {
+      const res = await call(s.url, 'POST', '/v1/ext/procedure/lead/process', {
+        key: s.demoKey,
+        raw: '{"data": {"lead_id": "CT-1"}}',
+        headers: { 'content-type': contentType },
+      });
+      expect(res.status, contentType).toBe(415);
+      expect(res.json._meta.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
+    const list = await call(s.url, 'POST', '/v1/ext/procedure/lead/process/list', { key: s.demoKey, body: { where: { lead_id: 'CT-1' } } });
+    expect(list.json._data).toEqual([]);
+  });
+
   it('keeps a sane caller x-request-id and replaces an unsafe one', async () => {
     const kept = await call(s.url, 'GET', '/v1/health', { key: s.demoKey, headers: { 'x-request-id': 'trace-123' } });
     expect(kept.headers.get('x-request-id')).toBe('trace-123');

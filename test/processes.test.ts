@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 import { addTeamWithLeads } from './helpers/teams.ts';
 import { applyWorkspaceDocument } from '../src/features/workspace/service.ts';
+import { migrate } from '../src/core/db/migrate.ts';
 
 let s: TestServer;
 let otherKey: string;
@@ -53,9 +54,16 @@ describe('create and fetch', () => {
     expect(viaAlias.json._data).toEqual(p);
   });
 
-  it('defaults: default start state, status OPEN, no record', async () => {
+  it('defaults: default start state, status OPEN, a new empty record of the entity', async () => {
     const res = await create('lead', { data: { firstname: 'Robin' } });
-    expect(res.json._data).toMatchObject({ state: 'NEW', status: 'OPEN', record: null, assignedTo: null, nextActionAt: null });
+    const p = res.json._data;
+    expect(p).toMatchObject({ state: 'NEW', status: 'OPEN', assignedTo: null, nextActionAt: null });
+    expect(p.record).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), entity: p.entity, data: {} });
+    expect(p.record.createdAt).toBe(p.createdAt);
+    // Each process without record data gets its own record, and it is there when fetched again.
+    const other = (await create('lead', { data: { firstname: 'Lily' } })).json._data;
+    expect(other.record.id).not.toBe(p.record.id);
+    expect((await api('GET', `/v1/ext/procedure/lead/process/${p.id}`)).json._data.record).toEqual(p.record);
   });
 
   it('a state given without a status brings its status', async () => {
@@ -175,6 +183,20 @@ describe('attribute validation', () => {
     expect(await bad('lead', { data: {}, state: 'WON' })).toEqual(['state: unknown state WON (states of lead: NEW, CONTACTED, QUALIFIED, CONVERTED, LOST)']);
     expect(await bad('lead', { data: {}, colour: 'red' })).toEqual(['colour: is not a known field']);
     expect(await bad('lead', { data: {}, status: 'DONE' })).toEqual([expect.stringMatching(/^status: must be one of "OPEN", "COMPLETED", "CANCELLED"$/)]);
+  });
+});
+
+describe('every process has a record', () => {
+  it('a process stored without one (before migration 014) gets an empty record of its entity when migrating', async () => {
+    const p = (await create('lead', { data: { firstname: 'Barney' } })).json._data;
+    const db = s.ctx.db;
+    await db.query('update processes set record_id = null where id = $1', [p.id]);
+    await db.query('delete from records where id = $1', [p.record.id]);
+    await db.query("delete from chakra_migrations where name = '014_every_process_has_a_record'");
+    expect(await migrate(db)).toEqual(['014_every_process_has_a_record']);
+    const fetched = (await api('GET', `/v1/ext/procedure/lead/process/${p.id}`)).json._data;
+    expect(fetched.record).toMatchObject({ entity: p.entity, data: {}, createdAt: p.createdAt });
+    expect(fetched.record.id).not.toBe(p.record.id);
   });
 });
 

@@ -26,7 +26,7 @@ describe('create task', () => {
     const stateTask = config.stateTasks.find((x: any) => x.shortId === 'call' && x.procedure === lead.procedure);
     expect(t).toMatchObject({
       process: lead.id,
-      record: null,
+      record: lead.record.id,
       stateTask: stateTask.id,
       taskType: stateTask.taskType,
       status: 'COMPLETED',

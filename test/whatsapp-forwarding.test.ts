@@ -78,10 +78,53 @@ describe('pass-through webhook', () => {
     await settle();
     expect(passThrough.received).toHaveLength(0);
     await configure({ enableMessageEchoesForPassThroughWebhook: true, enableSendMessageTemplateEventForPassThroughWebhook: true });
-    await meta(template);
-    await meta(echo);
+    // New events (the ones above, sent again, would be Meta's redeliveries: not forwarded).
+    const template2 = templateStatusEvent('900000001', 'nobody_uses_this', 'PAUSED');
+    const echo2 = smbEchoEvent(phone(), `wamid.${randomUUID()}`, 'typed in the app again');
+    await meta(template2);
+    await meta(echo2);
     const got = await passThrough.waitFor(2);
-    expect(got.map((r) => r.raw).sort()).toEqual([template, echo].sort());
+    expect(got.map((r) => r.raw).sort()).toEqual([template2, echo2].sort());
+  });
+});
+
+describe("Meta's redeliveries", () => {
+  it('forward each message, status, echo and template event once, in both modes, whether the copy comes alone or in a batch', async () => {
+    await configure({
+      passThroughWebhookUrl: passThrough.url,
+      enableMessageEchoesForPassThroughWebhook: true,
+      enableSendMessageTemplateEventForPassThroughWebhook: true,
+      enableChakraWebhook: true,
+      chakraWebhookUrl: chakra.url,
+      whichChakraWebhookEventsToSend: [],
+    });
+    const customer = phone();
+    const sent = await sendTemplate(customer);
+    const incoming = `wamid.${randomUUID()}`;
+    const events = [
+      messageEvent(customer, incoming, 'Is it shipped?'),
+      statusEvent([{ id: sent.externalId, status: 'delivered' }], customer),
+      smbEchoEvent(customer, `wamid.${randomUUID()}`, 'typed in the app'),
+      templateStatusEvent('900000002', 'nobody_uses_this', 'APPROVED'),
+    ];
+    for (const raw of events) await meta(raw);
+    for (const raw of events) await meta(raw); // redelivered, the same bytes
+    // The same status again with another timestamp (Meta's retry of a batch): still the same wamid + status.
+    await meta(statusEvent([{ id: sent.externalId, status: 'delivered' }], customer).replace('1795945841', '1795945999'));
+    await passThrough.waitFor(4);
+    await chakra.waitFor(3);
+    await settle();
+    expect(passThrough.received.map((r) => r.raw)).toEqual(events);
+    expect(chakra.received.map((r) => r.json.event)).toEqual(['message', 'status', 'deliveryStatus', 'smb_message_echo']);
+  });
+
+  it('a copy that arrives in the same batch as the original is forwarded once too', async () => {
+    await configure({ passThroughWebhookUrl: passThrough.url, enableChakraWebhook: false });
+    const raw = messageEvent(phone(), `wamid.${randomUUID()}`, 'twice at once');
+    await Promise.all([meta(raw), meta(raw), meta(raw)]);
+    await passThrough.waitFor(1);
+    await settle();
+    expect(passThrough.received.map((r) => r.raw)).toEqual([raw]);
   });
 });
 

@@ -201,6 +201,46 @@ describe('a status that overtakes its message', () => {
   });
 });
 
+describe('events PostgreSQL cannot store as they are', () => {
+  const textEvent = (from: string, wamid: string, bodyJson: string) =>
+    '{"object":"whatsapp_business_account","entry":[{"id":"83784929738012","changes":[{"value":{"messaging_product":"whatsapp",' +
+    `"metadata":{"display_phone_number":"917259775805","phone_number_id":"${PNID}"},` +
+    `"contacts":[{"profile":{"name":"Asha"},"wa_id":"${from}"}],` +
+    `"messages":[{"from":"${from}","id":"${wamid}","timestamp":"1795945841","text":{"body":${bodyJson}},"type":"text"}]},` +
+    '"field":"messages"}]}]}';
+
+  it('a message holding \\u0000 or a lone surrogate is stored with U+FFFD, and the messages behind it are stored too', async () => {
+    const events = [
+      textEvent('919900112280', 'wamid.nul', '"before\\u0000after"'),
+      textEvent('919900112280', 'wamid.surrogate', '"half \\ud800 pair"'),
+      textEvent('919900112280', 'wamid.plain', '"an ordinary one"'),
+    ];
+    for (const raw of events) expect((await post(raw, { 'x-hub-signature-256': sign(raw) })).status).toBe(200);
+    const messages = await messagesOf('919900112280', (ms) => ms.length === 3);
+    expect(messages.map((m: any) => m.text).sort()).toEqual(['an ordinary one', 'before\uFFFDafter', 'half \uFFFD pair']);
+    // The raw event stays exactly as Meta signed it.
+    expect((await s.ctx.db.query('select raw from whatsapp_inbound_events order by seq')).map((e: any) => e.raw)).toEqual(events);
+  });
+
+  it('an event that fails even alone is set aside with the reason; the events behind it are processed', async () => {
+    // A failure no validation foresaw, made real by the database itself.
+    await s.ctx.db.exec(`create function refuse_poison() returns trigger language plpgsql as $$
+      begin if new.external_id = 'wamid.poison' then raise exception 'poisoned message'; end if; return new; end $$;
+      create trigger refuse_poison before insert on chat_messages for each row execute function refuse_poison();`);
+    try {
+      const events = ['wamid.ok-1', 'wamid.poison', 'wamid.ok-2'].map((id) => textEvent('919900112290', id, `"${id}"`));
+      for (const raw of events) expect((await post(raw, { 'x-hub-signature-256': sign(raw) })).status).toBe(200);
+      const messages = await messagesOf('919900112290', (ms) => ms.length === 2);
+      expect(messages.map((m: any) => m.externalId).sort()).toEqual(['wamid.ok-1', 'wamid.ok-2']);
+      await processed();
+      const aside = await s.ctx.db.query('select raw, error from whatsapp_inbound_events where error is not null');
+      expect(aside).toEqual([{ raw: events[1], error: expect.stringContaining('poisoned message') }]);
+    } finally {
+      await s.ctx.db.exec('drop trigger refuse_poison on chat_messages; drop function refuse_poison();');
+    }
+  });
+});
+
 describe('statuses left waiting', () => {
   it('a status that missed its message (stored in the same instant) is applied by the next sweep', async () => {
     const res = await call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900112260/send-template-message`, {

@@ -107,17 +107,17 @@ export async function createChunk(
   return log.of(entries);
 }
 
-type Linking = Ready & { prepared: { entity: EntityDef }; input: { record: NonNullable<CreateInput['record']> } };
+type Linking = Ready & { prepared: { entity: EntityDef; record: NonNullable<CreateInput['record']> } };
 
-const linking = (ready: Ready[]) => ready.filter((r): r is Linking => Boolean(r.prepared.entity && r.input.record));
+const linking = (ready: Ready[]) => ready.filter((r): r is Linking => Boolean(r.prepared.entity && r.prepared.record));
 const recordData = (r: Ready) => r.prepared.checks[1]?.check.values ?? {};
 
 /** Items naming their record by `record.id` get it if it is a record of the entity in this team; the others become INVALID. */
 async function checkRecordIds(tx: Queryable, teamId: string, ready: Ready[], invalid: (idx: number, message: string) => void): Promise<Ready[]> {
-  const byId = linking(ready).filter((r) => r.input.record.id !== undefined);
+  const byId = linking(ready).filter((r) => r.prepared.record.id !== undefined);
   if (!byId.length) return ready;
   const entity = byId[0].prepared.entity;
-  const ids = [...new Set(byId.map((r) => r.input.record.id!).filter(isUuid).map((id) => id.toLowerCase()))];
+  const ids = [...new Set(byId.map((r) => r.prepared.record.id!).filter(isUuid).map((id) => id.toLowerCase()))];
   const known = new Set(
     ids.length
       ? (await tx.query<{ id: string }>('select id from records where team_id = $1 and entity_id = $2 and id = any($3::uuid[])', [teamId, entity.id, ids])).map((r) => r.id)
@@ -125,7 +125,7 @@ async function checkRecordIds(tx: Queryable, teamId: string, ready: Ready[], inv
   );
   const unknown = new Set<number>();
   for (const r of byId) {
-    const id = r.input.record.id!;
+    const id = r.prepared.record.id!;
     if (isUuid(id) && known.has(id.toLowerCase())) r.recordId = id.toLowerCase();
     else {
       invalid(r.idx, `record.id: unknown ${entity.shortId} record ${id}`);
@@ -151,7 +151,7 @@ async function linkRecords(tx: Queryable, teamId: string, ready: Ready[]): Promi
   const upserts = new Map<string, { id: string; pk_value: string | null; data: Record<string, unknown> }>();
   const fresh: { r: Ready; row: { id: string; pk_value: null; data: Record<string, unknown> } }[] = [];
   const pkOf = (r: Ready) => (entity.primaryKey ? pkText(recordData(r)[entity.primaryKey]) : null);
-  for (const r of items.filter((x) => x.input.record.id === undefined)) {
+  for (const r of items.filter((x) => x.prepared.record.id === undefined)) {
     const data = Object.fromEntries(Object.entries(recordData(r)).filter(([, v]) => v !== null));
     const pkValue = pkOf(r);
     if (pkValue === null) {
@@ -173,13 +173,13 @@ async function linkRecords(tx: Queryable, teamId: string, ready: Ready[]): Promi
       [teamId, entity.id, JSON.stringify(rows)],
     );
     const idByPk = new Map(written.filter((w) => w.pk_value !== null).map((w) => [w.pk_value!, w.id]));
-    for (const r of items) if (r.input.record.id === undefined && pkOf(r) !== null) r.recordId = idByPk.get(pkOf(r)!);
+    for (const r of items) if (r.prepared.record.id === undefined && pkOf(r) !== null) r.recordId = idByPk.get(pkOf(r)!);
     for (const f of fresh) f.r.recordId = f.row.id;
   }
 
   // Records that some item names by id: replay every item touching them, in item order, as
   // one change per record (nulls clear only where the item named the record by id).
-  const namedById = new Set(items.filter((r) => r.input.record.id !== undefined).map((r) => r.recordId!));
+  const namedById = new Set(items.filter((r) => r.prepared.record.id !== undefined).map((r) => r.recordId!));
   const merges = new Map<string, { set: Record<string, unknown>; cleared: Set<string> }>();
   for (const r of items) {
     if (!namedById.has(r.recordId!)) continue;
@@ -188,7 +188,7 @@ async function linkRecords(tx: Queryable, teamId: string, ready: Ready[]): Promi
       if (v !== null) {
         m.set[k] = v;
         m.cleared.delete(k);
-      } else if (r.input.record.id !== undefined) {
+      } else if (r.prepared.record.id !== undefined) {
         delete m.set[k];
         m.cleared.add(k);
       }

@@ -61,23 +61,28 @@ function numeric(type: string) {
   };
 }
 
-function attributeField(attr: AttributeDef, column: 'p.data' | 'r.data', path: string): Field {
+/**
+ * The SQL value of an attribute inside a jsonb column, typed by the attribute's type (SQL NULL
+ * when missing or of another JSON type); undefined for types that cannot be compared. Lists and
+ * the sort indexes (sort-indexes.ts) use this one definition, so the planner matches them.
+ */
+export function attributeExpression(attr: Pick<AttributeDef, 'shortId' | 'type'>, column: string): { kind: 'numeric' | 'boolean' | 'text'; sql: string } | undefined {
   const key = `'${attr.shortId.replace(/'/g, "''")}'`;
+  if (NUMERIC_TYPES.has(attr.type)) return { kind: 'numeric', sql: `(case when jsonb_typeof(${column}->${key}) = 'number' then (${column}->>${key})::numeric end)` };
+  if (attr.type === 'boolean') return { kind: 'boolean', sql: `(case when jsonb_typeof(${column}->${key}) = 'boolean' then (${column}->>${key})::boolean end)` };
+  if (TEXT_TYPES.has(attr.type)) return { kind: 'text', sql: `(case when jsonb_typeof(${column}->${key}) = 'string' then ${column}->>${key} end) collate "C"` };
+  return undefined;
+}
+
+function attributeField(attr: AttributeDef, column: 'p.data' | 'r.data', path: string): Field {
   const jsonKey = column === 'p.data' ? attr.shortId : undefined;
-  if (NUMERIC_TYPES.has(attr.type)) {
-    return {
-      jsonKey,
-      kind: 'numeric',
-      sql: `(case when jsonb_typeof(${column}->${key}) = 'number' then (${column}->>${key})::numeric end)`,
-      ordered: true,
-      convert: numeric(attr.type),
-    };
-  }
-  if (attr.type === 'boolean') {
+  const expression = attributeExpression(attr, column);
+  if (expression?.kind === 'numeric') return { jsonKey, kind: 'numeric', sql: expression.sql, ordered: true, convert: numeric(attr.type) };
+  if (expression?.kind === 'boolean') {
     return {
       jsonKey,
       kind: 'boolean',
-      sql: `(case when jsonb_typeof(${column}->${key}) = 'boolean' then (${column}->>${key})::boolean end)`,
+      sql: expression.sql,
       ordered: false,
       convert: (v) => {
         if (typeof v !== 'boolean') throw invalid(path, 'must be true or false');
@@ -85,11 +90,11 @@ function attributeField(attr: AttributeDef, column: 'p.data' | 'r.data', path: s
       },
     };
   }
-  if (TEXT_TYPES.has(attr.type)) {
+  if (expression?.kind === 'text') {
     return {
       jsonKey,
       kind: 'text',
-      sql: `(case when jsonb_typeof(${column}->${key}) = 'string' then ${column}->>${key} end) collate "C"`,
+      sql: expression.sql,
       ordered: true,
       convert: (v) => {
         if (typeof v === 'number') return String(v);

@@ -1,5 +1,6 @@
 /** SQL for processes and their records. Every statement is scoped by team. */
 import type { Queryable } from '../../core/db/types.ts';
+import { keysetCondition, keyText, type SortPart } from './sort.ts';
 
 export interface ProcessRow {
   id: string;
@@ -181,32 +182,38 @@ export interface ListQuery {
   procedureId: string;
   /** A condition over p and r whose parameters are numbered from $3. */
   where: { sql: string; params: unknown[] };
-  sortColumn: 'created_at' | 'updated_at';
-  descending: boolean;
-  /** Keyset position: rows strictly after this (time, id) in sort order. */
-  after?: { at: string; id: string };
+  /** The order's SQL keys, the id last (sort.ts). */
+  order: SortPart[];
+  /** Keyset position: rows strictly after these key values (cursor text) in that order. */
+  after?: string[];
   limit: number;
   offset: number;
 }
 
-/** A page of processes (limit + 1 rows are asked for, so the caller knows if there is more). */
-export async function listProcesses(db: Queryable, q: ListQuery): Promise<ProcessWithRecord[]> {
+/** The SQL of a page of processes, with its parameters (also for EXPLAIN in tests). */
+export function listProcessesQuery(q: ListQuery): { sql: string; params: unknown[] } {
   const params: unknown[] = [q.teamId, q.procedureId, ...q.where.params];
-  const dir = q.descending ? 'desc' : 'asc';
-  let keyset = '';
-  if (q.after) {
-    params.push(q.after.at, q.after.id);
-    const n = params.length;
-    keyset = ` and (p.${q.sortColumn}, p.id) ${q.descending ? '<' : '>'} ($${n - 1}::timestamptz, $${n}::uuid)`;
-  }
-  params.push(q.limit + 1, q.offset);
-  const rows = await db.query(
-    `select p.*, ${RECORD_JSON} as record
+  const param = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const keyset = q.after ? ` and (${keysetCondition(q.order, q.after, param)})` : '';
+  const limit = param(q.limit + 1);
+  const offset = param(q.offset);
+  const sql = `select p.*, ${RECORD_JSON} as record, array[${q.order.map(keyText).join(', ')}] as sort_keys
        from processes p left join records r on r.id = p.record_id
       where p.team_id = $1 and p.procedure_id = $2 and not p.is_deleted and (${q.where.sql})${keyset}
-      order by p.${q.sortColumn} ${dir}, p.id ${dir}
-      limit $${params.length - 1} offset $${params.length}`,
-    params,
-  );
-  return rows.map(withDates);
+      order by ${q.order.map((o) => `${o.sql} ${o.descending ? 'desc' : 'asc'}`).join(', ')}
+      limit ${limit} offset ${offset}`;
+  return { sql, params };
+}
+
+/**
+ * A page of processes (limit + 1 rows are asked for, so the caller knows if there is more),
+ * each with `sort_keys`: its order keys as text, for the next page's cursor.
+ */
+export async function listProcesses(db: Queryable, q: ListQuery): Promise<(ProcessWithRecord & { sort_keys: string[] })[]> {
+  const { sql, params } = listProcessesQuery(q);
+  const rows = await db.query(sql, params);
+  return rows.map((row) => ({ ...withDates(row), sort_keys: row.sort_keys }));
 }

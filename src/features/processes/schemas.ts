@@ -1,5 +1,6 @@
 /** Process request and response schemas (decisions.md §3), declared once for validation, serialization and OpenAPI. */
 import { Type } from '@sinclair/typebox';
+import { MAX_SORT_FIELDS } from './sort.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const NullableUuid = Type.Union([Uuid, Type.Null()]);
@@ -67,9 +68,13 @@ export const ListBody = Type.Object(
     sort: Type.Optional(
       Type.Array(
         Type.Object(
-          { field: Type.String({ description: 'createdAt or updatedAt' }), order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])) },
+          {
+            field: Type.String({ maxLength: 64, description: 'createdAt, updatedAt, nextActionAt or an attribute shortId of a number, text, date or boolean type' }),
+            order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'default asc' })),
+          },
           { additionalProperties: false },
         ),
+        { maxItems: MAX_SORT_FIELDS, description: 'fields in order of precedence; ties end ordered by id. Default: createdAt desc' },
       ),
     ),
     cursor: Type.Optional(Type.String({ description: "extension: the previous page's _meta.nextCursor, for keyset pagination" })),

@@ -12,6 +12,7 @@ import type { EntityDef, ProcedureDef, StateDef, TeamConfig } from '../config/mo
 import { emitProcessEvents } from './process-events.ts';
 import { assigneeRefs, compileWhere } from './query.ts';
 import * as repo from './repo.ts';
+import { decodeCursor, DEFAULT_SORT, encodeCursor, resolveSort, sameSort } from './sort.ts';
 
 export type Status = 'OPEN' | 'COMPLETED' | 'CANCELLED';
 
@@ -123,8 +124,10 @@ export interface PreparedCreate {
   nextActionAt: Date | null | undefined;
   /** `data`, then `record.data` when given. */
   checks: { path: string; check: DataCheck }[];
-  /** The entity whose record is linked, when the input links one. */
+  /** The procedure's entity, whose record every process carries. */
   entity: EntityDef | undefined;
+  /** The record to link: the input's, or a new empty one when none is given (docs/api.md, "Record linking"). */
+  record: NonNullable<CreateInput['record']> | undefined;
 }
 
 /** Every rule of a create that needs no database; throws the 400 the endpoint answers. */
@@ -143,17 +146,17 @@ export function prepareCreate(config: TeamConfig, procedure: ProcedureDef, input
   if (problems.length) throw dataError(problems);
   checkKeyLength(procedure.primaryKey, checks[0].check.values, 'data');
   if (checks[1]) checkKeyLength(entity?.primaryKey, checks[1].check.values, 'record.data');
-  return { state, status, nextActionAt: next, checks, entity: input.record ? entity : undefined };
+  return { state, status, nextActionAt: next, checks, entity, record: entity ? (input.record ?? {}) : undefined };
 }
 
 export async function createProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, input: CreateInput): Promise<ProcessView> {
   const teamId = config.team.id;
-  const { state, status, nextActionAt: next, checks, entity } = prepareCreate(config, procedure, input);
+  const { state, status, nextActionAt: next, checks, entity, record: recordInput } = prepareCreate(config, procedure, input);
 
   return db.tx(async (tx) => {
     const assignee = await resolveDataReferences(tx, teamId, checks, input.assignedTo);
     const data = checks[0].check.values;
-    const record = entity && input.record ? await linkRecord(tx, teamId, entity, input.record, checks[1]?.check.values ?? {}) : null;
+    const record = entity && recordInput ? await linkRecord(tx, teamId, entity, recordInput, checks[1]?.check.values ?? {}) : null;
     const pkValue = procedure.primaryKey ? pkText(data[procedure.primaryKey]) : null;
     let row: repo.ProcessRow;
     try {
@@ -274,67 +277,34 @@ export interface ListInput {
   cursor?: string;
 }
 
-const SORTABLE = { createdAt: 'created_at', updatedAt: 'updated_at' } as const;
-
-interface Cursor {
-  f: keyof typeof SORTABLE;
-  o: 'asc' | 'desc';
-  t: number;
-  id: string;
-}
-
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-function decodeCursor(text: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (c && c.f in SORTABLE && (c.o === 'asc' || c.o === 'desc') && Number.isSafeInteger(c.t) && isUuid(c.id)) return c;
-  } catch {
-    // fall through
-  }
-  throw invalid('cursor', 'is not a cursor this server issued (use _meta.nextCursor of the previous page)');
-}
-
 /**
  * One page of a procedure's processes. No COUNT(*): limit + 1 rows tell `hasMore`. With
  * `cursor` (the previous page's `_meta.nextCursor`) the page starts after that row by keyset,
- * as fast at page 5,000 as at page 1 and stable while rows are inserted.
+ * in the cursor's sort, as fast deep down as on page 1 and stable while rows are inserted.
  */
 export async function listProcesses(db: Queryable, config: TeamConfig, procedure: ProcedureDef, input: ListInput) {
   const limit = input.limit ?? 10;
   const skip = input.skip ?? 0;
-  if (input.sort && input.sort.length > 1) throw invalid('sort', 'takes one field (createdAt or updatedAt); ties are ordered by id');
-  const sort = input.sort?.[0];
-  if (sort && !(sort.field in SORTABLE)) throw invalid('sort[0].field', `must be createdAt or updatedAt, got ${sort.field}`);
-  let field = (sort?.field ?? 'createdAt') as keyof typeof SORTABLE;
-  let order = sort?.order ?? 'desc';
-  let after: { at: string; id: string } | undefined;
+  const given = input.sort?.map((s) => ({ field: s.field, order: s.order ?? ('asc' as const) }));
+  if (given?.length === 0) throw invalid('sort', 'needs at least one field, or leave it out');
+  let sort = given ?? DEFAULT_SORT;
+  let order = resolveSort(procedure, sort);
+  let after: string[] | undefined;
   if (input.cursor !== undefined) {
     if (skip > 0) throw invalid('skip', 'give skip or cursor, not both');
-    const c = decodeCursor(input.cursor);
-    if (sort && (c.f !== field || c.o !== order)) throw invalid('cursor', 'was issued for another sort order');
-    field = c.f;
-    order = c.o;
-    after = { at: new Date(c.t).toISOString(), id: c.id };
+    const c = decodeCursor(procedure, input.cursor);
+    if (given && !sameSort(given, c.sort)) throw invalid('cursor', 'was issued for another sort order');
+    ({ sort, parts: order, values: after } = c);
   }
   const entity = procedure.entityId ? config.entities.find((e) => e.id === procedure.entityId) : undefined;
   const users = await resolveUsers(db, config.team.id, assigneeRefs(input.where));
   const where = compileWhere(input.where, { procedure, entity, users }, 3);
-  const rows = await repo.listProcesses(db, {
-    teamId: config.team.id,
-    procedureId: procedure.id,
-    where,
-    sortColumn: SORTABLE[field],
-    descending: order === 'desc',
-    after,
-    limit,
-    offset: skip,
-  });
+  const rows = await repo.listProcesses(db, { teamId: config.team.id, procedureId: procedure.id, where, order, after, limit, offset: skip });
   const hasMore = rows.length > limit;
-  const page = rows.slice(0, limit).map((r) => toView(procedure, r, r.record));
+  const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const nextCursor = hasMore && last ? encodeCursor({ f: field, o: order, t: last[field], id: last.id }) : null;
-  return { page, meta: { hasMore, nextCursor } };
+  const nextCursor = hasMore && last ? encodeCursor(sort, last.sort_keys) : null;
+  return { page: page.map((r) => toView(procedure, r, r.record)), meta: { hasMore, nextCursor } };
 }
 
 /** `{processIdOrPk}` path segments: the uuid first, then the primary-key value. */

@@ -21,6 +21,7 @@ export const AttributeSpec = Type.Object(
     options: Type.Optional(Type.Array(Option, { minItems: 1 })),
     schema: Type.Optional(Type.Object({}, { additionalProperties: true })),
     required: Type.Optional(Type.Boolean()),
+    indexed: Type.Optional(Type.Boolean({ description: 'keep an index that makes sorting lists by this attribute fast (procedure attributes)' })),
   },
   { additionalProperties: false },
 );

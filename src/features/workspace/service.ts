@@ -11,6 +11,7 @@ import type { SecretBox } from '../../core/secrets.ts';
 import type { AttributeSpecT, PluginSpecT, TeamSpecT, Workspace } from './schema.ts';
 import * as repo from './repo.ts';
 import { validateWorkspace, workspaceError } from './validate.ts';
+import { ensureSortIndexes } from '../processes/sort-indexes.ts';
 
 export interface ApplySummary {
   teams: { id: string; shortId: string }[];
@@ -210,6 +211,7 @@ class Applier {
           options: a.options ? a.options.map((o) => (typeof o === 'object' ? { value: o.value, label: o.label ?? String(o.value) } : { value: o, label: String(o) })) : null,
           json_schema: a.schema ?? null,
           is_required: a.required ?? false,
+          is_indexed: a.indexed ?? false,
           position: i,
         },
         json: ['options', 'json_schema'],
@@ -372,5 +374,7 @@ export async function applyWorkspace(tx: Queryable, ws: Workspace, options: Appl
 /** Validates a parsed document and applies it in one transaction; nothing is written if it is refused. */
 export async function applyWorkspaceDocument(db: Db, doc: unknown, options: ApplyOptions): Promise<ApplySummary> {
   const ws = validateWorkspace(doc);
-  return db.tx((tx) => applyWorkspace(tx, ws, options));
+  const summary = await db.tx((tx) => applyWorkspace(tx, ws, options));
+  await ensureSortIndexes(db);
+  return summary;
 }

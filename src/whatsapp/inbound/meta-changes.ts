@@ -6,6 +6,8 @@ export interface Change {
   wabaId: string | null;
   field: unknown;
   value: Json;
+  /** entry.time, when Meta gives one: tells a new template update from a redelivered one. */
+  time: unknown;
 }
 
 /** Every change whose value is an object, with its WABA. */
@@ -13,6 +15,6 @@ export function changesOf(body: Json): Change[] {
   return (Array.isArray(body.entry) ? body.entry : []).flatMap((entry: Json) =>
     (Array.isArray(entry?.changes) ? entry.changes : [])
       .filter((c: Json) => typeof c?.value === 'object' && c.value !== null)
-      .map((c: Json) => ({ wabaId: typeof entry.id === 'string' ? entry.id : null, field: c.field, value: c.value as Json })),
+      .map((c: Json) => ({ wabaId: typeof entry.id === 'string' ? entry.id : null, field: c.field, value: c.value as Json, time: entry.time ?? null })),
   );
 }

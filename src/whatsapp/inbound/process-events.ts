@@ -16,7 +16,9 @@ import { textOf } from '../chats/view.ts';
 import { setTemplateStatus } from '../templates/template-cache.ts';
 import { writeDeliveries, type NewDelivery } from '../../features/webhooks/outbox.ts';
 import { findPluginById } from '../plugins/repo.ts';
+import { storableJson } from '../../core/storable-text.ts';
 import { deliveriesForEvent, type Fact } from './forward-events.ts';
+import { echoItem, itemsOf, NewItems, statusItem } from './duplicates.ts';
 import { changesOf, type Change, type Json } from './meta-changes.ts';
 import * as repo from './repo.ts';
 
@@ -74,8 +76,18 @@ async function storeMessages(tx: Queryable, teamId: string, pluginId: string, ch
   return new Map(stored.map((row) => [row.external_id!, row]));
 }
 
-/** Applies one event's template updates and statuses (its messages are stored already); returns what it found, for the plugin's webhooks. */
-async function applyEvent(tx: Queryable, teamId: string, changes: Change[], numbers: Set<string>, storedNow: Map<string, ChatMessageRow>): Promise<Fact[]> {
+/**
+ * Applies one event's template updates and statuses (its messages are stored already); returns
+ * what it found that is news (`fresh`: its items not seen before), for the plugin's webhooks.
+ */
+async function applyEvent(
+  tx: Queryable,
+  teamId: string,
+  changes: Change[],
+  numbers: Set<string>,
+  storedNow: Map<string, ChatMessageRow>,
+  fresh: Set<string>,
+): Promise<Fact[]> {
   const facts: Fact[] = [];
   for (const change of changes) {
     const { wabaId, value } = change;
@@ -89,7 +101,7 @@ async function applyEvent(tx: Queryable, teamId: string, changes: Change[], numb
     }
     if (change.field === 'message_echoes' || change.field === 'smb_message_echoes') {
       for (const m of Array.isArray(value.message_echoes) ? value.message_echoes : []) {
-        if (typeof m?.to === 'string') facts.push({ kind: 'echo', wabaId, field: change.field, value, message: m });
+        if (typeof m?.to === 'string' && typeof m.id === 'string' && fresh.has(echoItem(m.id))) facts.push({ kind: 'echo', wabaId, field: change.field, value, message: m });
       }
       continue;
     }
@@ -104,7 +116,7 @@ async function applyEvent(tx: Queryable, teamId: string, changes: Change[], numb
       const status = STATUS[st?.status as keyof typeof STATUS];
       if (!status || typeof st.id !== 'string') continue;
       const outcome = await repo.applyStatus(tx, teamId, st.id, status, status === 'FAILED' ? failureOf(st) : null);
-      facts.push({ kind: 'status', wabaId, value, status: st, deliveryStatus: status, outcome });
+      if (fresh.has(statusItem(st.id, st.status))) facts.push({ kind: 'status', wabaId, value, status: st, deliveryStatus: status, outcome });
     }
   }
   return facts;
@@ -118,36 +130,73 @@ export function inboundProcessor(ctx: AppContext) {
   let stopping = false;
   let sweeper: { stop(): void } | undefined;
 
-  /** One batch, one transaction: the chat store, the marks and the deliveries to the plugin's webhooks together. */
-  async function processBatch(pluginId: string, numbers: Set<string>): Promise<boolean> {
+  /**
+   * One batch, one transaction: the chat store, the marks and the deliveries to the plugin's
+   * webhooks together. Returns true when the plugin has no more events waiting.
+   */
+  async function processBatch(pluginId: string, numbers: Set<string>, size: number): Promise<boolean> {
     const webhooks = (await findPluginById(ctx.db, pluginId))?.webhook_config ?? {};
     return ctx.db.tx(async (tx) => {
       await repo.lockPluginEvents(tx, pluginId);
-      const events = await repo.claimUnprocessed(tx, pluginId, BATCH);
+      const events = await repo.claimUnprocessed(tx, pluginId, size);
       if (!events.length) return true;
       const teamId = events[0].team_id;
       const parsed = events.flatMap((event) => {
         try {
-          return [{ event, changes: changesOf(JSON.parse(event.raw) as Json) }];
+          // Text PostgreSQL cannot store (`\u0000`, a lone surrogate) is replaced, not refused.
+          return [{ event, changes: changesOf(storableJson(JSON.parse(event.raw)) as Json) }];
         } catch {
           return []; // stored only when it parsed; nothing else can be done with it
         }
       });
+      const newItems = new NewItems(await repo.claimNewItems(tx, pluginId, parsed.flatMap((p) => p.changes.flatMap(itemsOf))));
       const storedNow = await storeMessages(tx, teamId, pluginId, parsed.flatMap((p) => p.changes), numbers);
       const deliveries: NewDelivery[] = [];
       for (const { event, changes } of parsed) {
-        const facts = await applyEvent(tx, teamId, changes, numbers, storedNow);
-        deliveries.push(...deliveriesForEvent(pluginId, webhooks, event.id, changes, facts));
+        const fresh = newItems.take(changes);
+        const facts = await applyEvent(tx, teamId, changes, numbers, storedNow, fresh);
+        const news = changes.filter((c) => itemsOf(c).some((item) => fresh.has(item)));
+        deliveries.push(...deliveriesForEvent(pluginId, webhooks, event.id, news, facts));
       }
       await writeDeliveries(tx, teamId, deliveries);
       await repo.markProcessed(tx, events.map((e) => e.id));
-      return events.length < BATCH;
+      return events.length < size;
     });
   }
 
+  /**
+   * Processes a plugin's events in batches. A batch that fails is redone one event at a time,
+   * and an event that fails alone is set aside with the reason, so that it never holds up the
+   * events behind it.
+   */
   async function drain(pluginId: string): Promise<void> {
     const numbers = await repo.numbersOfPlugin(ctx.db, pluginId);
-    while (!stopping && !(await processBatch(pluginId, numbers)));
+    let alone = 0;
+    while (!stopping) {
+      const size = alone > 0 ? 1 : BATCH;
+      try {
+        if (await processBatch(pluginId, numbers, size)) return;
+        alone = Math.max(0, alone - 1);
+      } catch (err) {
+        if (size > 1) {
+          ctx.log.warn({ pluginId, err: (err as Error).message }, 'a batch of WhatsApp events failed; processing them one at a time');
+          alone = BATCH;
+          continue;
+        }
+        const id = await setOldestAside(pluginId, (err as Error).message);
+        ctx.log.error({ pluginId, eventId: id, err: (err as Error).message }, 'a WhatsApp event could not be processed; set aside (docs/whatsapp.md)');
+        alone -= 1;
+      }
+    }
+  }
+
+  async function setOldestAside(pluginId: string, reason: string): Promise<string | undefined> {
+    return ctx.db.tx(async (tx) => {
+      await repo.lockPluginEvents(tx, pluginId);
+      const [oldest] = await repo.claimUnprocessed(tx, pluginId, 1);
+      if (oldest) await repo.setAside(tx, oldest.id, reason);
+      return oldest?.id;
+    });
   }
 
   return {
@@ -158,6 +207,7 @@ export function inboundProcessor(ctx: AppContext) {
         async () => {
           for (const id of await repo.pluginsWithUnprocessed(ctx.db)) wakeInbound(ctx, id);
           await repo.applyLeftoverStatuses(ctx.db);
+          await repo.forgetOldItems(ctx.db);
         },
         (err) => ctx.log.warn({ err: err.message }, 'inbound WhatsApp event sweep failed'),
       );

@@ -45,6 +45,29 @@ export async function markProcessed(tx: Queryable, ids: string[]): Promise<void>
   await tx.run('update whatsapp_inbound_events set processed_at = now() where id = any($1::uuid[])', [ids]);
 }
 
+/** Sets an event aside: processed as far as the queue is concerned, with the reason it could not be. */
+export async function setAside(db: Queryable, id: string, reason: string): Promise<void> {
+  await db.run('update whatsapp_inbound_events set processed_at = now(), error = $2 where id = $1', [id, reason.slice(0, 2000)]);
+}
+
+/** Remembers items (duplicates.ts) for the plugin; returns those it had not seen before. */
+export async function claimNewItems(tx: Queryable, pluginId: string, items: string[]): Promise<Set<string>> {
+  if (!items.length) return new Set();
+  const rows = await tx.query<{ item: string }>(
+    'insert into whatsapp_inbound_seen (plugin_id, item) select $1, unnest($2::text[]) on conflict do nothing returning item',
+    [pluginId, [...new Set(items)]],
+  );
+  return new Set(rows.map((r) => r.item));
+}
+
+/** Forgets items older than Meta's redelivery window, a slice at a time. */
+export async function forgetOldItems(db: Queryable): Promise<void> {
+  await db.run(
+    `delete from whatsapp_inbound_seen where ctid = any(array(
+       select ctid from whatsapp_inbound_seen where seen_at < now() - interval '8 days' limit 10000))`,
+  );
+}
+
 /** Plugins with events waiting, for the sweep. */
 export async function pluginsWithUnprocessed(db: Queryable): Promise<string[]> {
   return (await db.query<{ plugin_id: string }>('select distinct plugin_id from whatsapp_inbound_events where processed_at is null')).map((r) => r.plugin_id);

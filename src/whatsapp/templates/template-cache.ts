@@ -3,6 +3,7 @@
  * Meta when a send names a template the cached list does not have.
  */
 import type { Db, Queryable } from '../../core/db/types.ts';
+import { storableJson } from '../../core/storable-text.ts';
 import { AppError, invalid } from '../../core/errors.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import type { TemplateDef } from './build-template-message.ts';
@@ -39,8 +40,10 @@ export async function refreshTemplates(db: Db, graph: GraphClient, teamId: strin
       throw new AppError('UPSTREAM_UNAVAILABLE', { reason: `listing the templates of ${wabaId} failed: ${error?.message ?? `status ${answer.status}`}` });
     }
     const body = answer.body as { data?: unknown; paging?: { next?: string; cursors?: { after?: string } } };
-    // Only well-formed templates are kept; anything else Meta lists cannot be sent anyway.
-    if (Array.isArray(body.data)) all.push(...body.data.filter(isTemplate));
+    // Only well-formed templates are kept; anything else Meta lists cannot be sent anyway. Text
+    // PostgreSQL cannot store (`\u0000`, a lone surrogate) is replaced, so that one odd template
+    // does not make the whole list unstorable.
+    if (Array.isArray(body.data)) all.push(...storableJson(body.data).filter(isTemplate));
     const after = body.paging?.cursors?.after;
     if (!body.paging?.next || !after) break;
     query = `fields=${FIELDS}&limit=250&after=${encodeURIComponent(after)}`;
