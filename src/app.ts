@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { ConfigError, type AppConfig } from './core/config.ts';
 import type { AppContext } from './core/context.ts';
@@ -25,6 +24,7 @@ import { DELIVERY_QUEUE, wakeDestinationsOnCommit, webhookDeliveries } from './f
 import path from 'node:path';
 import { createApiKey } from './features/api-keys/service.ts';
 import { applyWorkspace } from './features/workspace/service.ts';
+import { addDemoSampleData, type SampleDataSummary } from './features/demo/sample-data.ts';
 import { ensureSortIndexes } from './features/processes/sort-indexes.ts';
 import { parseWorkspaceText, validateWorkspace } from './features/workspace/validate.ts';
 
@@ -39,13 +39,7 @@ export interface RunningContext extends AppContext {
   close(): Promise<void>;
 }
 
-/** Secrets never reach the logs, whatever object a caller hands to the logger. */
-const REDACT = ['err.params', 'authorization', '*.authorization', '*.headers.authorization', 'key', '*.key', '*.accessToken', '*.appSecret', '*.token'];
-
-export function createLogger(level: string, destination: NodeJS.WritableStream | number = 1): FastifyBaseLogger {
-  const stream = typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, stream) as unknown as FastifyBaseLogger;
-}
+export { createLogger } from './core/logger.ts';
 
 /**
  * `queue: false` (one-shot CLI commands) skips starting the job queue: such a context cannot
@@ -108,6 +102,8 @@ export interface BootstrapResult {
   /** Set only on the very first start of an empty database without CHAKRA_WORKSPACE. */
   demoKey?: string;
   workspaceApplied?: string;
+  /** What DEMO_SAMPLE_DATA added, on the first start that applied the demo workspace. */
+  sampleData?: SampleDataSummary;
 }
 
 /**
@@ -138,8 +134,12 @@ export async function bootstrap(ctx: AppContext, env: Record<string, string | un
     const summary = await applyWorkspace(tx, ws, { secrets: ctx.secrets, env });
     const team = summary.teams[0];
     const created = await createApiKey(tx, team.id, { name: 'demo', role: 'admin', description: 'created at the first start' });
-    return { migrations, workspaceApplied: DEMO_WORKSPACE_FILE, demoKey: created.key };
+    // In the same transaction as the workspace: a first start cut short leaves an empty
+    // database, and the next start (a first start again) writes the sample exactly once.
+    const sampleData = ctx.config.demoSampleData ? await addDemoSampleData(ctx.db, tx, team.id) : undefined;
+    return { migrations, workspaceApplied: DEMO_WORKSPACE_FILE, demoKey: created.key, sampleData };
   });
+  if (result.sampleData) ctx.log.info(result.sampleData, 'demo sample data added (DEMO_SAMPLE_DATA)');
   // Outside the apply's transaction: building an index on a large table takes a while.
   await ensureSortIndexes(ctx.db);
   ctx.configCache.invalidate();

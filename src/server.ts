@@ -8,16 +8,21 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { queuedSendCounts } from './whatsapp/send/send-queue-repo.ts';
 import type { AppContext } from './core/context.ts';
-import { createValidator } from './core/http/validator.ts';
+import { createValidator, noteBodySize } from './core/http/validator.ts';
 import { lazyChildLogger } from './core/http/lazy-child-logger.ts';
 import './core/http/fastify-types.ts';
 import { installAuth } from './core/http/auth-hook.ts';
 import { AppError, invalid } from './core/errors.ts';
 import { ErrorBody } from './core/envelope.ts';
 import { refusedValueState, sendError, toAppError } from './core/http/error-handler.ts';
+import { MAX_PATH_PARAM_LENGTH, answerFrameworkError, clientErrorHandler, missingHostHeader } from './core/http/edge-errors.ts';
 import { installIdempotency } from './core/http/idempotency.ts';
+import { multipartParseError } from './core/http/multipart-errors.ts';
+import { nulInUrl } from './core/http/nul-in-url.ts';
+import { nestsDeeperThan, tooDeepReason, unstorableEscape } from './core/http/json-body-checks.ts';
 import { trackRoutesForMethodCheck } from './core/http/method-not-allowed.ts';
 import { installMetrics, type Metrics } from './core/http/metrics.ts';
+import { installCors } from './core/http/cors.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { configRoutes } from './features/config/routes.ts';
 import { apiKeyRoutes } from './features/api-keys/routes.ts';
@@ -39,8 +44,6 @@ import { inboundRoutes } from './whatsapp/inbound/routes.ts';
 import { connectSandboxWebhook } from './whatsapp/sandbox/in-process.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** `\u0000` in JSON text that is not itself an escaped backslash followed by `u0000`. */
-const UNESCAPED_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
 
 export interface BuiltServer {
   app: FastifyInstance;
@@ -59,8 +62,13 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAM_LENGTH },
     forceCloseConnections: 'idle',
+    // Requests refused before any route runs still get the envelope and a request id.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: clientErrorHandler(ctx.log),
+    // Node's own answer to a missing Host is outside the envelope: the onRequest hook answers it.
+    http: { requireHostHeader: false },
   });
 
   // Query strings, path parameters and headers arrive as text and are coerced to the schema's
@@ -74,13 +82,18 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   // parser would hand a string to the schema and answer a puzzling 400. Routes that take other
   // types (YAML workspaces, multipart uploads, Meta's raw webhook bytes) add their parser in their own scope.
   app.removeContentTypeParser('text/plain');
-  // JSON as Fastify parses it (prototype poisoning refused), except that a NUL character is a
-  // 400 here: PostgreSQL cannot store one in text or jsonb, and finding out there is a 500.
+  // JSON as Fastify parses it (prototype poisoning refused), except that text PostgreSQL cannot
+  // store (\u0000, a lone surrogate) and nesting past 64 levels are a 400 here (json-body-checks.ts).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (UNESCAPED_NUL.test(body as string)) return done(invalid('body', 'contains the NUL character \\u0000, which cannot be stored'), undefined);
-    parseJson(request, body as string, done);
+    const unstorable = unstorableEscape(body as string);
+    if (unstorable) return done(invalid('body', unstorable), undefined);
+    if (nestsDeeperThan(body as string)) return done(invalid('body', tooDeepReason), undefined);
+    parseJson(request, body as string, (err, parsed) => {
+      noteBodySize(parsed, (body as string).length);
+      done(err, parsed);
+    });
   });
 
   const allowedMethods = trackRoutesForMethodCheck(app);
@@ -100,13 +113,19 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    const refused = missingHostHeader(request) ?? nulInUrl(request);
+    if (refused) {
+      sendError(refused, request, reply);
+      return;
+    }
     done();
   });
+  installCors(app, ctx.config.corsOrigins, allowedMethods);
   installAuth(app, ctx);
   installIdempotency(app, ctx.db);
 
   app.setErrorHandler((error, request, reply) => {
-    const appError = toAppError(error as Error, request.routeOptions.bodyLimit ?? ctx.config.bodyLimits.json);
+    const appError = multipartParseError(error as Error, request) ?? toAppError(error as Error, request.routeOptions.bodyLimit ?? ctx.config.bodyLimits.json);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
     // A gap in validation is still a bug to look at.
     else if (refusedValueState(error)) request.log.warn({ err: { message: (error as Error).message, code: refusedValueState(error) } }, 'the database refused a value validation let through');

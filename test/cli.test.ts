@@ -1,11 +1,14 @@
 /** The `chakra` command run as users run it, against a stopped server's database. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WORKSPACE_FILE } from '../src/app.ts';
+import { PACKAGE_VERSION } from '../src/core/package-version.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
-import { runCli } from './helpers/child-server.ts';
+import { DOTENV_BLANKS, PROJECT_DIR, runCli } from './helpers/child-server.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -94,4 +97,66 @@ describe('chakra CLI', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('configuration error: CHAKRA_WORKSPACE: cannot read /no/such/workspace.yaml: ENOENT\n');
   });
+
+  it('--version, `keys` alone, and --help on every command answer on stdout with exit code 0', async () => {
+    const version = await cli('--version');
+    expect(version).toMatchObject({ code: 0, stdout: `${PACKAGE_VERSION}\n` });
+    const keys = await cli('keys');
+    expect(keys.code).toBe(0);
+    expect(keys.stdout).toMatch(/^Usage: chakra keys <create\|list\|revoke>/);
+    for (const sub of ['create', 'list', 'revoke']) expect(keys.stdout).toMatch(new RegExp(`^  ${sub} --team <team>`, 'm'));
+    const commands = [['serve'], ['migrate'], ['apply'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['sandbox']];
+    const helps = await Promise.all(commands.map((c) => cli(...c, c.length > 1 ? '-h' : '--help')));
+    helps.forEach((help, i) => {
+      expect(help.code, help.stderr).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: chakra ${commands[i].join(' ')}\\b`));
+      expect(help.stderr).toBe('');
+    });
+  }, 60_000);
+
+  it('a wrong command line: plain lines naming every problem, then that command\'s usage', async () => {
+    const missing = await cli('keys', 'create');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error: --team is required\nerror: --role is required\nerror: --name is required\n\nUsage: chakra keys create /);
+    const unknown = await cli('keys', 'list', '--team', 'demo', '--bogus');
+    expect(unknown.stderr).toMatch(/^error: unknown option --bogus\n\nUsage: chakra keys list /);
+    const noValue = await cli('serve', '--role');
+    expect(noValue.stderr).toMatch(/^error: --role needs a value\n\nUsage: chakra serve /);
+    const revoke = await cli('keys', 'revoke');
+    expect(revoke.stderr).toMatch(/^error: --team is required\nerror: the key to revoke is required/);
+    for (const res of [missing, unknown, noValue, revoke]) expect(res.stderr).not.toMatch(/ERR_PARSE_ARGS|\n\s+at /);
+  }, 60_000);
+
+  it('keys revoke takes the prefix keys list shows, as well as the id', async () => {
+    const created = JSON.parse((await cli('keys', 'create', '--team', 'demo', '--role', 'admin', '--name', 'by-prefix', '--json')).stdout);
+    const revoked = await cli('keys', 'revoke', '--team', 'demo', created.keyPrefix);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toMatch(new RegExp(`^revoked ${created.id} {2}${created.keyPrefix}… {2}by-prefix .* revoked {2}`));
+    const none = await cli('keys', 'revoke', '--team', 'demo', 'chk_nothing');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe('error: team demo has no API key with the id or prefix "chk_nothing"\n');
+  }, 60_000);
+
+  it('`npx chakra … --json` and `npm run -s chakra -- … --json` print parseable JSON alone on stdout', async () => {
+    const run = promisify(execFile);
+    const env = { ...DOTENV_BLANKS, ...process.env, LOG_LEVEL: 'warn', ...db.env };
+    const viaNpx = await run('npx', ['chakra', 'keys', 'create', '--team', 'demo', '--role', 'admin', '--name', 'npx', '--json'], { cwd: PROJECT_DIR, env });
+    expect(JSON.parse(viaNpx.stdout)).toMatchObject({ name: 'npx', key: expect.stringMatching(/^chk_/) });
+    const viaNpm = await run('npm', ['run', '-s', 'chakra', '--', 'keys', 'list', '--team', 'demo', '--json'], { cwd: PROJECT_DIR, env });
+    expect(JSON.parse(viaNpm.stdout).map((k: { name: string }) => k.name)).toContain('npx');
+  }, 60_000);
+
+  it('a .env in the working directory fills in settings, and never overrides the environment', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chakra-dotenv-'));
+    writeFileSync(path.join(dir, '.env'), '# settings for this directory\nexport DATA_DIR=./from-dotenv\nPORT="eighty" # a mistake, to be seen\n');
+    // No DATA_DIR or PORT in the environment: both come from the file.
+    const fromFile = await runCli(['migrate'], {}, dir);
+    expect(fromFile.code).toBe(1);
+    expect(fromFile.stderr).toBe('configuration error: PORT must be an integer from 0 to 65535, got "eighty"\n');
+    // PORT set in the environment wins over the file; DATA_DIR still comes from it.
+    const fromEnv = await runCli(['migrate'], { PORT: '4321' }, dir);
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect(fromEnv.stdout).toMatch(/^applied: 001_core/);
+    expect(existsSync(path.join(dir, 'from-dotenv', 'pglite'))).toBe(true);
+  }, 60_000);
 });

@@ -4,12 +4,60 @@
  * Runs on the backend TEST_DB selects; where the backends differ by design (PGlite is one
  * process per data directory) each backend's own promise is asserted.
  */
+import { statSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_VERSION } from '../src/core/package-version.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 import { runCli, startChildServer, type ChildServer } from './helpers/child-server.ts';
 import { call } from './helpers/server.ts';
 
 const demoKeyLines = (out: string) => out.split('\n').filter((l) => l.startsWith('Demo API key: '));
+
+const processGone = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+};
+
+/**
+ * A request the server is surely handling when a signal comes: headers and the start of the
+ * body now, the rest when `finish` is called. (A request merely sent before the signal may
+ * still be unread on a connection the shutdown closes as idle.)
+ */
+function requestInTwoParts(url: string, key: string) {
+  const body = JSON.stringify({ limit: 5 });
+  const req = http.request(`${url}/v1/ext/procedure/lead/process/list`, {
+    method: 'POST',
+    agent: false,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  });
+  const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode!, text }));
+    });
+  });
+  req.write(body.slice(0, 5));
+  return { answer, finish: () => req.end(body.slice(5)) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether something can listen on the port again (the stopped server let go of it). */
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, host: '127.0.0.1', exclusive: true }, () => probe.close(() => resolve(true)));
+  });
 
 let db: TestDatabase;
 const running: ChildServer[] = [];
@@ -38,23 +86,27 @@ describe(`server process lifecycle (${process.env.TEST_DB ?? 'pglite'})`, () => 
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^Demo API key: chk_[A-Za-z0-9_-]{43}$/);
     demoKey = lines[0].slice('Demo API key: '.length);
+    // Logs: ISO timestamps, and the version on the ready line.
+    const ready = JSON.parse(first.stdout().split('\n').find((l) => l.includes('"chakra ready"'))!);
+    expect(ready).toMatchObject({ version: PACKAGE_VERSION, time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
     expect((await call(first.url, 'GET', '/v1/health', { key: demoKey })).status).toBe(200);
     const created = await call(first.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: demoKey, body: { name: 'survivor', role: 'inside_sales' } });
     expect(created.status).toBe(200);
     createdKey = created.json._data.key;
   });
 
-  it('the CLI beside a running server: refuses on PGlite with a clear message, works on PostgreSQL', async () => {
+  it('the CLI beside a running server: `keys` works on both backends (PGlite: through the control socket), other commands wait on PGlite', async () => {
     const res = await runCli(['keys', 'create', '--team', 'demo', '--role', 'admin', '--name', 'cli'], db.env);
+    expect(res.code, res.stderr).toBe(0);
+    const key = res.stdout.trim().split('\n').at(-1)!;
+    expect((await call(first.url, 'GET', '/v1/health', { key })).status).toBe(200);
     if (db.backend === 'pglite') {
-      expect(res.code).toBe(1);
-      expect(res.stderr).toMatch(/is in use by process \d+ \(a running chakra server\)/);
-      expect(res.stderr).toMatch(/use the admin API \(docs\/cli\.md\) or stop the server first/);
-      expect(res.stdout).toBe('');
-    } else {
-      expect(res.code, res.stderr).toBe(0);
-      const key = res.stdout.trim().split('\n').at(-1)!;
-      expect((await call(first.url, 'GET', '/v1/health', { key })).status).toBe(200);
+      expect(statSync(path.join(db.dataDir, 'chakra.sock')).mode & 0o777).toBe(0o600);
+      const migrate = await runCli(['migrate'], db.env);
+      expect(migrate.code).toBe(1);
+      expect(migrate.stderr).toMatch(/^error: the embedded database in .* is in use by process \d+ \(a running chakra server\)\.\n/);
+      expect(migrate.stderr).toMatch(/for this command stop the server first, or use the admin API \(docs\/cli\.md\)/);
+      expect(migrate.stdout).toBe('');
     }
   });
 
@@ -85,10 +137,19 @@ describe(`server process lifecycle (${process.env.TEST_DB ?? 'pglite'})`, () => 
   });
 
   it('SIGTERM finishes cleanly, and a restart keeps every key and never prints the demo key again', async () => {
-    const inflight = call(first.url, 'GET', '/v1/ext/config', { key: demoKey });
-    await first.stop('SIGTERM'); // npm itself dies of the signal; the server below it must stop cleanly
-    expect((await inflight).status).toBe(200);
+    const inflight = requestInTwoParts(first.url, demoKey);
+    await sleep(300);
+    // To the `npm start` process alone, as a supervisor signals the one pid it started: npm
+    // hands it on to the server it exec'd (no shell between them) and exits with it.
+    const exited = first.signal('SIGTERM');
+    await sleep(300);
+    inflight.finish();
+    const answer = await inflight.answer;
+    expect(answer.status, answer.text).toBe(200);
+    expect(await exited).toBe(0);
     expect(first.stdout()).toMatch(/"msg":"stopped"/);
+    expect(processGone(first.serverPid)).toBe(true);
+    expect(await portFree(Number(new URL(first.url).port))).toBe(true);
 
     const again = await start();
     expect(demoKeyLines(again.stdout())).toHaveLength(0);

@@ -47,8 +47,9 @@ function matchesSketch(actual: string, sketch: string): boolean {
 let s: TestServer;
 let receiver: Receiver;
 beforeAll(async () => {
-  // The sandbox's customer on, faster than by default; the README's receiver on port 4000.
-  s = await startTestServer({ SANDBOX_CALLBACKS: 'true', SANDBOX_CALLBACK_UNIT_MS: '100' });
+  // The sandbox's customer on, faster than by default; the README's receiver on port 4000;
+  // the sample data a reader's first start has (DEMO_SAMPLE_DATA), which the session must not trip over.
+  s = await startTestServer({ SANDBOX_CALLBACKS: 'true', SANDBOX_CALLBACK_UNIT_MS: '100', DEMO_SAMPLE_DATA: 'true' });
   receiver = await startReceiver('/', 4000);
 });
 afterAll(async () => {

@@ -104,12 +104,16 @@ describe('template pass-through', () => {
   });
 
   it('a template holding \\u0000 or a lone surrogate does not stop the WABA’s other templates from being cached and sent', async () => {
-    // A lone surrogate gets through the pass-through (JSON allows the escape); a NUL can be put in
-    // with Meta's own tools, so the list Meta answers holds it.
+    // Our own API refuses such text (a 400 naming the body); Meta's own tools can still put it
+    // in a template, and then the list Meta answers holds it.
     const raw = '{"name":"odd_surrogate","language":"en_US","category":"UTILITY","components":[{"type":"BODY","text":"Hi \\ud800 {{1}}"}]}';
-    const created = await call(s.url, 'POST', templates, { key: s.demoKey, raw, headers: { 'content-type': 'application/json' } });
-    expect(created.status, created.text).toBe(200);
-    meta.templates.get(WABA)!.push({ id: '880000', name: 'odd_nul', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi \u0000 {{1}}' }] });
+    const refused = await call(s.url, 'POST', templates, { key: s.demoKey, raw, headers: { 'content-type': 'application/json' } });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.json._errors[0]).toMatch(/^body: contains an unpaired UTF-16 surrogate/);
+    meta.templates.get(WABA)!.push(
+      { id: '880000', name: 'odd_nul', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi \u0000 {{1}}' }] },
+      { id: '880002', name: 'odd_surrogate', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi \ud800 {{1}}' }] },
+    );
     // Meta approves a new template the cache has never seen: the first send refreshes the list.
     meta.templates.get(WABA)!.push({ id: '880001', name: 'fresh_after_odd', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello' }] });
     const res = await api('POST', `/v1/ext/plugin/whatsapp/d83e1d23-50b8-4d87-8f92-842a0ac516f6/phoneNumber/919900112299/send-template-message`, {

@@ -6,16 +6,24 @@ import { applyWorkspaceDocument } from '../src/features/workspace/service.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 
 const DEMO_YAML = readFileSync(DEMO_WORKSPACE_FILE, 'utf8');
+const ADMIN_TOKEN = 'operator-token-for-tests-0123456789';
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startTestServer({ CHAKRA_ADMIN_TOKEN: ADMIN_TOKEN });
 });
 afterAll(() => s?.close());
 
-const demo = () => parseYaml(DEMO_YAML);
+/** The demo as a team's admin would send it: without the operator's references to the server's environment. */
+const demo = () => {
+  const ws = parseYaml(DEMO_YAML);
+  for (const holder of [ws.teams[0], ...ws.teams[0].whatsappPlugins]) {
+    for (const field of Object.keys(holder)) if (/(Env|File)$/.test(field)) delete holder[field];
+  }
+  return ws;
+};
 const apply = (body: unknown, key = s.demoKey) => call(s.url, 'POST', '/v1/admin/workspace', { key, body });
 const applyYaml = (text: string) =>
-  call(s.url, 'POST', '/v1/admin/workspace', { key: s.demoKey, raw: text, headers: { 'content-type': 'application/yaml' } });
+  call(s.url, 'POST', '/v1/admin/workspace', { key: ADMIN_TOKEN, raw: text, headers: { 'content-type': 'application/yaml' } });
 
 async function rowCounts() {
   const tables = ['teams', 'roles', 'pods', 'users', 'entities', 'procedures', 'states', 'attributes', 'state_tasks', 'whatsapp_plugins'];
@@ -112,10 +120,12 @@ describe('applying a workspace', () => {
     expect(res.json._errors).toEqual([expect.stringMatching(/^teams\[0\]\.roles\[1\]\.privileges\[1\]: must be one of "process:read", "process:write", .*"admin"$/)]);
   });
 
-  it('refuses a secret given both as a variable and as a file', async () => {
-    const res = await apply({ version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', hmacSecretEnv: 'X', hmacSecretFile: '/tmp/x' }] });
+  it('refuses a secret given more than one way', async () => {
+    const res = await apply({ version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', hmacSecretEnv: 'X', hmacSecretFile: '/tmp/x' }] }, ADMIN_TOKEN);
     expect(res.status).toBe(400);
-    expect(res.json._errors).toEqual(['teams[0].hmacSecretFile: give hmacSecretEnv or hmacSecretFile, not both']);
+    expect(res.json._errors).toEqual(['teams[0].hmacSecretFile: give one of hmacSecretEnv, hmacSecretFile']);
+    const byValue = await apply({ version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', hmacSecret: 'v', hmacSecretEnv: 'X' }] });
+    expect(byValue.json._errors).toEqual(['teams[0].hmacSecretEnv: give one of hmacSecret, hmacSecretEnv']);
   });
 
   it('reports a YAML syntax error with its line', async () => {
@@ -163,6 +173,39 @@ describe('secrets in the workspace', () => {
     expect(again.updated).toBe(0);
     const config = await call(s.url, 'GET', '/v1/ext/config', { key: s.demoKey });
     expect(config.text).not.toMatch(/EAAG-plain-token|app-secret-value/);
+  });
+
+  it("a team's own key gives secrets by value: it may not make the server read its environment or files, nor call another Graph host", async () => {
+    const before = await rowCounts();
+    const attempts: [Record<string, unknown>, string, string][] = [
+      [{ accessTokenEnv: 'CHAKRA_ADMIN_TOKEN' }, 'SECRET_REFERENCE_FORBIDDEN', 'teams[0].whatsappPlugins[0].accessTokenEnv'],
+      [{ accessTokenEnv: undefined, accessTokenFile: '/etc/passwd' }, 'SECRET_REFERENCE_FORBIDDEN', 'teams[0].whatsappPlugins[0].accessTokenFile'],
+      [{ graphApiUrl: 'http://127.0.0.1:9/', accessToken: 'a', appSecret: 'b', verifyToken: 'c', accessTokenEnv: undefined, appSecretEnv: undefined, verifyTokenEnv: undefined }, 'GRAPH_URL_FORBIDDEN', 'teams[0].whatsappPlugins[0].graphApiUrl'],
+    ];
+    for (const [over, code, path] of attempts) {
+      const res = await apply(plugin({ name: 'Stolen', ...over }));
+      expect(res.status, res.text).toBe(403);
+      expect(res.json._meta.code).toBe(code);
+      expect(res.json._errors[0]).toMatch(new RegExp(`^${path.replace(/[[\].]/g, '\\$&')}: only the server's operator`));
+    }
+    const hmac = await apply({ version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', hmacSecretFile: '/etc/hostname' }] });
+    expect(hmac.json._meta.code).toBe('SECRET_REFERENCE_FORBIDDEN');
+    expect(await rowCounts()).toEqual(before);
+
+    // By value: stored encrypted, like any other secret.
+    const byValue = await apply(plugin({ name: 'Own values', accessToken: 'EAAG-by-value', appSecret: 'own-app-secret', verifyToken: 'own-verify', accessTokenEnv: undefined, appSecretEnv: undefined, verifyTokenEnv: undefined }));
+    expect(byValue.status, byValue.text).toBe(200);
+    const [row] = await s.ctx.db.query("select * from whatsapp_plugins where name = 'Own values'");
+    expect(row.graph_api_url).toBe('https://graph.facebook.com');
+    expect(s.ctx.secrets.decrypt(row.access_token_enc)).toBe('EAAG-by-value');
+    expect(byValue.text).not.toContain('EAAG-by-value');
+  });
+
+  it("the operator (CHAKRA_ADMIN_TOKEN) may name variables and files and choose any Graph URL", async () => {
+    const res = await apply(plugin({ name: 'Operator', graphApiUrl: 'http://127.0.0.1:9/', accessTokenEnv: 'T_OP_TOKEN', appSecretEnv: undefined, appSecretFile: '/etc/hostname', verifyToken: 'v', verifyTokenEnv: undefined }), ADMIN_TOKEN);
+    expect(res.status, res.text).toBe(400);
+    // It got as far as reading the environment: the variable is not set in this server.
+    expect(res.json._errors).toEqual(['teams[0].whatsappPlugins[0].accessTokenEnv: environment variable T_OP_TOKEN is not set (required for a plugin that points at http://127.0.0.1:9/)']);
   });
 
   it('generated sandbox secrets for the demo plugin at the first apply', async () => {

@@ -1,27 +1,60 @@
-import { parseArgs } from 'node:util';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyView } from '../features/api-keys/service.ts';
+/**
+ * `chakra keys create|list|revoke`. Runs on the configured database; when that is an embedded
+ * one held by a running server, the same command line is sent to that server's control socket
+ * and run there (keysControlHandler), so the output is the same either way.
+ */
+import { createApiKey, findApiKeysByIdOrPrefix, listApiKeys, revokeApiKey, type ApiKeyView } from '../features/api-keys/service.ts';
 import { findTeam } from '../features/api-keys/repo.ts';
-import type { Queryable } from '../core/db/types.ts';
+import type { AppContext } from '../core/context.ts';
+import { DataDirBusyError } from '../core/db/data-dir-lock.ts';
+import { CliError } from './cli-error.ts';
+import { missingFlags, parseCommandLine } from './command-line.ts';
+import { sendToControlSocket, type ControlHandler, type ControlResponse } from './control-socket.ts';
+import { explainKnownError } from './explain-error.ts';
 import { withCliContext } from './open-for-cli.ts';
+import { COMMAND_USAGE } from './usage.ts';
 import { UsageError } from './usage-error.ts';
 
+type KeysRequest =
+  | { sub: 'create'; team: string; role: string; name: string; description?: string; expires?: string; json: boolean }
+  | { sub: 'list'; team: string; json: boolean }
+  | { sub: 'revoke'; team: string; key: string };
+
+const TEAM = { team: { type: 'string' } } as const;
 const OPTIONS = {
-  team: { type: 'string' },
-  role: { type: 'string' },
-  name: { type: 'string' },
-  description: { type: 'string' },
-  expires: { type: 'string' },
-  json: { type: 'boolean', default: false },
+  create: { ...TEAM, role: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, expires: { type: 'string' }, json: { type: 'boolean' } },
+  list: { ...TEAM, json: { type: 'boolean' } },
+  revoke: TEAM,
 } as const;
 
-function required(values: Record<string, unknown>, ...names: string[]) {
-  for (const n of names) if (typeof values[n] !== 'string' || values[n] === '') throw new UsageError(`--${n} is required`);
-}
-
-async function teamOf(db: Queryable, key: string) {
-  const team = await findTeam(db, key);
-  if (!team) throw new UsageError(`unknown team "${key}"`);
-  return team;
+/** The request a command line asks for, or the help text it asks for. Throws UsageError. */
+function parseKeysArgs(args: string[]): KeysRequest | { help: string } {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') return { help: COMMAND_USAGE.keys };
+  if (sub !== 'create' && sub !== 'list' && sub !== 'revoke') throw new UsageError(`unknown keys command "${sub}" (create, list or revoke)`, COMMAND_USAGE.keys);
+  const usage = COMMAND_USAGE[`keys ${sub}`];
+  const line = parseCommandLine(rest, OPTIONS[sub], usage, sub === 'revoke');
+  if (line.help) return { help: usage };
+  const v = line.values as Record<string, string | undefined> & { json?: boolean };
+  switch (sub) {
+    case 'create': {
+      const problems = missingFlags(line, ['team', 'role', 'name']);
+      if (problems.length) throw new UsageError(problems, usage);
+      return { sub, team: v.team!, role: v.role!, name: v.name!, description: v.description, expires: v.expires, json: v.json === true };
+    }
+    case 'list': {
+      const problems = missingFlags(line, ['team']);
+      if (problems.length) throw new UsageError(problems, usage);
+      return { sub, team: v.team!, json: v.json === true };
+    }
+    case 'revoke': {
+      const problems = missingFlags(line, ['team']);
+      if (line.positionals.length === 0) problems.push('the key to revoke is required (its id, or the prefix `chakra keys list` shows)');
+      if (line.positionals.length > 1) problems.push(`keys revoke takes one key, got ${line.positionals.length}`);
+      if (problems.length) throw new UsageError(problems, usage);
+      return { sub, team: v.team!, key: line.positionals[0] };
+    }
+  }
 }
 
 const time = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString());
@@ -31,45 +64,81 @@ function describe(k: ApiKeyView): string {
   return `${k.id}  ${k.keyPrefix}…  ${k.name}  role=${k.role}  ${state}  expires=${time(k.expiresAt)}  lastUsed=${time(k.lastUsedAt)}`;
 }
 
-export async function keysCommand(args: string[]): Promise<void> {
-  const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true });
-  required(values, 'team');
-  await withCliContext(async (ctx) => {
-    const team = await teamOf(ctx.db, values.team!);
-    switch (sub) {
-      case 'create': {
-        required(values, 'role', 'name');
-        const created = await createApiKey(ctx.db, team.id, {
-          name: values.name!,
-          role: values.role!,
-          description: values.description ?? null,
-          expiresAt: values.expires ?? null,
-        });
-        if (values.json) {
-          console.log(JSON.stringify({ ...created, team: team.short_id }));
-        } else {
-          console.log(`Created API key "${created.name}" (${created.id}) for team ${team.short_id}, role ${created.role}, expires ${time(created.expiresAt)}.`);
-          console.log('It is shown only this once:');
-          console.log(created.key);
-        }
-        return;
-      }
-      case 'list': {
-        const keys = await listApiKeys(ctx.db, team.id);
-        if (values.json) console.log(JSON.stringify(keys));
-        else if (keys.length === 0) console.log(`team ${team.short_id} has no API keys`);
-        else for (const k of keys) console.log(describe(k));
-        return;
-      }
-      case 'revoke': {
-        if (positionals.length !== 1) throw new UsageError('keys revoke takes exactly one key id');
-        const revoked = await revokeApiKey(ctx.db, team.id, positionals[0]);
-        console.log(`revoked ${describe(revoked)}`);
-        return;
-      }
-      default:
-        throw new UsageError(`unknown keys command "${sub ?? ''}" (create, list or revoke)`);
+/** Runs a request on a database; returns what goes to stdout. */
+async function runKeys(ctx: Pick<AppContext, 'db' | 'keys'>, request: KeysRequest): Promise<string> {
+  const team = await findTeam(ctx.db, request.team);
+  if (!team) throw new CliError(`unknown team "${request.team}"`);
+  switch (request.sub) {
+    case 'create': {
+      const created = await createApiKey(ctx.db, team.id, {
+        name: request.name,
+        role: request.role,
+        description: request.description ?? null,
+        expiresAt: request.expires ?? null,
+      });
+      if (request.json) return JSON.stringify({ ...created, team: team.short_id }) + '\n';
+      return (
+        `Created API key "${created.name}" (${created.id}) for team ${team.short_id}, role ${created.role}, expires ${time(created.expiresAt)}.\n` +
+        'It is shown only this once:\n' +
+        `${created.key}\n`
+      );
     }
-  });
+    case 'list': {
+      await ctx.keys.flushLastUsed();
+      const keys = await listApiKeys(ctx.db, team.id);
+      if (request.json) return JSON.stringify(keys) + '\n';
+      if (keys.length === 0) return `team ${team.short_id} has no API keys\n`;
+      return keys.map((k) => describe(k) + '\n').join('');
+    }
+    case 'revoke': {
+      const matches = await findApiKeysByIdOrPrefix(ctx.db, team.id, request.key);
+      if (matches.length === 0) throw new CliError(`team ${team.short_id} has no API key with the id or prefix "${request.key}"`);
+      if (matches.length > 1) throw new CliError(`the prefix "${request.key}" matches ${matches.length} keys of team ${team.short_id}; give the key's id (chakra keys list)`);
+      const revoked = await revokeApiKey(ctx.db, team.id, matches[0].id);
+      ctx.keys.forget(revoked.id);
+      return `revoked ${describe(revoked)}\n`;
+    }
+  }
+}
+
+function print(response: ControlResponse): void {
+  process.stdout.write(response.stdout);
+  for (const line of response.errors) process.stderr.write(line + '\n');
+  if (response.errors.length) process.exitCode = 1;
+}
+
+export async function keysCommand(args: string[]): Promise<void> {
+  const request = parseKeysArgs(args);
+  if ('help' in request) return void process.stdout.write(request.help + '\n');
+  let stdout: string;
+  try {
+    stdout = await withCliContext((ctx) => runKeys(ctx, request));
+  } catch (err) {
+    if (!(err instanceof DataDirBusyError)) throw err;
+    // The embedded database is the running server's: ask that server to run the command.
+    let remote: ControlResponse | undefined;
+    try {
+      remote = await sendToControlSocket(err.dataDir, { command: 'keys', args });
+    } catch (socketError) {
+      throw new CliError(`${err.message}, and its control socket did not answer: ${(socketError as Error).message}`);
+    }
+    if (!remote) throw new CliError(`${err.message}, which is not listening on its control socket (still starting, or a version without one); try again once it is ready`);
+    return print(remote);
+  }
+  process.stdout.write(stdout);
+}
+
+/** The server side of the control socket's `keys` command: the same parsing, the same output. */
+export function keysControlHandler(ctx: AppContext): ControlHandler {
+  return async (args) => {
+    try {
+      const request = parseKeysArgs(args);
+      if ('help' in request) return { stdout: request.help + '\n', errors: [] };
+      return { stdout: await runKeys(ctx, request), errors: [] };
+    } catch (err) {
+      const lines = explainKnownError(err);
+      if (!lines) throw err;
+      return { stdout: '', errors: lines };
+    }
+  };
 }

@@ -1,6 +1,12 @@
-import { bootstrap, createLogger, openContext, startWorkers } from '../app.ts';
+import type { FastifyInstance } from 'fastify';
+import { bootstrap, createLogger, openContext, startWorkers, type RunningContext } from '../app.ts';
 import { loadConfig } from '../core/config.ts';
+import { PACKAGE_VERSION } from '../core/package-version.ts';
+import { teamsWithoutUsableAdminKey } from '../features/api-keys/service.ts';
 import { buildServer } from '../server.ts';
+import { openControlSocket } from './control-socket.ts';
+import { keysControlHandler } from './keys-command.ts';
+import { listenFailure, reservePort } from './reserve-port.ts';
 
 /** How long in-flight work may take to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -22,22 +28,55 @@ export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void
   }
 
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
-  const ctx = await openContext(config, log);
-  const boot = await bootstrap(ctx);
-  if (boot.migrations.length) log.info({ migrations: boot.migrations }, 'migrations applied');
-  if (boot.workspaceApplied) log.info({ file: boot.workspaceApplied }, 'workspace applied');
-  // The one line a new user needs; printed on the first start only, since the key is stored hashed.
-  if (boot.demoKey) process.stdout.write(`Demo API key: ${boot.demoKey}\n`);
+  // The port before anything else: when it is taken, the start fails with one line, having
+  // written nothing (no data directory, no migration, no demo key minted and lost).
+  const reservation = role === 'worker' || config.port === 0 ? undefined : await reservePort(config.port, config.host);
+  const log = createLogger(config.logLevel, 1, config.logFormat);
+  let ctx: RunningContext | undefined;
+  let app: FastifyInstance | undefined;
+  let boot: Awaited<ReturnType<typeof bootstrap>>;
+  try {
+    ctx = await openContext(config, log);
+    boot = await bootstrap(ctx);
+    if (boot.migrations.length) log.info({ migrations: boot.migrations }, 'migrations applied');
+    if (boot.workspaceApplied) log.info({ file: boot.workspaceApplied }, 'workspace applied');
+    ({ app } = await buildServer(ctx));
+    if (role !== 'worker') {
+      await reservation?.release();
+      await app.listen({ port: config.port, host: config.host }).catch((err) => {
+        throw listenFailure(err, config.port, config.host) ?? err;
+      });
+    }
+  } catch (err) {
+    await reservation?.release();
+    await app?.close();
+    await ctx?.close();
+    throw err;
+  }
 
-  const { app } = await buildServer(ctx);
-  if (role !== 'worker') await app.listen({ port: config.port, host: config.host });
+  // Printed once the port is ours, so a failed start never shows a key it then loses. The one
+  // line a new user needs; printed on the first start only, since the key is stored hashed.
+  if (boot.demoKey) process.stdout.write(`Demo API key: ${boot.demoKey}\n`);
+  if (role !== 'worker' && !config.adminToken) {
+    for (const { team, adminRole } of await teamsWithoutUsableAdminKey(ctx.db)) {
+      if (!adminRole) continue;
+      process.stdout.write(
+        `Team ${team} has no usable admin API key. Create one (the server may keep running): npx chakra keys create --team ${team} --role ${adminRole} --name <name>\n`,
+      );
+    }
+  }
   const workers = role === 'api' ? undefined : await startWorkers(ctx);
+  // `chakra keys` beside a running embedded-database server goes through this socket.
+  const control = ctx.db.kind === 'pglite' ? await openControlSocket(config.dataDir, { keys: keysControlHandler(ctx) }, log) : undefined;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : null;
-  log.info({ role, port, database: ctx.db.kind, dataDir: ctx.db.kind === 'pglite' ? config.dataDir : undefined }, 'chakra ready');
+  log.info(
+    { version: PACKAGE_VERSION, node: process.version, role, port, database: ctx.db.kind, dataDir: ctx.db.kind === 'pglite' ? config.dataDir : undefined },
+    'chakra ready',
+  );
 
   let stopping = false;
+  const running = { app, ctx };
   stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -48,10 +87,11 @@ export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     try {
+      await control?.close();
       const stopped = workers?.stop();
-      await app.close();
+      await running.app.close();
       await stopped;
-      await ctx.close();
+      await running.ctx.close();
       log.info('stopped');
       process.exit(0);
     } catch (err) {

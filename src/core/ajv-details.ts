@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import type { ErrorDetail } from './errors.ts';
+import { MAX_LISTED_PROBLEMS, type ErrorDetail } from './errors.ts';
 import { joinPath, pointerToPath } from './json-path.ts';
 
 /**
@@ -8,7 +8,9 @@ import { joinPath, pointerToPath } from './json-path.ts';
  */
 export function ajvErrorsToDetails(errors: Partial<ErrorObject>[], prefix = '', rootName = 'body'): ErrorDetail[] {
   const details: ErrorDetail[] = [];
+  const seen = new Set<string>();
   for (const e of errors) {
+    if (details.length >= MAX_LISTED_PROBLEMS) break;
     // anyOf/oneOf produce one error per branch plus a summary; the summary says enough.
     if (e.keyword === 'if') continue;
     let path = pointerToPath(e.instancePath ?? '');
@@ -26,7 +28,9 @@ export function ajvErrorsToDetails(errors: Partial<ErrorObject>[], prefix = '', 
       message = `must be ${JSON.stringify(params.allowedValue)}`;
     }
     const full = path ? prefix + path : prefix.replace(/\.$/, '') || rootName;
-    if (!details.some((d) => d.path === full && d.message === message)) details.push({ path: full, code: e.keyword ?? 'invalid', message });
+    if (seen.has(`${full}\u0000${message}`)) continue;
+    seen.add(`${full}\u0000${message}`);
+    details.push({ path: full, code: e.keyword ?? 'invalid', message });
   }
   // A failed union lists every branch's complaint; keep the more specific ones when there are some.
   const specific = details.filter((d) => d.code !== 'anyOf' && d.code !== 'oneOf');
@@ -38,10 +42,15 @@ export function ajvErrorsToDetails(errors: Partial<ErrorObject>[], prefix = '', 
  * become a single `must be one of "x", "y", …`.
  */
 function collapseUnionNoise(details: ErrorDetail[]): ErrorDetail[] {
-  const out: ErrorDetail[] = [];
+  const byPath = new Map<string, ErrorDetail[]>();
   for (const d of details) {
-    const same = details.filter((o) => o.path === d.path);
-    if (out.some((o) => o.path === d.path)) continue;
+    const same = byPath.get(d.path);
+    if (same) same.push(d);
+    else byPath.set(d.path, [d]);
+  }
+  const out: ErrorDetail[] = [];
+  for (const [, same] of byPath) {
+    const d = same[0];
     const literals = same.filter((o) => o.code === 'const');
     if (literals.length > 1) {
       out.push({ path: d.path, code: 'enum', message: `must be one of ${literals.map((o) => o.message.slice('must be '.length)).join(', ')}` });

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { DEMO_WORKSPACE_FILE } from '../app.ts';
+import { parseWorkspaceText, validateWorkspace } from '../features/workspace/validate.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 const fails = (env: Record<string, string>) => {
@@ -38,6 +41,7 @@ describe('loadConfig', () => {
   it('names the variable in one line for every malformed setting', () => {
     expect(fails({ PORT: '70000' })).toBe('PORT must be an integer from 0 to 65535, got "70000"');
     expect(fails({ LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"$/);
+    expect(fails({ LOG_FORMAT: 'text' })).toBe('LOG_FORMAT must be pretty or json, got "text"');
     expect(fails({ DATABASE_URL: 'mysql://x' })).toBe('DATABASE_URL must use postgres: or postgresql:, got "mysql:"');
     expect(fails({ DATABASE_URL: 'postgres://u:pw@db/x' })).toMatch(/^CHAKRA_SECRET_KEY is required when DATABASE_URL is set/);
     expect(fails({ CHAKRA_ADMIN_TOKEN: 'short' })).toBe('CHAKRA_ADMIN_TOKEN must be at least 16 characters long');
@@ -53,6 +57,62 @@ describe('loadConfig', () => {
     expect(fails({ STORAGE_DRIVER: 'ftp' })).toBe('STORAGE_DRIVER must be local or s3, got "ftp"');
     expect(fails({ STORAGE_DRIVER: 's3' })).toBe('S3_BUCKET is required when STORAGE_DRIVER is s3');
     expect(fails({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'k' })).toMatch(/^S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together/);
+  });
+
+  it("accepts for WHATSAPP_GRAPH_URL exactly the values a plugin's graphApiUrl accepts", () => {
+    const demo = parseWorkspaceText(readFileSync(DEMO_WORKSPACE_FILE, 'utf8')) as { teams: { whatsappPlugins: { graphApiUrl?: string }[] }[] };
+    const byWorkspace = (value: string) => {
+      const ws = structuredClone(demo);
+      ws.teams[0].whatsappPlugins[0].graphApiUrl = value;
+      try {
+        validateWorkspace(ws);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const byConfig = (value: string) => {
+      try {
+        return loadConfig({ WHATSAPP_GRAPH_URL: value }).whatsappGraphUrl === value;
+      } catch {
+        return false;
+      }
+    };
+    const accepted = ['sandbox', 'https://graph.facebook.com', 'http://127.0.0.1:4010/', 'https://proxy.example.com/meta'];
+    const refused = ['Sandbox', 'ftp://graph.facebook.com', 'graph.facebook.com', 'not a url', 'https://', 'file:///etc/passwd'];
+    for (const value of [...accepted, ...refused]) {
+      expect([byConfig(value), byWorkspace(value)], value).toEqual(accepted.includes(value) ? [true, true] : [false, false]);
+    }
+    expect(fails({ WHATSAPP_GRAPH_URL: 'ftp://x' })).toBe('WHATSAPP_GRAPH_URL must be "sandbox" or an http(s) URL, got "ftp://x"');
+    expect(fails({ WHATSAPP_GRAPH_URL: 'https://user:pw@[bad' })).not.toContain('pw');
+  });
+
+  it('reads CORS_ORIGINS as * or a list of origins, in the form browsers send', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(loadConfig({ CORS_ORIGINS: 'https://App.Example.com/, http://localhost:5173 ,https://x.example.com:443' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+      'https://x.example.com',
+    ]);
+    for (const bad of ['app.example.com', 'https://app.example.com/path', 'ftp://x.example.com', 'https://a.example.com,*', 'https://a.example.com?x', 'null']) {
+      expect(fails({ CORS_ORIGINS: bad }), bad).toMatch(/^CORS_ORIGINS must be \* or a comma-separated list of origins such as https:\/\/app\.example\.com, got "/);
+    }
+  });
+
+  it('takes METRICS_TOKEN of at least 16 characters', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'x'.repeat(16) }).metricsToken).toBe('x'.repeat(16));
+    expect(fails({ METRICS_TOKEN: 'short' })).toBe('METRICS_TOKEN must be at least 16 characters long');
+  });
+
+  it('adds demo sample data by default on the embedded database only', () => {
+    expect(loadConfig({}).demoSampleData).toBe(true);
+    expect(loadConfig({ DEMO_SAMPLE_DATA: 'false' }).demoSampleData).toBe(false);
+    const withUrl = { DATABASE_URL: 'postgres://db/x', CHAKRA_SECRET_KEY: 'a'.repeat(64) };
+    expect(loadConfig(withUrl).demoSampleData).toBe(false);
+    expect(loadConfig({ ...withUrl, DEMO_SAMPLE_DATA: 'true' }).demoSampleData).toBe(true);
+    expect(fails({ DEMO_SAMPLE_DATA: 'yes' })).toBe('DEMO_SAMPLE_DATA must be true or false, got "yes"');
   });
 
   it('never echoes a password from a malformed URL', () => {

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { S3Settings } from './storage/s3-storage.ts';
+import { graphUrlProblem } from '../whatsapp/graph/graph-url.ts';
 
 export class ConfigError extends Error {}
 
@@ -15,14 +16,23 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   adminToken: string | undefined;
   publicBaseUrl: string;
+  /** Overrides every plugin's graphApiUrl: an http(s) URL, or `sandbox`. */
   whatsappGraphUrl: string | undefined;
   redisUrl: string | undefined;
   logLevel: string;
+  /** `pretty` or `json`; unset: pretty when the log goes to a terminal, JSON otherwise. */
+  logFormat: 'pretty' | 'json' | undefined;
   workspaceFile: string | undefined;
   /** Raw CHAKRA_SECRET_KEY; resolved (or generated in embedded mode) by core/secrets. */
   secretKey: string | undefined;
   rateLimit: { perSecond: number; burst: number };
   bodyLimits: { json: number; bulk: number; upload: number };
+  /** Browser origins allowed to call the API (CORS): exact origins, `*` for any, empty for none. */
+  corsOrigins: '*' | string[];
+  /** When set, GET /metrics wants `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
+  /** Add sample leads, tickets and a WhatsApp chat when the demo workspace is applied (first start). */
+  demoSampleData: boolean;
   /** How long a cached API key lookup is trusted on an instance that did not revoke it. */
   keyCacheTtlMs: number;
   /** Where uploaded files live: DATA_DIR/files, or an S3-compatible bucket. */
@@ -100,6 +110,39 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+/** `sandbox` or an http(s) URL: the same values a plugin's graphApiUrl accepts. */
+function graphUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const problem = graphUrlProblem(raw);
+  if (problem) throw new ConfigError(`${name} ${problem}, got "${redactUrl(raw)}"`);
+  return raw;
+}
+
+/**
+ * `*`, or a comma-separated list of origins (`scheme://host[:port]`), each kept in the form a
+ * browser sends in its Origin header (lower-case host, default port left out).
+ */
+function corsOrigins(env: Env, name: string): '*' | string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  if (raw === '*') return '*';
+  return raw.split(',').map((entry) => {
+    const given = entry.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(given);
+    } catch {
+      parsed = undefined;
+    }
+    const originOnly = parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.pathname === '/' && !parsed.search && !parsed.hash && !parsed.username;
+    if (!parsed || !originOnly || given.endsWith('?') || given.endsWith('#')) {
+      throw new ConfigError(`${name} must be * or a comma-separated list of origins such as https://app.example.com, got "${given}"`);
+    }
+    return parsed.origin;
+  });
+}
+
 /** Never echo credentials embedded in a URL into an error line. */
 function redactUrl(raw: string): string {
   return raw.replace(/\/\/[^@/]*@/, '//***@');
@@ -112,6 +155,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const logFormat = env.LOG_FORMAT || undefined;
+  if (logFormat !== undefined && logFormat !== 'pretty' && logFormat !== 'json') {
+    throw new ConfigError(`LOG_FORMAT must be pretty or json, got "${logFormat}"`);
+  }
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const secretKey = env.CHAKRA_SECRET_KEY || undefined;
   if (databaseUrl && !secretKey) {
@@ -120,6 +167,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const adminToken = env.CHAKRA_ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < 16) {
     throw new ConfigError('CHAKRA_ADMIN_TOKEN must be at least 16 characters long');
+  }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters long');
   }
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const publicBaseUrl = (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://${urlHost}:${port}`).replace(/\/+$/, '');
@@ -132,9 +183,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     adminToken,
     publicBaseUrl,
-    whatsappGraphUrl: url(env, 'WHATSAPP_GRAPH_URL', ['http:', 'https:']),
+    whatsappGraphUrl: graphUrl(env, 'WHATSAPP_GRAPH_URL'),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     logLevel,
+    logFormat,
     workspaceFile: env.CHAKRA_WORKSPACE ? path.resolve(env.CHAKRA_WORKSPACE) : undefined,
     secretKey,
     rateLimit: { perSecond, burst: integer(env, 'RATE_LIMIT_BURST', perSecond * 2, 1, 20_000_000) },
@@ -143,6 +195,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       bulk: integer(env, 'BODY_LIMIT_BULK', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       upload: integer(env, 'BODY_LIMIT_UPLOAD', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
+    corsOrigins: corsOrigins(env, 'CORS_ORIGINS'),
+    metricsToken,
+    // A laptop's first look should show something; a production database starts empty.
+    demoSampleData: flag(env, 'DEMO_SAMPLE_DATA', !databaseUrl),
     keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 5000, 0, 600_000),
     storage,
     jobs: {

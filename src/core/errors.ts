@@ -5,6 +5,7 @@
  */
 export const ERROR_CATALOGUE = {
   INVALID_JSON: { status: 400, message: 'body: invalid JSON ({reason})' },
+  MALFORMED_REQUEST: { status: 400, message: 'request: {reason}' },
   VALIDATION_FAILED: { status: 400, message: '{path}: {reason}' },
   WORKSPACE_INVALID: { status: 400, message: '{path}: {reason}' },
   API_KEY_MISSING: { status: 401, message: 'Authorization: a bearer API key is required' },
@@ -12,23 +13,30 @@ export const ERROR_CATALOGUE = {
   API_KEY_INVALID: { status: 401, message: 'Authorization: unknown API key' },
   API_KEY_REVOKED: { status: 401, message: 'Authorization: API key has been revoked' },
   API_KEY_EXPIRED: { status: 401, message: 'Authorization: API key expired at {expiresAt}' },
+  METRICS_TOKEN_REQUIRED: { status: 401, message: 'Authorization: /metrics requires "Bearer <METRICS_TOKEN>"' },
   PRIVILEGE_MISSING: { status: 403, message: 'role {role} lacks the privilege {privilege}' },
   LINK_INVALID: { status: 403, message: 'signature: this link is invalid or has expired' },
   WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'X-Hub-Signature-256: {reason}' },
   WEBHOOK_VERIFICATION_FAILED: { status: 403, message: '{path}: {reason}' },
   TEAM_FORBIDDEN: { status: 403, message: '{path}: your API key may only change team {team}' },
+  SECRET_REFERENCE_FORBIDDEN: { status: 403, message: "{path}: only the server's operator may name environment variables or files; give the secret by value" },
+  GRAPH_URL_FORBIDDEN: { status: 403, message: '{path}: only the server\'s operator may point a plugin at a Graph URL other than https://graph.facebook.com or sandbox' },
   NOT_FOUND: { status: 404, message: '{resource} {id} not found' },
   ROUTE_NOT_FOUND: { status: 404, message: 'route {method} {url} not found' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'method {method} not allowed on {url} (allowed: {allowed})' },
+  REQUEST_TIMEOUT: { status: 408, message: 'request: not received in full in time' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, message: 'Idempotency-Key: {key} was already used with a different request' },
   IDEMPOTENCY_KEY_IN_PROGRESS: { status: 409, message: 'Idempotency-Key: a request with key {key} is still in progress' },
   CONFLICT: { status: 409, message: '{path}: {reason}' },
   UNPROCESSABLE: { status: 422, message: '{path}: {reason}' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'body: larger than the limit of {limit} bytes' },
+  URI_TOO_LONG: { status: 414, message: 'path: a segment is longer than {limit} characters' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type: {contentType} is not supported here' },
   RATE_LIMITED: { status: 429, message: 'Rate limit exceeded, retry after {retryAfterMs} ms' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'headers: larger than the limit of {limit} bytes' },
   INTERNAL: { status: 500, message: 'internal error' },
   UPSTREAM_UNAVAILABLE: { status: 502, message: 'WhatsApp: {reason}' },
+  UPSTREAM_ERROR: { status: 502, message: 'WhatsApp: {reason}' },
   UPSTREAM_TIMEOUT: { status: 504, message: 'WhatsApp: the Graph API did not answer within {timeoutMs} ms' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -39,6 +47,9 @@ export interface ErrorDetail {
   code: string;
   message: string;
 }
+
+/** At most this many problems are listed in one answer: enough to fix a request, bounded in size. */
+export const MAX_LISTED_PROBLEMS = 50;
 
 export class AppError extends Error {
   readonly status: number;
@@ -56,8 +67,8 @@ export class AppError extends Error {
     const message = entry.message.replace(/\{(\w+)\}/g, (_, k) => (k in params ? String(params[k]) : `{${k}}`));
     super(message);
     this.status = entry.status;
-    this.details = options.details ?? [];
-    this.messages = options.messages?.length ? options.messages : [message];
+    this.details = (options.details ?? []).slice(0, MAX_LISTED_PROBLEMS);
+    this.messages = options.messages?.length ? options.messages.slice(0, MAX_LISTED_PROBLEMS) : [message];
   }
 }
 

@@ -35,7 +35,8 @@ export async function startTestServer(
     },
   });
   // The sandbox's pretend customer is off unless a test asks for it: its statuses would race the test's own.
-  const fullEnv = { PORT: '0', LOG_LEVEL: 'info', SANDBOX_CALLBACKS: 'false', ...db.env, ...env };
+  // So is the demo's sample data: tests count what they create.
+  const fullEnv = { PORT: '0', LOG_LEVEL: 'info', SANDBOX_CALLBACKS: 'false', DEMO_SAMPLE_DATA: 'false', ...db.env, ...env };
   const config = loadConfig(fullEnv);
   const ctx = await openContext(config, createLogger(config.logLevel, sink));
   const boot = await bootstrap(ctx, fullEnv);

@@ -8,7 +8,8 @@ import type { RateDecision } from '../rate-limit.ts';
 import type { Privilege } from '../auth/privileges.ts';
 import { appendRouteHook } from './route-hooks.ts';
 
-const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+/** `Authorization: Bearer <token>`; the token is group 1. */
+export const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /**
  * Adds to every route that declares `config.auth` an onRequest hook that authenticates the bearer key, applies the per-key rate limit and checks the

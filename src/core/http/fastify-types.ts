@@ -11,5 +11,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** On upload routes: the multipart body has been read (file-upload.ts). */
+    uploadRead?: boolean;
   }
 }

@@ -35,6 +35,27 @@ export async function findApiKey(db: Queryable, teamId: string, id: string): Pro
   return rows[0];
 }
 
+/** A key by its id, or the keys whose shown prefix (`chk_` and 6 characters) is `ref`. */
+export async function findApiKeysByIdOrPrefix(db: Queryable, teamId: string, ref: string): Promise<ApiKeyRow[]> {
+  return db.query<ApiKeyRow>(`${SELECT} where k.team_id = $1 and (k.id::text = $2 or k.key_prefix = $2) order by k.created_at, k.id`, [teamId, ref]);
+}
+
+/**
+ * Teams where no key can administer the team (none active with a role granting `admin`),
+ * each with the shortId of a role that would (null when the team has none).
+ */
+export async function teamsWithoutUsableAdminKey(db: Queryable) {
+  return db.query<{ short_id: string; admin_role: string | null }>(
+    `select t.short_id,
+            (select r.short_id from roles r where r.team_id = t.id and 'admin' = any(r.privileges) order by r.short_id limit 1) as admin_role
+       from teams t
+      where not exists (select 1 from api_keys k join roles r on r.id = k.role_id
+                         where k.team_id = t.id and 'admin' = any(r.privileges)
+                           and k.revoked_at is null and (k.expires_at is null or k.expires_at > now()))
+      order by t.short_id`,
+  );
+}
+
 export async function listApiKeys(db: Queryable, teamId: string): Promise<ApiKeyRow[]> {
   return db.query<ApiKeyRow>(`${SELECT} where k.team_id = $1 order by k.created_at, k.id`, [teamId]);
 }

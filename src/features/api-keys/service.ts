@@ -75,6 +75,16 @@ export async function listApiKeys(db: Queryable, teamId: string): Promise<ApiKey
   return (await repo.listApiKeys(db, teamId)).map(toView);
 }
 
+/** Keys named by an id or by the prefix listings show (a trailing `…` is ignored). */
+export async function findApiKeysByIdOrPrefix(db: Queryable, teamId: string, ref: string): Promise<ApiKeyView[]> {
+  return (await repo.findApiKeysByIdOrPrefix(db, teamId, ref.replace(/(…|\.\.\.)$/, ''))).map(toView);
+}
+
+/** Teams nobody can administer with an API key, and the role a new admin key would take. */
+export async function teamsWithoutUsableAdminKey(db: Queryable): Promise<{ team: string; adminRole: string | null }[]> {
+  return (await repo.teamsWithoutUsableAdminKey(db)).map((t) => ({ team: t.short_id, adminRole: t.admin_role }));
+}
+
 export async function revokeApiKey(db: Queryable, teamId: string, id: string): Promise<ApiKeyView> {
   const row = await repo.revokeApiKey(db, teamId, id);
   if (!row) throw notFound('API key', id);

@@ -4,7 +4,7 @@
  * naming `<path>.<shortId>`, and returns the values to store. `null` means "clear".
  */
 import type { Queryable } from '../../core/db/types.ts';
-import { AppError, type ErrorDetail } from '../../core/errors.ts';
+import { AppError, MAX_LISTED_PROBLEMS, type ErrorDetail } from '../../core/errors.ts';
 import type { AttributeDef } from '../config/model.ts';
 import { checkValue, isUuid } from './check-value.ts';
 import { existingPhotoIds } from '../photos/repo.ts';
@@ -32,6 +32,7 @@ export function checkData(
     return out;
   }
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (out.problems.length >= MAX_LISTED_PROBLEMS) break; // enough to fix the request; no more work
     const attr = attributes.get(key);
     const p = `${path}.${key}`;
     if (!attr) {

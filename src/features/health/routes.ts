@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import type { Metrics } from '../../core/http/metrics.ts';
+import { requireMetricsToken } from '../../core/http/metrics-token.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 
 const Status = Type.Object({ status: Type.String() });
@@ -45,9 +46,16 @@ export function healthRoutes(ctx: AppContext, metrics: Metrics) {
       },
     );
 
+    const metricsToken = ctx.config.metricsToken;
     app.get(
       '/metrics',
-      { config: { auth: 'none' }, schema: { tags: ['operations'], summary: 'Prometheus metrics (no auth)', security: [] } },
+      {
+        config: { auth: 'none' },
+        ...(metricsToken ? { onRequest: requireMetricsToken(metricsToken) } : {}),
+        schema: metricsToken
+          ? { tags: ['operations'], summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)', security: [{ bearer: [] }] }
+          : { tags: ['operations'], summary: 'Prometheus metrics (no auth unless METRICS_TOKEN is set)', security: [] },
+      },
       async (_request, reply) => {
         reply.type(metrics.registry.contentType);
         return metrics.render();

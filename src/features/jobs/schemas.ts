@@ -1,6 +1,7 @@
 /** Background-job and bulk request/response schemas (decisions.md §3), declared once. */
 import { Type } from '@sinclair/typebox';
 import { Changes, CreateBody } from '../processes/schemas.ts';
+import { MAX_OFFSET } from '../../core/http/paging.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 
@@ -49,7 +50,7 @@ export const EntriesMeta = Type.Object({
 export const JobParams = Type.Object({ id: Type.String({ description: 'background job id' }) });
 
 export const EntriesQuery = Type.Object({
-  skip: Type.Integer({ minimum: 0, default: 0 }),
+  skip: Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
   completionStatus: Type.Optional(literals(ENTRY_STATUSES)),
 });

@@ -21,6 +21,9 @@ function sniff(b: Buffer): ImageInfo['filetype'] | undefined {
 
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', heic: 'image/heic' } as const;
 
+/** A side read from a damaged header can be anything: no real image is a million pixels across. */
+const plausible = (side: number | undefined) => (side !== undefined && Number.isInteger(side) && side > 0 && side <= 1_000_000 ? side : null);
+
 /** The image's type and size, or undefined when the bytes are not an accepted image. */
 export function inspectImage(bytes: Buffer): ImageInfo | undefined {
   const filetype = sniff(bytes);
@@ -29,8 +32,8 @@ export function inspectImage(bytes: Buffer): ImageInfo | undefined {
   let height: number | null = null;
   try {
     const size = imageSize(bytes);
-    width = size.width ?? null;
-    height = size.height ?? null;
+    width = plausible(size.width);
+    height = plausible(size.height);
   } catch {
     // A truncated or unusual file of a known type: keep it, without dimensions.
   }

@@ -1,9 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
-import { readFileUpload } from '../../core/http/file-upload.ts';
+import { acceptUploads, readFileUpload } from '../../core/http/file-upload.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { getPhoto, photoBytes, uploadPhoto, type Upload } from './service.ts';
@@ -39,10 +38,7 @@ export function photoRoutes(ctx: AppContext) {
   return async function (app: FastifyInstance) {
     // Only in this plugin: one file per upload, small text fields, the file limit being the
     // upload body limit (413 beyond).
-    await app.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      limits: { files: 1, fields: 10, fieldSize: 1024, fileSize: ctx.config.bodyLimits.upload },
-    });
+    await acceptUploads(app, { files: 1, fields: 10, fieldSize: 1024, fileSize: ctx.config.bodyLimits.upload });
     const tags = ['photos'];
     const write = { auth: 'key', privilege: 'photo:write', idempotent: true } as const;
     const response = { 200: Envelope(Photo), ...errorResponses };

@@ -27,11 +27,33 @@ export interface QueryScope {
   users: Map<string, string>;
 }
 
+/**
+ * Bounds on one `where` (docs/api.md): the planner's time grows with every condition, and on the
+ * embedded database one slow plan holds up every request behind it.
+ */
+export const MAX_WHERE_CONDITIONS = 200;
+export const MAX_WHERE_GROUPS = 200;
+export const MAX_WHERE_VALUES = 1000;
+
 class Params {
   values: unknown[] = [];
+  private conditions = 0;
+  private groups = 0;
+  private listed = 0;
   add(v: unknown): string {
     this.values.push(v);
     return `$${this.values.length}`;
+  }
+  /** Counts a condition on a field with `values` values; throws past the bounds. */
+  countCondition(values: number) {
+    this.conditions += 1;
+    this.listed += values;
+    if (this.conditions > MAX_WHERE_CONDITIONS) throw invalid('where', `has more than ${MAX_WHERE_CONDITIONS} conditions`);
+    if (this.listed > MAX_WHERE_VALUES) throw invalid('where', `lists more than ${MAX_WHERE_VALUES} values in all`);
+  }
+  /** Counts a document inside and/or (planned too, even an empty one). */
+  countGroup() {
+    if (++this.groups > MAX_WHERE_GROUPS) throw invalid('where', `has more than ${MAX_WHERE_GROUPS} documents inside and/or`);
   }
 }
 
@@ -192,6 +214,7 @@ function comparison(field: Field, op: Operator, value: unknown, path: string, pa
 }
 
 function compileKey(key: string, rhs: unknown, scope: QueryScope, params: Params, path: string): string {
+  params.countCondition(Array.isArray(rhs) ? rhs.length : rhs !== null && typeof rhs === 'object' ? Object.keys(rhs).length : 1);
   const field = fieldFor(key, scope, path);
   if (Array.isArray(rhs)) {
     if (rhs.length === 0) return 'false';
@@ -223,7 +246,10 @@ function compileDocument(doc: unknown, scope: QueryScope, params: Params, path: 
     const p = `${path}.${key}`;
     if (key === 'and' || key === 'or') {
       if (!Array.isArray(rhs)) throw invalid(p, 'must be an array of conditions');
-      const inner = rhs.map((d, i) => `(${compileDocument(d, scope, params, `${p}[${i}]`)})`);
+      const inner = rhs.map((d, i) => {
+        params.countGroup();
+        return `(${compileDocument(d, scope, params, `${p}[${i}]`)})`;
+      });
       parts.push(inner.length ? inner.join(` ${key} `) : key === 'and' ? 'true' : 'false');
     } else {
       parts.push(compileKey(key, rhs, scope, params, p));
@@ -240,12 +266,15 @@ export function compileWhere(where: unknown, scope: QueryScope, firstParam: numb
   return { sql, params: params.values.slice(firstParam - 1) };
 }
 
-/** Every `assignedTo` value in the document, to resolve to user ids before compiling. */
-export function assigneeRefs(doc: unknown, out: string[] = []): string[] {
-  if (doc === null || typeof doc !== 'object') return out;
+/**
+ * Every `assignedTo` value in the document, to resolve to user ids before compiling. Reads no
+ * further than the bounds let a document go (compiling then refuses it).
+ */
+export function assigneeRefs(doc: unknown, out: string[] = [], budget = { documents: MAX_WHERE_GROUPS + 1 }): string[] {
+  if (doc === null || typeof doc !== 'object' || --budget.documents < 0) return out;
   for (const [key, rhs] of Object.entries(doc)) {
     if (key === 'and' || key === 'or') {
-      if (Array.isArray(rhs)) rhs.forEach((d) => assigneeRefs(d, out));
+      if (Array.isArray(rhs)) for (const d of rhs) if (budget.documents >= 0) assigneeRefs(d, out, budget);
     } else if (key === 'assignedTo') {
       const values = Array.isArray(rhs) ? rhs : rhs !== null && typeof rhs === 'object' ? Object.values(rhs) : [rhs];
       for (const v of values) if (typeof v === 'string') out.push(v);

@@ -1,6 +1,7 @@
 /** Process request and response schemas (decisions.md §3), declared once for validation, serialization and OpenAPI. */
 import { Type } from '@sinclair/typebox';
 import { MAX_SORT_FIELDS } from './sort.ts';
+import { MAX_OFFSET } from '../../core/http/paging.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const NullableUuid = Type.Union([Uuid, Type.Null()]);
@@ -63,7 +64,7 @@ export const ProcedureParams = Type.Object({ ps: Type.String({ description: 'pro
 export const ListBody = Type.Object(
   {
     where: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'the documented query grammar (docs/api.md#listing-processes)' })),
-    skip: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    skip: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: 'rows to skip; deeper pages: use cursor' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
     sort: Type.Optional(
       Type.Array(

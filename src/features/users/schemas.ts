@@ -1,5 +1,6 @@
 /** User response shapes v1 and v2 (chakra-api.md §4.1–4.4) and the update body. */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { MAX_OFFSET } from '../../core/http/paging.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const N = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -59,7 +60,7 @@ export const UserV2Detail = userShape(Iso, Type.String({ description: 'shortId' 
 
 export const UserParams = Type.Object({ id: Type.String({ description: 'user id' }) });
 export const ListQuery = Type.Object({
-  skip: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  skip: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1000 })),
 });
 

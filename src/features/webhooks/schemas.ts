@@ -1,6 +1,7 @@
 /** Webhook subscription and delivery schemas (decisions.md §5), declared once. */
 import { Type } from '@sinclair/typebox';
 import { PLATFORM_EVENTS } from './outbox.ts';
+import { MAX_OFFSET } from '../../core/http/paging.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
@@ -69,7 +70,7 @@ export const SubscriptionParams = Type.Object({ id: Type.String({ description: '
 export const DeliveryParams = Type.Object({ id: Type.String({ description: 'webhook delivery id (X-Chakra-Delivery-Id)' }) });
 
 export const DeliveriesQuery = Type.Object({
-  skip: Type.Integer({ minimum: 0, default: 0 }),
+  skip: Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   state: Type.Optional(literals(DELIVERY_STATES)),
 });

@@ -6,6 +6,8 @@ const Uuid = Type.String({ format: 'uuid' });
 const ShortId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$', description: 'letters, digits, _ and -; starts with a letter' });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
+/** A secret given by value (through the admin API, where a team's key may not name the server's environment or files). */
+const SecretValue = Type.String({ minLength: 1, maxLength: 4096, description: 'the secret itself; stored encrypted, never shown' });
 const Status = Type.Union([Type.Literal('OPEN'), Type.Literal('COMPLETED'), Type.Literal('CANCELLED')]);
 const Timezone = Type.String({ pattern: '^[+-](0\\d|1[0-4])[0-5]\\d$', description: 'offset such as +0530' });
 
@@ -123,10 +125,13 @@ const PluginSpec = Type.Object(
     id: Type.Optional(Uuid),
     name: Name,
     graphApiUrl: Type.Optional(Type.String({ minLength: 1 })),
+    accessToken: Type.Optional(SecretValue),
     accessTokenEnv: Type.Optional(EnvName),
     accessTokenFile: Type.Optional(Type.String({ minLength: 1 })),
+    appSecret: Type.Optional(SecretValue),
     appSecretEnv: Type.Optional(EnvName),
     appSecretFile: Type.Optional(Type.String({ minLength: 1 })),
+    verifyToken: Type.Optional(SecretValue),
     verifyTokenEnv: Type.Optional(EnvName),
     verifyTokenFile: Type.Optional(Type.String({ minLength: 1 })),
     messagesPerSecond: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'sends per second per phone number; 0 turns pacing off' })),
@@ -148,6 +153,7 @@ const TeamSpec = Type.Object(
     shortId: ShortId,
     name: Name,
     timezone: Type.Optional(Timezone),
+    hmacSecret: Type.Optional(SecretValue),
     hmacSecretEnv: Type.Optional(EnvName),
     hmacSecretFile: Type.Optional(Type.String({ minLength: 1 })),
     roles: Type.Optional(Type.Array(RoleSpec)),

@@ -29,6 +29,9 @@ export interface ApplyOptions {
   onlyTeamId?: string;
 }
 
+/** The Graph URLs a team's own key may choose; others come from the operator (docs/workspace.md, "Who may set what"). */
+const TEAM_GRAPH_URLS = new Set(['sandbox', 'https://graph.facebook.com']);
+
 const RANK: Record<repo.Outcome, number> = { unchanged: 0, updated: 1, created: 2 };
 
 class Applier {
@@ -72,8 +75,17 @@ class Applier {
     return { teams, ...counts, generatedSecrets: this.generatedSecrets };
   }
 
-  /** The value of a secret named by an `*Env` or `*File` field, if it is set. */
-  readSecret(path: string, envName: string | undefined, file: string | undefined): string | undefined {
+  /**
+   * The value of a secret given by value, or named by an `*Env` or `*File` field, if it is set.
+   * Naming the server's environment or files is for the operator only: a team's key could
+   * otherwise read the server's own secrets through a plugin it controls.
+   */
+  readSecret(path: string, source: { value?: string; env?: string; file?: string }): string | undefined {
+    if (source.value !== undefined) return source.value;
+    const { env: envName, file } = source;
+    if (this.options.onlyTeamId && (envName || file)) {
+      throw new AppError('SECRET_REFERENCE_FORBIDDEN', { path: envName ? path.replace(/File$/, 'Env') : path });
+    }
     if (envName) return this.env[envName] || undefined;
     if (file) {
       try {
@@ -104,7 +116,7 @@ class Applier {
       const own = await repo.findRow(this.tx, 'teams', [['id', this.options.onlyTeamId]]);
       throw new AppError('TEAM_FORBIDDEN', { path: tp, team: own?.short_id ?? this.options.onlyTeamId });
     }
-    const hmac = this.readSecret(`${tp}.hmacSecretFile`, spec.hmacSecretEnv, spec.hmacSecretFile);
+    const hmac = this.readSecret(`${tp}.hmacSecretFile`, { value: spec.hmacSecret, env: spec.hmacSecretEnv, file: spec.hmacSecretFile });
     const teamId = await this.upsert(tp, {
       table: 'teams',
       id: spec.id,
@@ -293,6 +305,11 @@ class Applier {
   async plugin(teamId: string, plugin: PluginSpecT, pp: string) {
     const graphApiUrl = plugin.graphApiUrl ?? 'https://graph.facebook.com';
     const existing = await repo.findRow(this.tx, 'whatsapp_plugins', plugin.id ? [['id', plugin.id]] : [['team_id', teamId], ['name', plugin.name]]);
+    // Any other Graph URL makes this server call that host and hand its answers back through the
+    // pass-throughs: an operator's choice (a test double, a proxy), never a team key's.
+    if (this.options.onlyTeamId && !TEAM_GRAPH_URLS.has(graphApiUrl) && existing?.graph_api_url !== graphApiUrl) {
+      throw new AppError('GRAPH_URL_FORBIDDEN', { path: `${pp}.graphApiUrl` });
+    }
     if (existing && existing.team_id !== teamId) {
       this.problem(`${pp}.id`, `plugin ${plugin.id} belongs to another team`);
       return;
@@ -301,7 +318,7 @@ class Applier {
     for (const kind of ['accessToken', 'appSecret', 'verifyToken'] as const) {
       const column = `${kind.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_enc`;
       const envName = plugin[`${kind}Env`];
-      let plain = this.readSecret(`${pp}.${kind}File`, envName, plugin[`${kind}File`]);
+      let plain = this.readSecret(`${pp}.${kind}File`, { value: plugin[kind], env: envName, file: plugin[`${kind}File`] });
       if (plain === undefined && !existing?.[column]) {
         if (graphApiUrl === 'sandbox') {
           plain = randomBytes(24).toString('hex');

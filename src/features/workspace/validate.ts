@@ -11,6 +11,7 @@ import { createValidator } from '../../core/http/validator.ts';
 import { AppError, type ErrorDetail } from '../../core/errors.ts';
 import { ENUM_TYPES, SCHEMA_TYPES, isKnownAttributeType } from '../attributes/attribute-types.ts';
 import { WorkspaceSpec, type AttributeSpecT, type Workspace } from './schema.ts';
+import { graphUrlProblem } from '../../whatsapp/graph/graph-url.ts';
 
 const validateShape = createValidator({ coerceTypes: false }).compile(WorkspaceSpec);
 /** Compiles externalObject schemas to prove they are usable JSON Schemas. */
@@ -63,7 +64,8 @@ export function validateWorkspace(doc: unknown): Workspace {
   const phoneIds = new Map<string, string>();
   ws.teams.forEach((team, ti) => {
     const tp = `teams[${ti}]`;
-    if (team.hmacSecretEnv && team.hmacSecretFile) add(`${tp}.hmacSecretFile`, 'give hmacSecretEnv or hmacSecretFile, not both');
+    const hmacSources = ['hmacSecret', 'hmacSecretEnv', 'hmacSecretFile'].filter((k) => team[k as keyof typeof team] !== undefined);
+    if (hmacSources.length > 1) add(`${tp}.${hmacSources[1]}`, `give one of ${hmacSources.join(', ')}`);
     duplicates(team.roles, (r) => r.shortId, `${tp}.roles`);
     duplicates(team.pods, (p) => p.shortId, `${tp}.pods`);
     duplicates(team.users, (u) => u.username.toLowerCase(), `${tp}.users`, 'username');
@@ -131,9 +133,11 @@ export function validateWorkspace(doc: unknown): Workspace {
     (team.whatsappPlugins ?? []).forEach((plugin, i) => {
       const pp = `${tp}.whatsappPlugins[${i}]`;
       const url = plugin.graphApiUrl ?? 'https://graph.facebook.com';
-      if (url !== 'sandbox' && !/^https?:\/\/[^\s/]+/.test(url)) add(`${pp}.graphApiUrl`, `must be "sandbox" or an http(s) URL, got "${url}"`);
+      const urlProblem = graphUrlProblem(url);
+      if (urlProblem) add(`${pp}.graphApiUrl`, `${urlProblem}, got "${url}"`);
       for (const kind of ['accessToken', 'appSecret', 'verifyToken'] as const) {
-        if (plugin[`${kind}Env`] && plugin[`${kind}File`]) add(`${pp}.${kind}File`, `give ${kind}Env or ${kind}File, not both`);
+        const sources = [kind, `${kind}Env`, `${kind}File`].filter((k) => plugin[k as keyof typeof plugin] !== undefined);
+        if (sources.length > 1) add(`${pp}.${sources[1]}`, `give one of ${sources.join(', ')}`);
       }
       (plugin.businessAccounts ?? []).forEach((waba, j) => {
         const other = wabas.get(waba.wabaId);
@@ -158,7 +162,7 @@ function checkAttribute(a: AttributeSpecT, path: string, add: (path: string, mes
     add(`${path}.type`, `unknown type "${a.type}"`);
     return;
   }
-  const enumType = ENUM_TYPES[a.type];
+  const enumType = Object.hasOwn(ENUM_TYPES, a.type) ? ENUM_TYPES[a.type] : undefined;
   if (enumType) {
     if (!a.options?.length) {
       add(`${path}.options`, `is required for type ${a.type}`);

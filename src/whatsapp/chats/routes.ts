@@ -7,9 +7,10 @@ import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { phoneDigits } from '../../features/attributes/check-value.ts';
 import { listChats, messagesForPhone, messagesOfChat } from './service.ts';
+import { MAX_PAGE } from '../../core/http/paging.ts';
 
 const Page = {
-  page: Type.Optional(Type.Integer({ minimum: 0, default: 1, description: 'from 1 (0 counts as 1)' })),
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE, default: 1, description: 'from 1 (0 counts as 1)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 };
 const ChatsBody = Type.Object(

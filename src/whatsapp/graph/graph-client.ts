@@ -10,6 +10,7 @@ import { AppError } from '../../core/errors.ts';
 import type { SecretBox } from '../../core/secrets.ts';
 import type { PluginRow } from '../plugins/repo.ts';
 import { sandboxFor } from '../sandbox/in-process.ts';
+import { SANDBOX_GRAPH_URL } from './graph-url.ts';
 import { scrubTokens } from './scrub.ts';
 
 export const GRAPH_TIMEOUT_MS = 15_000;
@@ -74,7 +75,8 @@ export function graphClient(
 ): GraphClient {
   const timeoutMs = deps.timeoutMs ?? GRAPH_TIMEOUT_MS;
   let decrypted: string | undefined;
-  const sandboxed = deps.graphUrlOverride === undefined && plugin.graph_api_url === 'sandbox' && deps.sandbox !== undefined;
+  // WHATSAPP_GRAPH_URL=sandbox sends every plugin to the sandbox, as graphApiUrl: sandbox does one.
+  const sandboxed = (deps.graphUrlOverride ?? plugin.graph_api_url) === SANDBOX_GRAPH_URL && deps.sandbox !== undefined;
   const token = () => (decrypted ??= plugin.access_token_enc ? deps.secrets.decrypt(plugin.access_token_enc) : '');
   const unreachable = (err: unknown) =>
     (err as Error).name === 'TimeoutError'
@@ -140,5 +142,5 @@ export const graphFor = (ctx: Pick<AppContext, 'secrets' | 'config' | 'db' | 'lo
   graphClient(plugin, {
     secrets: ctx.secrets,
     graphUrlOverride: ctx.config.whatsappGraphUrl,
-    sandbox: plugin.graph_api_url === 'sandbox' ? sandboxFor(ctx) : undefined,
+    sandbox: (ctx.config.whatsappGraphUrl ?? plugin.graph_api_url) === SANDBOX_GRAPH_URL ? sandboxFor(ctx) : undefined,
   });

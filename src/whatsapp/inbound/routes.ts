@@ -7,7 +7,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { ok } from '../../core/envelope.ts';
-import { AppError } from '../../core/errors.ts';
+import { AppError, invalid } from '../../core/errors.ts';
+import { nestsDeeperThan, tooDeepReason } from '../../core/http/json-body-checks.ts';
 import { groupWriter } from '../../core/db/group-writer.ts';
 import { TtlCache } from '../../core/ttl-cache.ts';
 import { isUuid } from '../../features/attributes/check-value.ts';
@@ -72,6 +73,8 @@ export function inboundRoutes(ctx: AppContext) {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         checkSignature(raw, request.headers['x-hub-signature-256'], plugin.appSecret);
         const text = raw.toString('utf8');
+        // Meta's events are shallow; a deep one would only overflow processing's stack.
+        if (nestsDeeperThan(text)) throw invalid('body', tooDeepReason);
         let event: unknown;
         try {
           event = JSON.parse(text);

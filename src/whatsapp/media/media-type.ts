@@ -49,8 +49,8 @@ export function detectMediaType(b: Buffer, filename?: string): MediaType | undef
   }
   if (ascii(0, 3) === 'ID3' || (b.length >= 2 && b[0] === 0xff && (b[1] & 0xe6) === 0xe2)) return { mime: 'audio/mpeg', ext: 'mp3', kind: 'audio' };
   if (b.length >= 2 && b[0] === 0xff && (b[1] & 0xf6) === 0xf0) return { mime: 'audio/aac', ext: 'aac', kind: 'audio' };
-  if (ascii(0, 4) === 'PK\x03\x04' && ext && ext in ZIP_DOCUMENTS) return { mime: ZIP_DOCUMENTS[ext], ext, kind: 'document' };
-  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) && ext && ext in OLE_DOCUMENTS) {
+  if (ascii(0, 4) === 'PK\x03\x04' && ext && Object.hasOwn(ZIP_DOCUMENTS, ext)) return { mime: ZIP_DOCUMENTS[ext], ext, kind: 'document' };
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) && ext && Object.hasOwn(OLE_DOCUMENTS, ext)) {
     return { mime: OLE_DOCUMENTS[ext], ext, kind: 'document' };
   }
   if (ext === 'txt' && !b.includes(0) && isUtf8(b)) return { mime: 'text/plain', ext: 'txt', kind: 'document' };

@@ -1,9 +1,8 @@
-import multipart from '@fastify/multipart';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
-import { readFileUpload } from '../../core/http/file-upload.ts';
+import { acceptUploads, readFileUpload } from '../../core/http/file-upload.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { PluginParams } from '../plugins/schemas.ts';
@@ -30,7 +29,7 @@ const disposition = (filename: string | null) =>
 
 export function publicMediaRoutes(ctx: AppContext) {
   return async function (app: FastifyInstance) {
-    await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 1, fields: 5, fieldSize: 1024, fileSize: LARGEST } });
+    await acceptUploads(app, { files: 1, fields: 5, fieldSize: 1024, fileSize: LARGEST });
     const tags = ['whatsapp'];
 
     app.post<{ Params: Static<typeof PluginParams> }>(

@@ -4,11 +4,12 @@
  * work (decisions.md §4).
  */
 import type { FastifyReply } from 'fastify';
+import { AppError } from '../../core/errors.ts';
 import type { GraphAnswer } from '../graph/graph-client.ts';
 
 export function metaErrorReply(reply: FastifyReply, requestId: string, meta: GraphAnswer, options: { keepStatus: boolean }) {
   const error = (meta.body as { error?: Record<string, unknown> })?.error ?? { message: `the Graph API answered ${meta.status}`, code: meta.status };
-  const message = `WhatsApp: ${String(error.error_user_msg ?? error.message ?? 'request refused')}`;
+  const message = new AppError('UPSTREAM_ERROR', { reason: String(error.error_user_msg ?? error.message ?? 'request refused') }).message;
   return reply
     // Pass-through keeps Meta's status; a wrapped call keeps Meta's 4xx (the request was at fault) and says 502 for the rest.
     .code(options.keepStatus && meta.status >= 400 ? meta.status : meta.status >= 400 && meta.status < 500 ? meta.status : 502)

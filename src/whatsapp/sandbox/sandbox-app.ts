@@ -103,7 +103,7 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     if (!found || found.status !== 'APPROVED') {
       return { status: 404, body: metaError('(#132001) Template name does not exist in the translation', 132001, `template name (${name}) does not exist in ${language}`) };
     }
-    const body = found.components.find((c) => c.type === 'BODY');
+    const body = found.components.find((c) => c?.type === 'BODY');
     const expected = placeholderCount(body?.text);
     const given = (m.template.components ?? []).find((c: any) => c?.type === 'body')?.parameters?.length ?? 0;
     if (expected !== given) {
@@ -151,6 +151,8 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
       return send(reply, 400, metaError(`(#2388024) Content in this language already exists for ${t.name}`, 100, undefined, 'OAuthException'));
     }
     if (list.length >= MAX_TEMPLATES_PER_WABA) return send(reply, 400, metaError('(#2388061) Message template limit exceeded', 100));
+    const badComponents = componentsProblem(t.components ?? []);
+    if (badComponents) return send(reply, 400, metaError(badComponents, 100));
     // The sandbox approves at once: there is no review to wait for.
     const created: SandboxTemplate = {
       id: nextId(),
@@ -177,9 +179,20 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     const template = [...templates.values()].flat().find((t) => t.id === request.params.id);
     if (!template) return send(reply, 400, metaError(`Unsupported post request. Object with ID '${request.params.id}' does not exist`, 100, undefined, 'GraphMethodException'));
     const components = (request.body as { components?: unknown } | null)?.components;
-    if (Array.isArray(components)) template.components = components;
+    if (components !== undefined) {
+      const bad = componentsProblem(components);
+      if (bad) return send(reply, 400, metaError(bad, 100));
+      template.components = components as Record<string, any>[];
+    }
     return { success: true };
   });
+
+  /** Meta refuses components that are not a list of objects with a type, as the sandbox must. */
+  function componentsProblem(components: unknown): string | undefined {
+    if (!Array.isArray(components)) return '(#100) Param components must be an array';
+    const i = components.findIndex((c) => c === null || typeof c !== 'object' || Array.isArray(c) || typeof c.type !== 'string');
+    return i >= 0 ? `(#100) Param components[${i}] must be an object with a type` : undefined;
+  }
 
   app.setNotFoundHandler((request, reply) => send(reply, 400, metaError(`Unknown path components: ${request.url.split('?')[0]}`, 2500)));
   app.setErrorHandler((err: { statusCode?: number; message: string }, _request, reply) =>
