@@ -3,9 +3,11 @@
  * Fastify's hello world, all in one run on the machine's PostgreSQL: autocannon, 50
  * connections, 10 s per measurement after a warm-up. This machine's throughput drifts by
  * ±20 % over a minute, so baseline and health are measured in alternating rounds and the
- * ratio is the median of the per-round ratios. Target: health ≥ 0.7 × bare Fastify.
+ * ratio is the median of the per-round ratios. Target: health ≥ 0.7 × bare Fastify. The server's
+ * own CPU time per request (from /proc) is measured the same way: steadier, and the better guide
+ * to what a change on the request path costs (`health_cpu_ratio` = bare µs ÷ health µs).
  */
-import { load, startChild, withDatabase, type LoadResult } from './support.ts';
+import { cpuPerRequest, load, startChild, withDatabase, type LoadResult } from './support.ts';
 
 const WARMUP_S = 3;
 const MEASURE_S = Number(process.env.BENCH_SECONDS ?? 10);
@@ -54,6 +56,14 @@ export async function run(): Promise<Record<string, unknown>> {
         ratios.push(h.rps / b.rps);
         healthP99 = Math.max(healthP99, h.p99ms);
       }
+      // CPU time per request, in alternating rounds too (median of each).
+      const bareCpu: number[] = [];
+      const healthCpu: number[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        bareCpu.push(await cpuPerRequest(bare.pid, `${bare.url}/`));
+        healthCpu.push(await cpuPerRequest(server.pid, healthUrl, auth));
+        console.log(`CPU per request #${round}: bare Fastify ${bareCpu.at(-1)!.toFixed(1)} µs   /v1/health ${healthCpu.at(-1)!.toFixed(1)} µs`);
+      }
       await bare.stop();
 
       const configUrl = `${server.url}/v1/ext/config`;
@@ -74,6 +84,9 @@ export async function run(): Promise<Record<string, unknown>> {
         config_ratio: Math.round((config.rps / baseline) * 100) / 100,
         health_info_log_rps: Math.round(healthInfo.rps),
         health_p99_ms: healthP99,
+        baseline_cpu_us: Math.round(median(bareCpu) * 10) / 10,
+        health_cpu_us: Math.round(median(healthCpu) * 10) / 10,
+        health_cpu_ratio: Math.round((median(bareCpu) / median(healthCpu)) * 100) / 100,
         config_p99_ms: config.p99ms,
       };
     } finally {
