@@ -15,7 +15,7 @@ import { attributeExpression } from './query.ts';
 
 export type SqlType = 'boolean' | 'numeric' | 'text' | 'timestamptz' | 'uuid';
 
-/** One SQL key of the order. `sql` is over `p` (processes); `text` renders it for a cursor. */
+/** One SQL key of the order, over `p` (processes); `keyText` renders it for a cursor. */
 export interface SortPart {
   sql: string;
   type: SqlType;
