@@ -14,9 +14,9 @@ import { AppError, invalid } from '../errors.ts';
 import { errorBody, sendError, toAppError } from './error-handler.ts';
 
 /**
- * Longest path parameter, in characters once decoded. A primary-key value may have up to 1,000
- * characters (MAX_KEY_LENGTH in features/processes/service.ts) and must be addressable in a
- * path (`…/process/{pkShortId}/{pkValue}`): the two limits must agree.
+ * Longest path parameter, in characters once decoded. It is also the longest primary-key value
+ * (features/processes/service.ts takes it from here), so every key is addressable in a path
+ * (`…/process/{pkShortId}/{pkValue}`).
  */
 export const MAX_PATH_PARAM_LENGTH = 1000;
 

@@ -12,6 +12,7 @@ import type { EntityDef, ProcedureDef, StateDef, TeamConfig } from '../config/mo
 import { emitProcessEvents } from './process-events.ts';
 import { assigneeRefs, compileWhere } from './query.ts';
 import * as repo from './repo.ts';
+import { MAX_PATH_PARAM_LENGTH } from '../../core/http/edge-errors.ts';
 import { decodeCursor, DEFAULT_SORT, encodeCursor, resolveSort, sameSort } from './sort.ts';
 
 export type Status = 'OPEN' | 'COMPLETED' | 'CANCELLED';
@@ -88,7 +89,7 @@ function nextActionAt(value: number | string | null | undefined): Date | null | 
 }
 
 /** Longest primary-key value, in characters: key values are indexed, and an index entry has a size limit. */
-const MAX_KEY_LENGTH = 1000;
+const MAX_KEY_LENGTH = MAX_PATH_PARAM_LENGTH; // a key value must stay addressable in a path
 
 function checkKeyLength(key: string | null | undefined, values: Record<string, unknown>, path: string) {
   const value = key ? pkText(values[key]) : null;

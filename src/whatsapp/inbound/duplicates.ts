@@ -36,10 +36,23 @@ export function itemsOf(change: Change): string[] {
 export class NewItems {
   constructor(private readonly fresh: Set<string>) {}
 
-  /** The new items of one event's changes; taken, so a later copy in the batch finds none. */
-  take(changes: Change[]): Set<string> {
-    const taken = new Set<string>();
-    for (const item of changes.flatMap(itemsOf)) if (this.fresh.delete(item)) taken.add(item);
-    return taken;
+  /**
+   * The new items of one event's changes, and the changes that bring at least one; taken, so a
+   * later copy in the batch finds none.
+   */
+  take(changes: Change[]): { items: Set<string>; news: Change[] } {
+    const items = new Set<string>();
+    const news: Change[] = [];
+    for (const change of changes) {
+      let isNew = false;
+      for (const item of itemsOf(change)) {
+        if (this.fresh.delete(item)) {
+          items.add(item);
+          isNew = true;
+        }
+      }
+      if (isNew) news.push(change);
+    }
+    return { items, news };
   }
 }

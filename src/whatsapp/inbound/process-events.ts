@@ -153,9 +153,8 @@ export function inboundProcessor(ctx: AppContext) {
       const storedNow = await storeMessages(tx, teamId, pluginId, parsed.flatMap((p) => p.changes), numbers);
       const deliveries: NewDelivery[] = [];
       for (const { event, changes } of parsed) {
-        const fresh = newItems.take(changes);
+        const { items: fresh, news } = newItems.take(changes);
         const facts = await applyEvent(tx, teamId, changes, numbers, storedNow, fresh);
-        const news = changes.filter((c) => itemsOf(c).some((item) => fresh.has(item)));
         deliveries.push(...deliveriesForEvent(pluginId, webhooks, event.id, news, facts));
       }
       await writeDeliveries(tx, teamId, deliveries);
