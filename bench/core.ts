@@ -1,17 +1,17 @@
 /**
  * `npm run bench -- core`: authenticated GET /v1/health and GET /v1/ext/config against bare
  * Fastify's hello world, all in one run on the machine's PostgreSQL: autocannon, 50
- * connections, 10 s per measurement after a warm-up. This machine's throughput drifts by
- * ±20 % over a minute, so baseline and health are measured in alternating rounds and the
- * ratio is the median of the per-round ratios. Target: health ≥ 0.7 × bare Fastify. The server's
+ * connections, after a warm-up. This machine's throughput drifts by ±20 % over a minute, so
+ * baseline and health are measured in nine alternating rounds of 5 s and the ratio is the
+ * median of the per-round ratios (more, shorter rounds: the median moves less from run to run). Target: health ≥ 0.7 × bare Fastify. The server's
  * own CPU time per request (from /proc) is measured the same way: steadier, and the better guide
  * to what a change on the request path costs (`health_cpu_ratio` = bare µs ÷ health µs).
  */
-import { cpuPerRequest, load, startChild, withDatabase, type LoadResult } from './support.ts';
+import { cpuPerRequest, load, SERVER_MAIN, startChild, withDatabase, type LoadResult } from './support.ts';
 
 const WARMUP_S = 3;
-const MEASURE_S = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const MEASURE_S = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -25,7 +25,7 @@ async function measure(label: string, url: string, headers: Record<string, strin
 export async function run(): Promise<Record<string, unknown>> {
   return withDatabase(async (databaseUrl) => {
     const start = (logLevel: string) =>
-      startChild(['src/cli/main.ts', 'serve'], {
+      startChild([SERVER_MAIN, 'serve'], {
         DATABASE_URL: databaseUrl,
         CHAKRA_SECRET_KEY: 'b'.repeat(64),
         // The limiter stays on (its cost is part of the figure) but must not refuse the load.

@@ -10,6 +10,9 @@ import pg from 'pg';
 export const PROJECT_DIR = fileURLToPath(new URL('../', import.meta.url));
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** The server's entry point as `npm run build` emits it (bench/run.ts builds before every run). */
+export const SERVER_MAIN = 'dist/cli/main.js';
+
 export async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const name = `chakra_bench_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -43,7 +46,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts a TypeScript entry point on a free port and waits until /healthz (or /) answers. */
+/** Starts an entry point (TypeScript or built JavaScript) on a free port and waits until /healthz (or /) answers. */
 export async function startChild(args: string[], env: Record<string, string>, readyPath = '/healthz'): Promise<Child> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
@@ -78,7 +81,7 @@ export async function startChild(args: string[], env: Record<string, string>, re
  * (the baseline has none); returns the child and the demo key it printed.
  */
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<{ server: Child; key: string }> {
-  const server = await startChild(['src/cli/main.ts', 'serve'], {
+  const server = await startChild([SERVER_MAIN, 'serve'], {
     DATABASE_URL: databaseUrl,
     CHAKRA_SECRET_KEY: 'c'.repeat(64),
     RATE_LIMIT_PER_SECOND: '1000000',

@@ -11,7 +11,7 @@
  */
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { percentile, startChild, withDatabase } from './support.ts';
+import { percentile, SERVER_MAIN, startChild, withDatabase } from './support.ts';
 
 const QUEUED = Number(process.env.BENCH_QUEUED ?? 32_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -35,7 +35,7 @@ export async function run(): Promise<Record<string, unknown>> {
         LOG_LEVEL: 'warn',
         WHATSAPP_GRAPH_URL: meta.url,
       };
-      const api = await startChild(['src/cli/main.ts', 'serve', '--role', 'api'], env);
+      const api = await startChild([SERVER_MAIN, 'serve', '--role', 'api'], env);
       const key = /Demo API key: (\S+)/.exec(api.stdout)![1];
       const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
       const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
@@ -60,7 +60,7 @@ export async function run(): Promise<Record<string, unknown>> {
 
         // 2. Drain.
         const drainStart = performance.now();
-        all = await startChild(['src/cli/main.ts', 'serve'], env);
+        all = await startChild([SERVER_MAIN, 'serve'], env);
         for (;;) {
           const [{ left }] = (await pool.query('select count(*)::int as left from whatsapp_send_queue')).rows;
           if (left === 0) break;

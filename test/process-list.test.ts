@@ -306,34 +306,91 @@ describe('sort', () => {
 });
 
 describe('sort indexes', () => {
-  it('an attribute marked indexed gets an index that the planner uses for its sort, both ways and by cursor', async () => {
-    const db = s.ctx.db;
-    const config = await s.ctx.configCache.get((await db.query("select id from teams where short_id = 'demo'"))[0].id);
-    const procedure = config.procedureByKey.get('diff')!;
-    const n = procedure.attributesByShortId.get('n')!;
-    const index = sortIndexFor(n)!;
-    const present = async () => (await db.query('select 1 from pg_indexes where indexname = $1', [index.name])).length === 1;
-    expect(await present()).toBe(false);
-
-    const res = await call(s.url, 'POST', '/v1/admin/workspace', {
+  const diff = async () => {
+    const config = await s.ctx.configCache.get((await s.ctx.db.query("select id from teams where short_id = 'demo'"))[0].id);
+    return { teamId: config.team.id, procedure: config.procedureByKey.get('diff')! };
+  };
+  const present = async (name: string) => (await s.ctx.db.query('select 1 from pg_indexes where indexname = $1', [name])).length === 1;
+  const applyDiff = (procedure: Record<string, unknown>) =>
+    call(s.url, 'POST', '/v1/admin/workspace', {
       key: s.demoKey,
-      body: { version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', procedures: [{ shortId: 'diff', name: 'Diff', attributes: [{ shortId: 'n', name: 'N', type: 'integer', indexed: true }], states: [{ shortId: 'S1', name: 'One', status: 'OPEN', default: 'start' }] }] }] },
+      body: { version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', procedures: [{ shortId: 'diff', name: 'Diff', states: [{ shortId: 'S1', name: 'One', status: 'OPEN', default: 'start' }], ...procedure }] }] },
     });
-    expect(res.status, res.text).toBe(200);
-    expect(await present()).toBe(true);
 
-    for (const order of ['asc', 'desc'] as const) {
-      const parts = resolveSort(procedure, [{ field: 'n', order }]);
-      for (const after of [undefined, ['false', '3', '00000000-0000-4000-8000-000000000000']]) {
-        const q = listProcessesQuery({ teamId: config.team.id, procedureId: procedure.id, where: { sql: 'true', params: [] }, order: parts, after, limit: 10, offset: 0 });
-        // A 100-row table is read faster without an index; forbid the alternatives to see which index the plan can use.
-        const plan = await db.tx(async (tx) => {
+  /** The plan of a list's first page and of a page after a cursor, with the alternatives to an index forbidden (a 100-row table is read faster without one). */
+  async function plansFor(sort: { field: string; order: 'asc' | 'desc' }[], cursorKey: string[]) {
+    const { teamId, procedure } = await diff();
+    const parts = resolveSort(procedure, sort);
+    const plans: string[] = [];
+    for (const after of [undefined, [...cursorKey, '00000000-0000-4000-8000-000000000000']]) {
+      const q = listProcessesQuery({ teamId, procedureId: procedure.id, where: { sql: 'true', params: [] }, order: parts, after, limit: 10, offset: 0 });
+      plans.push(
+        await s.ctx.db.tx(async (tx) => {
           await tx.query('set local enable_seqscan = off');
           await tx.query('set local enable_sort = off');
+          await tx.query('set local enable_incremental_sort = off');
           return JSON.stringify(await tx.query(`explain (format json) ${q.sql}`, q.params));
-        });
-        expect(plan, `${order} ${after ? 'after a cursor' : 'first page'}`).toContain(index.name);
-      }
+        }),
+      );
     }
+    return plans;
+  }
+
+  it('an attribute marked indexed gets an index that the planner uses for its sort, both ways and by cursor', async () => {
+    const index = sortIndexFor((await diff()).procedure.attributesByShortId.get('n')!)!;
+    expect(await present(index.name)).toBe(false);
+
+    const res = await applyDiff({ attributes: [{ shortId: 'n', name: 'N', type: 'integer', indexed: true }] });
+    expect(res.status, res.text).toBe(200);
+    expect(await present(index.name)).toBe(true);
+
+    for (const order of ['asc', 'desc'] as const) {
+      const plans = await plansFor([{ field: 'n', order }], ['false', '3']);
+      for (const plan of plans) expect(plan, `${order}`).toContain(index.name);
+    }
+  });
+
+  it("a procedure's sortIndexes get an index over several fields, used for that sort and its reverse, by cursor too", async () => {
+    const sort = [
+      { field: 'b', order: 'desc' as const },
+      { field: 's', order: 'asc' as const },
+    ];
+    const before = await s.ctx.db.query<{ indexname: string }>("select indexname from pg_indexes where tablename = 'processes'");
+    const res = await applyDiff({
+      attributes: [
+        { shortId: 'b', name: 'B', type: 'boolean' },
+        { shortId: 's', name: 'S', type: 'string' },
+      ],
+      sortIndexes: [sort],
+    });
+    expect(res.status, res.text).toBe(200);
+    const added = (await s.ctx.db.query<{ indexname: string }>("select indexname from pg_indexes where tablename = 'processes'"))
+      .map((r) => r.indexname)
+      .filter((n) => !before.some((b) => b.indexname === n));
+    expect(added).toHaveLength(1);
+
+    const reverse = sort.map((f) => ({ field: f.field, order: f.order === 'asc' ? ('desc' as const) : ('asc' as const) }));
+    for (const [label, s2] of [['as declared', sort], ['reversed', reverse]] as const) {
+      for (const plan of await plansFor([...s2], ['false', 'true', 'false', 'x'])) expect(plan, label).toContain(added[0]);
+    }
+  });
+
+  it('refuses a declared sort that names no sortable field of the procedure, naming where', async () => {
+    const res = await applyDiff({
+      attributes: [
+        { shortId: 'n', name: 'N', type: 'integer' },
+        { shortId: 'e', name: 'E', type: 'stringEnum', options: ['red', 'green', 'blue'] },
+        { shortId: 'loc', name: 'Loc', type: 'geolocation' },
+      ],
+      sortIndexes: [[{ field: 'n' }, { field: 'nope' }], [{ field: 'loc' }], [{ field: 'n' }, { field: 'n', order: 'desc' }], [{ field: 'constructor' }]],
+    });
+    expect(res.status).toBe(400);
+    const details = res.json._meta.details.map((d: any) => `${d.path}: ${d.message}`);
+    expect(details).toEqual([
+      expect.stringMatching(/^teams\[0\]\.procedures\[0\]\.sortIndexes\[0\]\[1\]\.field: nope is not a sortable field of diff/),
+      'teams[0].procedures[0].sortIndexes[1][0].field: attributes of type geolocation cannot be sorted on',
+      'teams[0].procedures[0].sortIndexes[2][1].field: n is given twice',
+      expect.stringMatching(/^teams\[0\]\.procedures\[0\]\.sortIndexes\[3\]\[0\]\.field: constructor is not a sortable field/),
+    ]);
   });
 });

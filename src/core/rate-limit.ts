@@ -16,6 +16,9 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
+/** One shared answer for every allowed request: the hot path allocates nothing for it. */
+const ALLOWED: RateDecision = Object.freeze({ allowed: true, retryAfterMs: 0 });
+
 export function memoryRateLimiter(perSecond: number, burst: number): RateLimiter {
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
@@ -29,7 +32,7 @@ export function memoryRateLimiter(perSecond: number, burst: number): RateLimiter
           bucket.tokens = tokens - 1;
           bucket.at = now;
         } else buckets.set(key, { tokens: tokens - 1, at: now });
-        return { allowed: true, retryAfterMs: 0 };
+        return ALLOWED;
       }
       return { allowed: false, retryAfterMs: Math.ceil(((1 - tokens) * 1000) / perSecond) };
     },

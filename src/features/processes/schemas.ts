@@ -61,23 +61,21 @@ export const ProcessParams = Type.Object({ ps: Type.String({ description: 'proce
 export const PkParams = Type.Object({ ps: Type.String(), pkShortId: Type.String(), pkValue: Type.String() });
 export const ProcedureParams = Type.Object({ ps: Type.String({ description: 'procedure shortId or id' }) });
 
+/** One field of a sort: in a list request, and in the sorts a workspace declares an index for. */
+export const SortFieldSpec = Type.Object(
+  {
+    field: Type.String({ maxLength: 64, description: 'createdAt, updatedAt, nextActionAt or an attribute shortId of a number, text, date or boolean type' }),
+    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'default asc' })),
+  },
+  { additionalProperties: false },
+);
+
 export const ListBody = Type.Object(
   {
     where: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'the documented query grammar (docs/api.md#listing-processes)' })),
     skip: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: 'rows to skip; deeper pages: use cursor' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
-    sort: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            field: Type.String({ maxLength: 64, description: 'createdAt, updatedAt, nextActionAt or an attribute shortId of a number, text, date or boolean type' }),
-            order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'default asc' })),
-          },
-          { additionalProperties: false },
-        ),
-        { maxItems: MAX_SORT_FIELDS, description: 'fields in order of precedence; ties end ordered by id. Default: createdAt desc' },
-      ),
-    ),
+    sort: Type.Optional(Type.Array(SortFieldSpec, { maxItems: MAX_SORT_FIELDS, description: 'fields in order of precedence; ties end ordered by id. Default: createdAt desc' })),
     cursor: Type.Optional(Type.String({ description: "extension: the previous page's _meta.nextCursor, for keyset pagination" })),
   },
   { additionalProperties: false },

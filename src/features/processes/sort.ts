@@ -40,20 +40,19 @@ const COLUMNS = new Map<string, { column: string; nullable: boolean }>([
 /** What a missing value is replaced with behind its null flag (immutable, so indexes may hold it). */
 const EMPTY: Record<Exclude<SqlType, 'uuid'>, string> = { boolean: 'false', numeric: '0', text: "''", timestamptz: 'to_timestamp(0)' };
 
-/** The SQL keys of one field, over `table` (`p` in queries, nothing in index definitions). */
-export function sortKeys(procedure: ProcedureDef, field: string, path: string, table = 'p.'): { sql: string; type: SqlType }[] {
+/** The attributes a sort may name, by shortId: a procedure's, or those a workspace file declares. */
+export type SortableAttributes = ReadonlyMap<string, Pick<AttributeDef, 'shortId' | 'type'>>;
+
+/** The SQL keys of one field over `table` (`p.` in queries, nothing in index definitions), or why it has none. */
+function fieldKeys(attributes: SortableAttributes, owner: string, field: string, table: string): { sql: string; type: SqlType }[] | string {
   const column = COLUMNS.get(field);
   if (column) {
     const sql = `${table}${column.column}`;
     return column.nullable ? nullable(sql, 'timestamptz') : [{ sql, type: 'timestamptz' }];
   }
-  const attr = procedure.attributesByShortId.get(field);
-  if (!attr) {
-    throw invalid(path, `${field} is not a sortable field of ${procedure.shortId} (createdAt, updatedAt, nextActionAt or an attribute of a sortable type)`);
-  }
-  const keys = attributeSortKeys(attr, table);
-  if (!keys) throw invalid(path, `attributes of type ${attr.type} cannot be sorted on`);
-  return keys;
+  const attr = attributes.get(field);
+  if (!attr) return `${field} is not a sortable field of ${owner} (createdAt, updatedAt, nextActionAt or an attribute of a sortable type)`;
+  return attributeSortKeys(attr, table) ?? `attributes of type ${attr.type} cannot be sorted on`;
 }
 
 /** An attribute's keys, or undefined when its type has no order. */
@@ -71,14 +70,25 @@ function nullable(sql: string, type: Exclude<SqlType, 'uuid'>): { sql: string; t
 
 /** The request's sort checked against the procedure, as SQL keys ending with the id. */
 export function resolveSort(procedure: ProcedureDef, sort: SortField[]): SortPart[] {
+  return resolveSortOver(procedure.attributesByShortId, procedure.shortId, sort, 'sort', 'p.');
+}
+
+/**
+ * A sort checked against `owner`'s attributes, as SQL keys over `table` ending with the id;
+ * a refusal names `path[i].field`. Also used for the sorts a workspace declares an index for.
+ */
+export function resolveSortOver(attributes: SortableAttributes, owner: string, sort: { field: string; order?: SortField['order'] }[], path: string, table: string): SortPart[] {
   const seen = new Set<string>();
   const parts: SortPart[] = [];
   sort.forEach((s, i) => {
-    if (seen.has(s.field)) throw invalid(`sort[${i}].field`, `${s.field} is given twice`);
+    const at = `${path}[${i}].field`;
+    if (seen.has(s.field)) throw invalid(at, `${s.field} is given twice`);
     seen.add(s.field);
-    for (const key of sortKeys(procedure, s.field, `sort[${i}].field`)) parts.push({ ...key, descending: s.order === 'desc' });
+    const keys = fieldKeys(attributes, owner, s.field, table);
+    if (typeof keys === 'string') throw invalid(at, keys);
+    for (const key of keys) parts.push({ ...key, descending: s.order === 'desc' });
   });
-  parts.push({ sql: 'p.id', type: 'uuid', descending: sort[sort.length - 1].order === 'desc' });
+  parts.push({ sql: `${table}id`, type: 'uuid', descending: sort[sort.length - 1].order === 'desc' });
   return parts;
 }
 

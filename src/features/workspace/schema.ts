@@ -1,6 +1,8 @@
 /** The workspace file (docs/workspace.md), declared once: validates files and API bodies. */
 import { Type, type Static } from '@sinclair/typebox';
 import { PRIVILEGES } from '../../core/auth/privileges.ts';
+import { SortFieldSpec } from '../processes/schemas.ts';
+import { MAX_SORT_FIELDS } from '../processes/sort.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const ShortId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$', description: 'letters, digits, _ and -; starts with a letter' });
@@ -96,6 +98,9 @@ const StateTaskSpec = Type.Object(
   { additionalProperties: false },
 );
 
+/** Each index slows every write to the procedure's processes a little: a handful is plenty. */
+export const MAX_SORT_INDEXES = 10;
+
 const ProcedureSpec = Type.Object(
   {
     id: Type.Optional(Uuid),
@@ -108,6 +113,12 @@ const ProcedureSpec = Type.Object(
     attributes: Type.Optional(Type.Array(AttributeSpec)),
     states: Type.Array(StateSpec, { minItems: 1 }),
     stateTasks: Type.Optional(Type.Array(StateTaskSpec)),
+    sortIndexes: Type.Optional(
+      Type.Array(Type.Array(SortFieldSpec, { minItems: 1, maxItems: MAX_SORT_FIELDS }), {
+        maxItems: MAX_SORT_INDEXES,
+        description: 'sorts of several fields to keep an index for, each as the list API takes it',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -249,7 +249,9 @@ class Applier {
         primary_key: proc.primaryKey ?? null,
         primary_identifier: proc.primaryIdentifier ?? null,
         whatsapp_phone_attribute: proc.whatsappPhoneAttribute ?? null,
+        sort_indexes: proc.sortIndexes ?? null,
       },
+      json: ['sort_indexes'],
     });
     await this.attributes(teamId, 'procedure', procedureId, proc.attributes, pp);
 

@@ -11,6 +11,7 @@ import { createValidator } from '../../core/http/validator.ts';
 import { AppError, type ErrorDetail } from '../../core/errors.ts';
 import { ENUM_TYPES, SCHEMA_TYPES, isKnownAttributeType } from '../attributes/attribute-types.ts';
 import { WorkspaceSpec, type AttributeSpecT, type Workspace } from './schema.ts';
+import { resolveSortOver } from '../processes/sort.ts';
 import { graphUrlProblem } from '../../whatsapp/graph/graph-url.ts';
 
 const validateShape = createValidator({ coerceTypes: false }).compile(WorkspaceSpec);
@@ -110,6 +111,14 @@ export function validateWorkspace(doc: unknown): Workspace {
           add(`${pp}.whatsappPhoneAttribute`, `${proc.whatsappPhoneAttribute} is not an attribute of procedure ${proc.shortId} or its entity`);
         }
       }
+      const sortable = new Map((proc.attributes ?? []).map((a) => [a.shortId, a]));
+      (proc.sortIndexes ?? []).forEach((sort, j) => {
+        try {
+          resolveSortOver(sortable, proc.shortId, sort, `${pp}.sortIndexes[${j}]`, '');
+        } catch (err) {
+          for (const d of (err as AppError).details) add(d.path, d.message);
+        }
+      });
       duplicates(proc.states, (s) => s.shortId, `${pp}.states`);
       const starts = proc.states.filter((s) => s.default === 'start');
       const completes = proc.states.filter((s) => s.default === 'completed');
