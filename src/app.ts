@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
-import { ConfigError, type AppConfig } from './core/config.ts';
-import type { AppContext } from './core/context.ts';
+import type { AppConfig } from './config.ts';
+import { ConfigError } from './core/config-error.ts';
+import type { AppContext, LocalState } from './context.ts';
+import { AREAS } from './areas.ts';
 import { KeyStore } from './core/auth/key-store.ts';
 import { migrate } from './core/db/migrate.ts';
 import { openDatabase } from './core/db/open.ts';
@@ -17,10 +19,6 @@ import { localStorage } from './core/storage/local-storage.ts';
 import { s3Storage } from './core/storage/s3-storage.ts';
 import { createUrlSigner } from './core/url-signer.ts';
 import { noQueue, openJobQueue } from './core/queue/job-queue.ts';
-import { SEND_LANE_QUEUE, sendLanes } from './whatsapp/send/send-lanes.ts';
-import { INBOUND_QUEUE, inboundProcessor } from './whatsapp/inbound/process-events.ts';
-import { BULK_DEAD_LETTER, BULK_QUEUE, bulkRunner } from './features/jobs/runner.ts';
-import { DELIVERY_QUEUE, wakeDestinationsOnCommit, webhookDeliveries } from './features/webhooks/delivery-worker.ts';
 import path from 'node:path';
 import { createApiKey } from './features/api-keys/service.ts';
 import { applyWorkspace } from './features/workspace/service.ts';
@@ -68,11 +66,7 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger, opt
   let queue = noQueue;
   if (options.queue !== false) {
     queue = await openJobQueue(db, { maintenanceSeconds: config.jobs.maintenanceSeconds }, log);
-    await queue.declare(BULK_DEAD_LETTER);
-    await queue.declare(BULK_QUEUE);
-    await queue.declare(SEND_LANE_QUEUE, { oneWaitingPerKey: true });
-    await queue.declare(INBOUND_QUEUE, { oneWaitingPerKey: true });
-    await queue.declare(DELIVERY_QUEUE, { oneWaitingPerKey: true });
+    for (const area of AREAS) for (const q of area.queues ?? []) await queue.declare(q.name, { oneWaitingPerKey: q.oneWaitingPerKey });
   }
   const ctx = {
     config,
@@ -85,6 +79,7 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger, opt
     files: config.storage.driver === 's3' ? s3Storage(config.storage) : localStorage(path.join(config.dataDir, 'files')),
     urlSigner: createUrlSigner(secretKey, config.publicBaseUrl),
     queue,
+    local: localState(config),
     async close() {
       await queue.stop(QUEUE_STOP_GRACE_MS);
       await keys.close();
@@ -92,9 +87,20 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger, opt
       await db.close();
     },
   };
-  // Writes on this process wake the destinations they gave deliveries to (workers may be elsewhere).
-  if (options.queue !== false) wakeDestinationsOnCommit(ctx);
+  if (options.queue !== false) for (const area of AREAS) area.onOpen?.(ctx);
   return ctx;
+}
+
+/** Every area's in-memory state for a new context. */
+function localState(config: AppConfig): LocalState {
+  const local: Record<string, unknown> = {};
+  for (const area of AREAS) {
+    for (const [key, make] of Object.entries(area.local ?? {})) {
+      if (key in local) throw new Error(`two areas make ctx.local.${key}`);
+      local[key] = make(config);
+    }
+  }
+  return local as unknown as LocalState;
 }
 
 export interface BootstrapResult {
@@ -152,7 +158,7 @@ export async function bootstrap(ctx: AppContext, env: Record<string, string | un
  * `stop` makes running jobs stop after their current chunk; `ctx.close()` then waits for them.
  */
 export async function startWorkers(ctx: AppContext): Promise<{ stop(): Promise<void> }> {
-  const runners: { start(): Promise<void>; stop(): void | Promise<void> }[] = [bulkRunner(ctx), sendLanes(ctx), inboundProcessor(ctx), webhookDeliveries(ctx)];
-  for (const runner of runners) await runner.start();
-  return { stop: async () => void (await Promise.all(runners.map((r) => r.stop()))) };
+  const workers = AREAS.flatMap((area) => area.workers ?? []).map((make) => make(ctx));
+  for (const worker of workers) await worker.start();
+  return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) };
 }

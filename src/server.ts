@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { queuedSendCounts } from './whatsapp/send/send-queue-repo.ts';
-import type { AppContext } from './core/context.ts';
+import type { AppContext } from './context.ts';
+import { AREAS } from './areas.ts';
 import { createValidator, noteBodySize } from './core/http/validator.ts';
 import { lazyChildLogger } from './core/http/lazy-child-logger.ts';
 import './core/http/fastify-types.ts';
@@ -23,25 +23,6 @@ import { nestsDeeperThan, tooDeepReason, unstorableEscape } from './core/http/js
 import { trackRoutesForMethodCheck } from './core/http/method-not-allowed.ts';
 import { installMetrics, type Metrics } from './core/http/metrics.ts';
 import { installCors } from './core/http/cors.ts';
-import { healthRoutes } from './features/health/routes.ts';
-import { configRoutes } from './features/config/routes.ts';
-import { apiKeyRoutes } from './features/api-keys/routes.ts';
-import { workspaceRoutes } from './features/workspace/routes.ts';
-import { processRoutes } from './features/processes/routes.ts';
-import { taskRoutes } from './features/tasks/routes.ts';
-import { userRoutes } from './features/users/routes.ts';
-import { photoRoutes } from './features/photos/routes.ts';
-import { jobRoutes } from './features/jobs/routes.ts';
-import { webhookRoutes } from './features/webhooks/routes.ts';
-import { pendingDeliveryCounts } from './features/webhooks/deliveries-repo.ts';
-import { pluginConfigRoutes } from './whatsapp/plugins/routes.ts';
-import { publicMediaRoutes } from './whatsapp/media/routes.ts';
-import { templateRoutes } from './whatsapp/templates/routes.ts';
-import { messageRoutes } from './whatsapp/messages/routes.ts';
-import { chatRoutes } from './whatsapp/chats/routes.ts';
-import { sendRoutes } from './whatsapp/send/routes.ts';
-import { inboundRoutes } from './whatsapp/inbound/routes.ts';
-import { connectSandboxWebhook } from './whatsapp/sandbox/in-process.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -102,14 +83,7 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
     g.reset();
     for (const s of await ctx.queue.sizes()) g.set({ queue: s.queue, state: s.state }, s.count);
   });
-  metrics.addGauge('chakra_whatsapp_sends_queued', 'Queued WhatsApp sends not yet SENT or FAILED, by sending number', ['phone_number_id'], async (g) => {
-    g.reset();
-    for (const n of await queuedSendCounts(ctx.db)) g.set({ phone_number_id: n.phone_number_id }, n.count);
-  });
-  metrics.addGauge('chakra_webhook_deliveries_pending', 'Webhook deliveries not yet DELIVERED or FAILED, by kind of destination', ['kind'], async (g) => {
-    g.reset();
-    for (const n of await pendingDeliveryCounts(ctx.db)) g.set({ kind: n.kind }, n.count);
-  });
+  for (const area of AREAS) for (const g of area.gauges ?? []) metrics.addGauge(g.name, g.help, g.labels, (gauge) => g.collect(ctx, gauge));
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -160,32 +134,7 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
   app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'none' } }, async () => app.swagger());
 
-  await app.register(healthRoutes(ctx, metrics));
-  await app.register(configRoutes(ctx));
-  await app.register(apiKeyRoutes(ctx));
-  await app.register(workspaceRoutes(ctx));
-  await app.register(processRoutes(ctx));
-  await app.register(taskRoutes(ctx));
-  await app.register(userRoutes(ctx));
-  await app.register(photoRoutes(ctx));
-  await app.register(jobRoutes(ctx));
-  await app.register(webhookRoutes(ctx));
-  await app.register(pluginConfigRoutes(ctx));
-  await app.register(publicMediaRoutes(ctx));
-  await app.register(templateRoutes(ctx));
-  await app.register(messageRoutes(ctx));
-  await app.register(inboundRoutes(ctx));
-  await app.register(chatRoutes(ctx));
-  await app.register(sendRoutes(ctx));
-  // The in-process sandbox calls the inbound webhook as Meta would: through the same route.
-  connectSandboxWebhook(ctx, async (pluginId, raw, signature) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: `/v1/webhooks/whatsapp/${pluginId}`,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-      payload: raw,
-    });
-    return res.statusCode;
-  });
+  for (const area of AREAS) if (area.routes) await app.register(area.routes(ctx, { metrics }));
+  for (const area of AREAS) area.onServer?.(ctx, app);
   return { app, metrics };
 }

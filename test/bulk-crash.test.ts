@@ -6,7 +6,7 @@
  * the job's counters match the rows.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../src/core/config.ts';
+import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/core/db/open.ts';
 import { BACKEND, createTestDatabase, type TestDatabase } from './helpers/database.ts';
 import { startChildServer, type ChildServer } from './helpers/child-server.ts';

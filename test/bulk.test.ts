@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/features/api-keys/service.ts';
 import { insertJob } from '../src/features/jobs/repo.ts';
-import { BULK_DEAD_LETTER } from '../src/features/jobs/runner.ts';
+import { BULK_DEAD_LETTER } from '../src/features/jobs/bulk-worker.ts';
 import { waitForJob } from './helpers/jobs.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 import { addTeamWithLeads } from './helpers/teams.ts';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, createLogger, openContext } from '../src/app.ts';
-import { loadConfig } from '../src/core/config.ts';
+import { loadConfig } from '../src/config.ts';
 import type { Db, Queryable } from '../src/core/db/types.ts';
 import { SAMPLE_LEAD_COUNT, samplePhone } from '../src/features/demo/sample-content.ts';
 import { BACKEND, createTestDatabase } from './helpers/database.ts';

@@ -2,7 +2,7 @@
  * The lines a failed command prints on stderr. Every failure a user can cause is one or a few
  * plain lines; only a bug (an error of no known kind) shows its stack.
  */
-import { ConfigError } from '../core/config.ts';
+import { ConfigError } from '../core/config-error.ts';
 import { DataDirBusyError } from '../core/db/data-dir-lock.ts';
 import { AppError } from '../core/errors.ts';
 import { CliError } from './cli-error.ts';

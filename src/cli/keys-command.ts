@@ -5,7 +5,7 @@
  */
 import { createApiKey, findApiKeysByIdOrPrefix, listApiKeys, revokeApiKey, type ApiKeyView } from '../features/api-keys/service.ts';
 import { findTeam } from '../features/api-keys/repo.ts';
-import type { AppContext } from '../core/context.ts';
+import type { AppContext } from '../context.ts';
 import { DataDirBusyError } from '../core/db/data-dir-lock.ts';
 import { CliError } from './cli-error.ts';
 import { missingFlags, parseCommandLine } from './command-line.ts';

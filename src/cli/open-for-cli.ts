@@ -1,5 +1,5 @@
 import { createLogger, openContext, type RunningContext } from '../app.ts';
-import { loadConfig } from '../core/config.ts';
+import { loadConfig } from '../config.ts';
 import { migrate } from '../core/db/migrate.ts';
 
 /**

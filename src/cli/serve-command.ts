@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { bootstrap, createLogger, openContext, startWorkers, type RunningContext } from '../app.ts';
-import { loadConfig } from '../core/config.ts';
+import { loadConfig } from '../config.ts';
 import { PACKAGE_VERSION } from '../core/package-version.ts';
 import { teamsWithoutUsableAdminKey } from '../features/api-keys/service.ts';
 import { buildServer } from '../server.ts';

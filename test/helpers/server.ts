@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { bootstrap, createLogger, openContext, startWorkers, type RunningContext } from '../../src/app.ts';
-import { loadConfig } from '../../src/core/config.ts';
+import { loadConfig } from '../../src/config.ts';
 import { buildServer } from '../../src/server.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 

@@ -34,3 +34,25 @@ export function closeCommitHooks(handle: Queryable, committed: boolean): void {
     }
   }
 }
+
+/**
+ * What committed transactions of one Db announce (for example "deliveries were written for
+ * these destinations"), to the listener registered for the topic. Each Db owns one, so
+ * listeners live exactly as long as the database handle (and its context) they belong to.
+ */
+export class CommitNotices {
+  private listeners = new Map<string, (values: string[]) => void>();
+
+  listen(topic: string, listener: (values: string[]) => void): void {
+    this.listeners.set(topic, listener);
+  }
+
+  notify(topic: string, values: string[]): void {
+    this.listeners.get(topic)?.(values);
+  }
+}
+
+/** Once `q`'s transaction commits (at once outside one), tells its database's listener of `topic` the `values`. */
+export function notifyAfterCommit(q: Queryable, topic: string, values: string[]): void {
+  if (values.length) afterCommit(q, (db) => db.notices.notify(topic, values));
+}

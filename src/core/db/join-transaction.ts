@@ -25,6 +25,7 @@ export function joinTransaction(db: Db, tx: Queryable): Db {
     tx: (fn) => fn(tx),
     withAdvisoryLock: () => Promise.reject(new Error('joinTransaction: advisory-lock sessions cannot run inside a transaction')),
     stats: () => db.stats(),
+    notices: db.notices,
     close: () => Promise.reject(new Error('joinTransaction: close the database itself, not a joined transaction')),
   };
 }

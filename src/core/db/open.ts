@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { AppConfig } from '../config.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
@@ -9,7 +8,7 @@ import type { Db } from './types.ts';
  * Opens the configured database: PostgreSQL when DATABASE_URL is set, else the embedded
  * PGlite under DATA_DIR (locked against a second process).
  */
-export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<Db> {
+export async function openDatabase(config: { databaseUrl?: string; dataDir: string }): Promise<Db> {
   if (config.databaseUrl) return openPostgres(config.databaseUrl);
   const unlock = lockDataDir(config.dataDir);
   try {

@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { closeCommitHooks, openCommitHooks } from './after-commit.ts';
+import { closeCommitHooks, CommitNotices, openCommitHooks } from './after-commit.ts';
 import type { Db, Queryable } from './types.ts';
 
 const NUMERIC_OID = 1700;
@@ -25,6 +25,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
   const base = wrap(db);
   const handle: Db = {
     kind: 'pglite',
+    notices: new CommitNotices(),
     ...base,
     async tx(fn) {
       waiting++;

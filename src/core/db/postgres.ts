@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { closeCommitHooks, openCommitHooks } from './after-commit.ts';
+import { closeCommitHooks, CommitNotices, openCommitHooks } from './after-commit.ts';
 import type { Db, Queryable } from './types.ts';
 
 const INT8_OID = 20;
@@ -38,6 +38,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   await base.query('select 1');
   const db: Db = {
     kind: 'postgres',
+    notices: new CommitNotices(),
     ...base,
     async exec(sql) {
       // A script that opens a transaction and then fails leaves its connection in an aborted

@@ -1,4 +1,5 @@
 /** The one database interface every repo uses; PGlite and node-postgres both implement it. */
+import type { CommitNotices } from './after-commit.ts';
 export type Row = Record<string, any>;
 
 export interface Queryable {
@@ -27,4 +28,6 @@ export interface Db extends Queryable {
   withAdvisoryLock<T>(lockKey: number, fn: (session: Queryable) => Promise<T>): Promise<T>;
   stats(): PoolStats;
   close(): Promise<void>;
+  /** Listeners for what this database's committed transactions announce (after-commit.ts). */
+  readonly notices: CommitNotices;
 }

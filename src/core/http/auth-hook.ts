@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import { secretsEqual } from '../auth/key-material.ts';
 import type { KeyPrincipal } from '../auth/principal.ts';
 import { hasPrivilege } from '../auth/privileges.ts';
-import type { AppContext } from '../context.ts';
+import type { KeyStore } from '../auth/key-store.ts';
 import { AppError } from '../errors.ts';
-import type { RateDecision } from '../rate-limit.ts';
+import type { RateDecision, RateLimiter } from '../rate-limit.ts';
 import type { Privilege } from '../auth/privileges.ts';
 import { appendRouteHook } from './route-hooks.ts';
 
@@ -17,7 +17,14 @@ export const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  * not async: with a cached key and the in-memory limiter the whole check runs synchronously,
  * which is what keeps an authenticated request close to a bare one (docs/performance.md).
  */
-export function installAuth(app: FastifyInstance, ctx: AppContext) {
+/** What the check needs from the process: the system token, the key cache and the limiter. */
+export interface AuthServices {
+  config: { adminToken?: string };
+  keys: KeyStore;
+  rateLimiter: RateLimiter;
+}
+
+export function installAuth(app: FastifyInstance, ctx: AuthServices) {
   const adminToken = ctx.config.adminToken;
 
   // No closures are created per request here: under tsx every named closure costs a runtime

@@ -5,27 +5,32 @@
  * one. A process that dies before writing it leaves the work to the sweep every such queue has.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { JobQueue } from './job-queue.ts';
 
 /** At most one wake-up write per key in this long (the first after a quiet spell goes at once). */
 const COOLDOWN_MS = 20;
 
-const inFlight = new WeakMap<JobQueue, Map<string, 'writing' | 'again'>>();
+/** One queue's wake-ups in flight, by queue name and key; lives as long as its queue. */
+export class FoldedWakes {
+  private inFlight = new Map<string, 'writing' | 'again'>();
 
-export function wakeFolded(queue: JobQueue, log: FastifyBaseLogger, queueName: string, key: string, write: () => Promise<void>): void {
-  let pending = inFlight.get(queue);
-  if (!pending) inFlight.set(queue, (pending = new Map()));
-  const state = pending;
-  const id = `${queueName}\u0000${key}`;
-  const run = () => {
-    state.set(id, 'writing');
-    write()
-      .then(() => queue.wake(queueName)) // this process's workers, if any, look now
-      .catch((err) => log.warn({ err: (err as Error).message, queue: queueName }, 'wake-up not written; the sweep will pick the work up'))
-      // A short pause before the next write of this key: under load, requests keep coming while
-      // a worker is already busy with the key, and each write is a statement the database pays for.
-      .finally(() => setTimeout(() => (state.get(id) === 'again' ? run() : state.delete(id)), COOLDOWN_MS));
-  };
-  if (state.has(id)) state.set(id, 'again');
-  else run();
+  constructor(
+    private log: FastifyBaseLogger,
+    /** Called after a write, so that this process's own workers look at once. */
+    private afterWrite: (queueName: string) => void,
+  ) {}
+
+  wake(queueName: string, key: string, write: () => Promise<void>): void {
+    const id = `${queueName}\u0000${key}`;
+    const run = () => {
+      this.inFlight.set(id, 'writing');
+      write()
+        .then(() => this.afterWrite(queueName))
+        .catch((err) => this.log.warn({ err: (err as Error).message, queue: queueName }, 'wake-up not written; the sweep will pick the work up'))
+        // A short pause before the next write of this key: under load, requests keep coming while
+        // a worker is already busy with the key, and each write is a statement the database pays for.
+        .finally(() => setTimeout(() => (this.inFlight.get(id) === 'again' ? run() : this.inFlight.delete(id)), COOLDOWN_MS));
+    };
+    if (this.inFlight.has(id)) this.inFlight.set(id, 'again');
+    else run();
+  }
 }

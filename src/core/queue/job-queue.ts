@@ -6,6 +6,7 @@
 import PgBoss from 'pg-boss';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Queryable } from '../db/types.ts';
+import { FoldedWakes } from './folded-wake.ts';
 
 export interface QueueMessage<T> {
   id: string;
@@ -41,6 +42,11 @@ export interface JobQueue {
   work<T>(queue: string, concurrency: number, handler: (message: QueueMessage<T>) => Promise<void>): Promise<void>;
   /** Wakes this process's pollers of a queue now instead of at their next poll. */
   wake(queue: string): void;
+  /**
+   * Writes a wake-up message for `key` with `write` (which sends it), never two of one key in
+   * flight at once: requests that come meanwhile fold into one next write (folded-wake.ts).
+   */
+  wakeFolded(queue: string, key: string, write: () => Promise<void>): void;
   /** Messages waiting and running per queue, for /metrics. */
   sizes(): Promise<{ queue: string; state: string; count: number }[]>;
   /** Stops polling and waits up to `graceMs` for running handlers to return. */
@@ -57,6 +63,8 @@ export const noQueue: JobQueue = {
   send: unavailable,
   work: unavailable,
   wake: () => {},
+  // Nothing here enqueues; work such a process writes is found by the workers' sweeps.
+  wakeFolded: () => {},
   sizes: async () => [],
   stop: async () => {},
 };
@@ -83,6 +91,10 @@ export async function openJobQueue(db: Db, options: { maintenanceSeconds: number
   boss.on('error', (err: Error) => log.error({ err: err.message }, 'job queue error'));
   await boss.start();
   const workers = new Map<string, string[]>();
+  const wakeLocalWorkers = (queue: string) => {
+    for (const id of workers.get(queue) ?? []) boss.notifyWorker(id);
+  };
+  const folded = new FoldedWakes(log, wakeLocalWorkers);
 
   return {
     async declare(name, declared = {}) {
@@ -123,9 +135,8 @@ export async function openJobQueue(db: Db, options: { maintenanceSeconds: number
       }
       workers.set(queue, [...(workers.get(queue) ?? []), ...ids]);
     },
-    wake(queue) {
-      for (const id of workers.get(queue) ?? []) boss.notifyWorker(id);
-    },
+    wake: wakeLocalWorkers,
+    wakeFolded: (queue, key, write) => folded.wake(queue, key, write),
     async sizes() {
       const rows = await db.query<{ name: string; state: string; count: number }>(
         `select name, state::text as state, count(*)::int as count from pgboss.job

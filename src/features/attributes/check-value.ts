@@ -3,6 +3,7 @@
  * the value to store, or the reason it is refused. Pure and synchronous: references that need
  * the database (users, photos) are only checked for shape here and resolved by the caller.
  */
+import { isUuid } from '../../core/uuid.ts';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { AttributeDef } from '../config/model.ts';
@@ -12,13 +13,10 @@ export type Checked = { ok: true; value: unknown } | { ok: false; message: strin
 const ok = (value: unknown): Checked => ({ ok: true, value });
 const no = (message: string): Checked => ({ ok: false, message });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const INTEGER_TEXT = /^-?\d+$/;
 const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const DAY_MS = 86_400_000;
-
-export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 
 function integer(v: unknown): Checked {
   if (typeof v === 'string' && INTEGER_TEXT.test(v.trim())) v = Number(v.trim());

@@ -6,7 +6,8 @@
 import type { Queryable } from '../../core/db/types.ts';
 import { AppError, MAX_LISTED_PROBLEMS, type ErrorDetail } from '../../core/errors.ts';
 import type { AttributeDef } from '../config/model.ts';
-import { checkValue, isUuid } from './check-value.ts';
+import { checkValue } from './check-value.ts';
+import { isUuid } from '../../core/uuid.ts';
 import { existingPhotoIds } from '../photos/repo.ts';
 
 export interface DataCheck {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import type { Metrics } from '../../core/http/metrics.ts';
 import { requireMetricsToken } from '../../core/http/metrics-token.ts';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../core/db/types.ts';
-import { isUuid } from '../attributes/check-value.ts';
+import { isUuid } from '../../core/uuid.ts';
 import { applyReferences, loadReferences, referencesOf } from '../attributes/validate-data.ts';
 import type { EntityDef, ProcedureDef, TeamConfig } from '../config/model.ts';
 import { emitProcessEvents } from '../processes/process-events.ts';

@@ -6,7 +6,7 @@
  */
 import { isUniqueViolation } from '../../core/db/errors.ts';
 import type { Queryable } from '../../core/db/types.ts';
-import { isUuid } from '../attributes/check-value.ts';
+import { isUuid } from '../../core/uuid.ts';
 import { applyReferences, loadReferences, referencesOf } from '../attributes/validate-data.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { emitProcessEvents } from '../processes/process-events.ts';

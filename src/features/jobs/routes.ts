@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasPrivilege } from '../../core/auth/privileges.ts';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { AppError } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';

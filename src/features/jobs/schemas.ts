@@ -1,9 +1,9 @@
 /** Background-job and bulk request/response schemas (decisions.md §3), declared once. */
 import { Type } from '@sinclair/typebox';
+import { Uuid, StringEnum } from '../../core/schema-types.ts';
 import { Changes, CreateBody } from '../processes/schemas.ts';
 import { MAX_OFFSET } from '../../core/http/paging.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 
 export const JOB_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export const ENTRY_STATUSES = ['INVALID', 'NOT_STARTED', 'SUCCESS', 'ERROR'] as const;
@@ -16,7 +16,7 @@ export const JobOut = Type.Object({
   createdAt: Type.Number(),
   updatedAt: Type.Number(),
   type: Type.Literal('bulk_api_job'),
-  operation: Type.Union([Type.Literal('create'), Type.Literal('update')]),
+  operation: StringEnum(['create', 'update']),
   procedure: Uuid,
   team: Uuid,
   completionStatus: literals(JOB_STATUSES),

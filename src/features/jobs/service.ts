@@ -3,13 +3,13 @@
  * entries, cancel. Every function is scoped by the caller's team.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { isUuid } from '../attributes/check-value.ts';
+import { isUuid } from '../../core/uuid.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import * as repo from './repo.ts';
-import { BULK_QUEUE, enqueueSlice, finishJob } from './runner.ts';
+import { BULK_QUEUE, enqueueSlice, finishJob } from './bulk-worker.ts';
 import type { EntryStatus } from './schemas.ts';
 import { jobMeta, toEntryView, toJobView } from './view.ts';
 

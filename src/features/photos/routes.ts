@@ -1,13 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Uuid } from '../../core/schema-types.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { acceptUploads, readFileUpload } from '../../core/http/file-upload.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { getPhoto, photoBytes, uploadPhoto, type Upload } from './service.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 const N = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Photo = Type.Object({
   id: Uuid,

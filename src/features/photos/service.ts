@@ -4,7 +4,7 @@ import type { Queryable } from '../../core/db/types.ts';
 import { AppError, invalid, notFound } from '../../core/errors.ts';
 import type { FileStorage } from '../../core/storage/file-storage.ts';
 import type { UrlSigner } from '../../core/url-signer.ts';
-import { isUuid } from '../attributes/check-value.ts';
+import { isUuid } from '../../core/uuid.ts';
 import { inspectImage } from './image-type.ts';
 import * as repo from './repo.ts';
 

@@ -1,12 +1,11 @@
 /** Process request and response schemas (decisions.md §3), declared once for validation, serialization and OpenAPI. */
 import { Type } from '@sinclair/typebox';
+import { Nullable, Status, StringEnum, Uuid } from '../../core/schema-types.ts';
 import { MAX_SORT_FIELDS } from './sort.ts';
 import { MAX_OFFSET } from '../../core/http/paging.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
-const NullableUuid = Type.Union([Uuid, Type.Null()]);
+const NullableUuid = Nullable(Uuid);
 const Data = Type.Object({}, { additionalProperties: true, description: 'attribute values by attribute shortId' });
-const Status = Type.Union([Type.Literal('OPEN'), Type.Literal('COMPLETED'), Type.Literal('CANCELLED')]);
 const Time = Type.Union([Type.Integer(), Type.String()], { description: 'epoch milliseconds or ISO-8601' });
 
 export const ProcessOut = Type.Object({
@@ -65,7 +64,7 @@ export const ProcedureParams = Type.Object({ ps: Type.String({ description: 'pro
 export const SortFieldSpec = Type.Object(
   {
     field: Type.String({ maxLength: 64, description: 'createdAt, updatedAt, nextActionAt or an attribute shortId of a number, text, date or boolean type' }),
-    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'default asc' })),
+    order: Type.Optional(StringEnum(['asc', 'desc'], { description: 'default asc' })),
   },
   { additionalProperties: false },
 );

@@ -1,14 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, Status, Uuid } from '../../core/schema-types.ts';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { procedureOf } from '../processes/service.ts';
 import { createTask } from './service.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Time = Type.Union([Type.Number(), Type.Null()]);
 const InTime = Type.Optional(Type.Union([Type.Integer(), Type.String(), Type.Null()], { description: 'epoch milliseconds or ISO-8601' }));
 
@@ -38,7 +37,7 @@ const TaskOut = Type.Object({
 const CreateTaskBody = Type.Object(
   {
     data: Type.Optional(Type.Object({}, { additionalProperties: true, description: "the state task's attribute values by shortId" })),
-    status: Type.Optional(Type.Union([Type.Literal('OPEN'), Type.Literal('COMPLETED'), Type.Literal('CANCELLED')])),
+    status: Type.Optional(Status),
     assignedTo: Type.Optional(Type.Union([Type.String({ description: 'username or user id' }), Type.Null()])),
     title: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
     description: Type.Optional(Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()])),

@@ -1,8 +1,8 @@
 /** User response shapes v1 and v2 (chakra-api.md §4.1–4.4) and the update body. */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { Uuid, StringEnum } from '../../core/schema-types.ts';
 import { MAX_OFFSET } from '../../core/http/paging.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 const N = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Obj = Type.Object({}, { additionalProperties: true });
 
@@ -75,7 +75,7 @@ export const UpdateUserBody = Type.Object(
     gender: Type.Optional(N(Type.String({ maxLength: 50 }))),
     dob: Type.Optional(N(Type.Union([Type.Integer(), Type.String()], { description: 'epoch milliseconds or ISO-8601' }))),
     data: Type.Optional(N(Obj)),
-    availabilityStatus: Type.Optional(Type.Union([Type.Literal('AVAILABLE'), Type.Literal('BUSY'), Type.Literal('UNAVAILABLE')])),
+    availabilityStatus: Type.Optional(StringEnum(['AVAILABLE', 'BUSY', 'UNAVAILABLE'])),
     isActive: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../../core/db/types.ts';
 import { invalid, notFound } from '../../core/errors.ts';
-import { epochMs, isUuid } from '../attributes/check-value.ts';
+import { epochMs } from '../attributes/check-value.ts';
+import { isUuid } from '../../core/uuid.ts';
 import * as repo from './repo.ts';
 
 /** A stable uuid for the user's email or phone contact object (we keep one of each, on the user). */

@@ -8,8 +8,7 @@
  * lost wake-ups, work a dead process had claimed).
  */
 import { backoffMs } from '../../core/backoff.ts';
-import type { AppContext } from '../../core/context.ts';
-import { wakeFolded } from '../../core/queue/folded-wake.ts';
+import type { AppContext } from '../../context.ts';
 import { startSweep } from '../../core/queue/sweep.ts';
 import type { QueueMessage } from '../../core/queue/job-queue.ts';
 import * as repo from './deliveries-repo.ts';
@@ -35,7 +34,10 @@ interface WakeData {
 }
 
 /** This process's delivery loops, when it runs workers: a wake-up it can serve itself needs no queue message. */
-const localDelivery = new WeakMap<AppContext['db'], (destination: string) => boolean>();
+export interface DeliveryLoops {
+  /** Starts delivering to a destination here; false when this process cannot (not a worker, or busy). */
+  deliverHere?: (destination: string) => boolean;
+}
 
 /**
  * Asks a worker to deliver a destination's due deliveries: this process's own when it runs
@@ -43,8 +45,8 @@ const localDelivery = new WeakMap<AppContext['db'], (destination: string) => boo
  * at a time).
  */
 export function wakeDestination(ctx: AppContext, destination: string): void {
-  if (localDelivery.get(ctx.db)?.(destination)) return;
-  wakeFolded(ctx.queue, ctx.log, DELIVERY_QUEUE, destination, () =>
+  if (ctx.local.deliveryLoops.deliverHere?.(destination)) return;
+  ctx.queue.wakeFolded(DELIVERY_QUEUE, destination, () =>
     ctx.queue.send(ctx.db, DELIVERY_QUEUE, { destination } satisfies WakeData, { singletonKey: destination, retryLimit: 3, expireInSeconds: 120 }),
   );
 }
@@ -59,7 +61,7 @@ function retryDelayMs(attempt: number, baseMs: number, retryAfterMs = 0): number
   return Math.min(MAX_RETRY_DELAY_MS, Math.max(backoffMs(attempt, baseMs, MAX_RETRY_DELAY_MS, [0.75, 1.25]), retryAfterMs));
 }
 
-export function webhookDeliveries(ctx: AppContext) {
+export function deliveryWorker(ctx: AppContext) {
   const { timeoutMs, retryBaseMs, retryForSeconds, blockPrivateUrls } = ctx.config.webhooks;
   const windowMs = retryForSeconds * 1000;
   const poster = webhookPoster({ timeoutMs, blockPrivateUrls });
@@ -175,14 +177,14 @@ export function webhookDeliveries(ctx: AppContext) {
 
   return {
     async start() {
-      localDelivery.set(ctx.db, deliverHere);
+      ctx.local.deliveryLoops.deliverHere = deliverHere;
       await ctx.queue.work<WakeData>(DELIVERY_QUEUE, CONCURRENCY, (message: QueueMessage<WakeData>) => deliverOnce(message.data.destination));
       sweeper = startSweep(SWEEP_MS, sweep, (err) => ctx.log.warn({ err: err.message }, 'webhook delivery sweep failed'));
     },
     /** Loops stop after the batch in flight (its outcomes recorded); resolves once they have. */
     async stop() {
       stopping = true;
-      localDelivery.delete(ctx.db);
+      ctx.local.deliveryLoops.deliverHere = undefined;
       sweeper?.stop();
       await Promise.all(localLoops);
       await poster.close();

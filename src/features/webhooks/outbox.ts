@@ -3,7 +3,7 @@
  * exists exactly when its change does, and is delivered (at least once) after the commit.
  * Once the transaction commits, the destinations are woken; the delivery sweep backs that up.
  */
-import { afterCommit } from '../../core/db/after-commit.ts';
+import { notifyAfterCommit } from '../../core/db/after-commit.ts';
 import type { Db, Queryable } from '../../core/db/types.ts';
 
 export const PLATFORM_EVENTS = ['process.created', 'process.updated', 'process.deleted', 'task.created', 'background_job.completed', 'webhook.disabled'] as const;
@@ -18,16 +18,16 @@ export interface NewDelivery {
   body: string | { inboundEventId: string };
 }
 
-type Waker = (destinations: string[]) => void;
-const wakers = new WeakMap<Db, Waker>();
+/** The topic under which a committed transaction names the destinations it wrote deliveries for. */
+const NEW_DELIVERIES = 'webhook-deliveries';
 
 /** The delivery side of a process registers how to wake destinations of its database. */
-export function onNewDeliveries(db: Db, wake: Waker): void {
-  wakers.set(db, wake);
+export function onNewDeliveries(db: Db, wake: (destinations: string[]) => void): void {
+  db.notices.listen(NEW_DELIVERIES, wake);
 }
 
 function wakeAfterCommit(tx: Queryable, destinations: string[]): void {
-  if (destinations.length) afterCommit(tx, (db) => wakers.get(db)?.([...new Set(destinations)]));
+  notifyAfterCommit(tx, NEW_DELIVERIES, [...new Set(destinations)]);
 }
 
 /**

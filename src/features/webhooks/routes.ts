@@ -1,7 +1,7 @@
 /** Platform event subscriptions: `/v1/ext/webhooks`, their delivery log, and replays. */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';

@@ -1,9 +1,9 @@
 /** Webhook subscription and delivery schemas (decisions.md §5), declared once. */
 import { Type } from '@sinclair/typebox';
+import { Uuid } from '../../core/schema-types.ts';
 import { PLATFORM_EVENTS } from './outbox.ts';
 import { MAX_OFFSET } from '../../core/http/paging.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 const EpochOrNull = (description: string) => Type.Union([Type.Number(), Type.Null()], { description });
 

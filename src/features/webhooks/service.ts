@@ -1,9 +1,9 @@
 /** A team's webhook subscriptions, their delivery log and replays. */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { isUuid } from '../attributes/check-value.ts';
+import { isUuid } from '../../core/uuid.ts';
 import { wakeDestination } from './delivery-worker.ts';
 import { checkDestinationUrl } from './destination-url.ts';
 import * as repo from './subscriptions-repo.ts';

@@ -1,9 +1,11 @@
 /** Subscriptions and deliveries as the API shows them. */
+import type { Static } from '@sinclair/typebox';
+import type { DeliveryOut, SubscriptionOut } from './schemas.ts';
 import type { DeliveryRow, SubscriptionRow } from './subscriptions-repo.ts';
 
 const epoch = (d: Date | null) => (d ? d.getTime() : null);
 
-export function toSubscriptionView(s: SubscriptionRow) {
+export function toSubscriptionView(s: SubscriptionRow): Static<typeof SubscriptionOut> {
   return {
     id: s.id,
     url: s.url,
@@ -18,7 +20,7 @@ export function toSubscriptionView(s: SubscriptionRow) {
   };
 }
 
-export function toDeliveryView(d: DeliveryRow) {
+export function toDeliveryView(d: DeliveryRow): Static<typeof DeliveryOut> {
   let payload: unknown;
   try {
     payload = JSON.parse(d.body);

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { WorkspaceSpec } from './schema.ts';

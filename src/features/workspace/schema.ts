@@ -1,16 +1,15 @@
 /** The workspace file (docs/workspace.md), declared once: validates files and API bodies. */
 import { Type, type Static } from '@sinclair/typebox';
+import { Status, StringEnum, Uuid } from '../../core/schema-types.ts';
 import { PRIVILEGES } from '../../core/auth/privileges.ts';
 import { SortFieldSpec } from '../processes/schemas.ts';
 import { MAX_SORT_FIELDS } from '../processes/sort.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 const ShortId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$', description: 'letters, digits, _ and -; starts with a letter' });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
 /** A secret given by value (through the admin API, where a team's key may not name the server's environment or files). */
 const SecretValue = Type.String({ minLength: 1, maxLength: 4096, description: 'the secret itself; stored encrypted, never shown' });
-const Status = Type.Union([Type.Literal('OPEN'), Type.Literal('COMPLETED'), Type.Literal('CANCELLED')]);
 const Timezone = Type.String({ pattern: '^[+-](0\\d|1[0-4])[0-5]\\d$', description: 'offset such as +0530' });
 
 const OptionValue = Type.Union([Type.String(), Type.Number()]);
@@ -81,7 +80,7 @@ const StateSpec = Type.Object(
     shortId: ShortId,
     name: Name,
     status: Status,
-    default: Type.Optional(Type.Union([Type.Literal('start'), Type.Literal('completed')])),
+    default: Type.Optional(StringEnum(['start', 'completed'])),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { ok } from '../../core/envelope.ts';
 import { invalid } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../core/db/types.ts';
 import { notFound } from '../../core/errors.ts';
-import { isUuid } from '../../features/attributes/check-value.ts';
+import { isUuid } from '../../core/uuid.ts';
 import * as repo from './repo.ts';
 import { textOf, toChatMessageView } from './view.ts';
 

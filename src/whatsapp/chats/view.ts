@@ -1,7 +1,8 @@
 /** A chat message as the API shows it (chakra-api.md §6.2). */
 import type { ChatMessageRow } from './repo.ts';
+import type { ChatMessageView } from './schemas.ts';
 
-export function toChatMessageView(m: ChatMessageRow) {
+export function toChatMessageView(m: ChatMessageRow): ChatMessageView {
   const payload = m.payload as { template?: { name?: string } };
   return {
     id: m.id,
@@ -9,7 +10,7 @@ export function toChatMessageView(m: ChatMessageRow) {
     updatedAt: m.updated_at.getTime(),
     timestamp: m.created_at.getTime(),
     externalId: m.external_id,
-    provider: 'whatsapp',
+    provider: 'whatsapp' as const,
     dataType: m.data_type,
     body: { body: m.text ?? '' },
     text: m.text ?? '',
@@ -28,7 +29,7 @@ export function toChatMessageView(m: ChatMessageRow) {
     process: m.process_id,
     campaign: null,
     inReplyTo: null,
-    error: m.error,
+    error: m.error as ChatMessageView['error'],
   };
 }
 

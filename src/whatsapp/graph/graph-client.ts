@@ -5,13 +5,16 @@
  */
 import { Type } from '@sinclair/typebox';
 import { Agent, request, errors as undiciErrors } from 'undici';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { AppError } from '../../core/errors.ts';
 import type { SecretBox } from '../../core/secrets.ts';
 import type { PluginRow } from '../plugins/repo.ts';
 import { sandboxFor } from '../sandbox/in-process.ts';
 import { SANDBOX_GRAPH_URL } from './graph-url.ts';
 import { scrubTokens } from './scrub.ts';
+
+/** The Graph API version our own calls to Meta use (template lists, sends); pass-through calls keep the caller's. */
+export const GRAPH_VERSION = 'v22.0';
 
 export const GRAPH_TIMEOUT_MS = 15_000;
 
@@ -138,7 +141,7 @@ export function graphClient(
 }
 
 /** The plugin's client with this process's settings (secrets, WHATSAPP_GRAPH_URL). */
-export const graphFor = (ctx: Pick<AppContext, 'secrets' | 'config' | 'db' | 'log'>, plugin: PluginRow) =>
+export const graphFor = (ctx: Pick<AppContext, 'secrets' | 'config' | 'db' | 'log' | 'local'>, plugin: PluginRow) =>
   graphClient(plugin, {
     secrets: ctx.secrets,
     graphUrlOverride: ctx.config.whatsappGraphUrl,

@@ -5,16 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { ok } from '../../core/envelope.ts';
 import { AppError, invalid } from '../../core/errors.ts';
 import { nestsDeeperThan, tooDeepReason } from '../../core/http/json-body-checks.ts';
 import { groupWriter } from '../../core/db/group-writer.ts';
 import { TtlCache } from '../../core/ttl-cache.ts';
-import { isUuid } from '../../features/attributes/check-value.ts';
+import { isUuid } from '../../core/uuid.ts';
 import { findPluginById } from '../plugins/repo.ts';
 import { pluginNotFound } from '../plugins/service.ts';
-import { wakeInbound } from './process-events.ts';
+import { wakeInbound } from './inbound-worker.ts';
 import * as repo from './repo.ts';
 import { checkHandshake, checkSignature } from './verify.ts';
 

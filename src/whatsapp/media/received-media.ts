@@ -3,10 +3,10 @@
  * `show` endpoint, and the bytes, fetched from Meta with the token of the team's plugin that can
  * see the media (chakra-api.md §6.6).
  */
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { graphFor, type GraphClient } from '../graph/graph-client.ts';
-import { pluginsOfTeam } from '../plugins/lookup.ts';
+import { listPlugins } from '../plugins/repo.ts';
 
 interface MediaMeta {
   messaging_product?: string;
@@ -26,7 +26,7 @@ const isMedia = (body: unknown): body is MediaMeta =>
  */
 async function locate(ctx: AppContext, teamId: string, ver: string, mediaId: string): Promise<{ graph: GraphClient; meta: MediaMeta }> {
   let failure: unknown;
-  for (const plugin of await pluginsOfTeam(ctx.db, teamId)) {
+  for (const plugin of await listPlugins(ctx.db, teamId)) {
     try {
       const graph = graphFor(ctx, plugin);
       const answer = await graph.call('GET', `${ver}/${mediaId}`);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../core/db/types.ts';
 import { AppError, invalid } from '../../core/errors.ts';
 import type { FileStorage } from '../../core/storage/file-storage.ts';
-import { findPlugin } from '../plugins/service.ts';
+import { getPlugin } from '../plugins/service.ts';
 import { detectMediaType, MEDIA_LIMITS } from './media-type.ts';
 import * as repo from './repo.ts';
 
@@ -25,7 +25,7 @@ export async function uploadPublicMedia(
   pluginId: string,
   upload: MediaUpload,
 ): Promise<{ publicMediaUrl: string }> {
-  const plugin = await findPlugin(deps.db, teamId, pluginId);
+  const plugin = await getPlugin(deps.db, teamId, pluginId);
   const filename = upload.filename?.trim() || undefined;
   const type = detectMediaType(upload.bytes, filename);
   if (!type) {

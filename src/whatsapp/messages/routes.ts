@@ -5,14 +5,13 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { ok } from '../../core/envelope.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { recordOutgoing } from '../chats/service.ts';
 import { graphFor, GraphVersion } from '../graph/graph-client.ts';
-import { phoneNumberOf } from '../plugins/lookup.ts';
-import { findPlugin } from '../plugins/service.ts';
+import { getPhoneNumber, getPlugin } from '../plugins/service.ts';
 import { metaErrorReply } from './meta-error.ts';
 
 const Params = Type.Object({
@@ -40,8 +39,8 @@ export function messageRoutes(ctx: AppContext) {
       async (request, reply) => {
         const teamId = teamIdOf(request);
         const { pluginId, ver, pnid } = request.params;
-        const plugin = await findPlugin(ctx.db, teamId, pluginId);
-        await phoneNumberOf(ctx.db, teamId, plugin.id, pnid);
+        const plugin = await getPlugin(ctx.db, teamId, pluginId);
+        await getPhoneNumber(ctx.db, teamId, plugin.id, pnid);
 
         const meta = await graphFor(ctx, plugin).call('POST', `${ver}/${pnid}/messages`, { body: request.body });
         if (meta.status < 200 || meta.status >= 300) return metaErrorReply(reply, request.id, meta, { keepStatus: true });

@@ -18,6 +18,39 @@ export async function findPlugin(db: Queryable, teamId: string, pluginId: string
   return rows[0];
 }
 
+/** The team's plugin that owns a WABA. */
+export async function findPluginOfWaba(db: Queryable, teamId: string, wabaId: string): Promise<PluginRow | undefined> {
+  const rows = await db.query<PluginRow>(
+    `select p.* from whatsapp_business_accounts w join whatsapp_plugins p on p.id = w.plugin_id
+      where w.waba_id = $1 and w.team_id = $2 and p.team_id = $2`,
+    [wabaId, teamId],
+  );
+  return rows[0];
+}
+
+/** One of the plugin's phone numbers, with its WABA. */
+export async function findPhoneNumber(db: Queryable, teamId: string, pluginId: string, phoneNumberId: string): Promise<{ waba_id: string } | undefined> {
+  const rows = await db.query<{ waba_id: string }>(
+    'select waba_id from whatsapp_phone_numbers where phone_number_id = $1 and plugin_id = $2 and team_id = $3',
+    [phoneNumberId, pluginId, teamId],
+  );
+  return rows[0];
+}
+
+export async function listPlugins(db: Queryable, teamId: string): Promise<PluginRow[]> {
+  return db.query<PluginRow>('select * from whatsapp_plugins where team_id = $1 order by created_at, id', [teamId]);
+}
+
+/** The plugin a sending number belongs to, for background sends and the sandbox (the number id is global). */
+export async function findPluginOfNumber(db: Queryable, phoneNumberId: string): Promise<PluginRow | undefined> {
+  const rows = await db.query<PluginRow>(
+    `select p.* from whatsapp_phone_numbers n join whatsapp_plugins p on p.id = n.plugin_id and p.team_id = n.team_id
+      where n.phone_number_id = $1`,
+    [phoneNumberId],
+  );
+  return rows[0];
+}
+
 /** A plugin by id alone, for Meta's webhook (whose URL names the plugin, not a team). */
 export async function findPluginById(db: Queryable, pluginId: string): Promise<PluginRow | undefined> {
   const rows = await db.query<PluginRow>('select * from whatsapp_plugins where id = $1', [pluginId]);

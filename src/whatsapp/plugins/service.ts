@@ -1,7 +1,7 @@
-/** WhatsApp plugins of a team: lookup (404 in the text partner clients match on) and webhook settings. */
+/** WhatsApp plugins of a team: lookups that answer 404 (in the text partner clients match on) and webhook settings. */
 import type { Queryable } from '../../core/db/types.ts';
-import { AppError, invalid } from '../../core/errors.ts';
-import { isUuid } from '../../features/attributes/check-value.ts';
+import { AppError, invalid, notFound } from '../../core/errors.ts';
+import { isUuid } from '../../core/uuid.ts';
 import { parseHttpUrl } from '../../features/webhooks/destination-url.ts';
 import * as repo from './repo.ts';
 import type { PluginConfig, PluginConfigChanges } from './schemas.ts';
@@ -11,10 +11,25 @@ export function pluginNotFound(pluginId: string): AppError {
   return new AppError('NOT_FOUND', { resource: 'plugin', id: pluginId });
 }
 
-export async function findPlugin(db: Queryable, teamId: string, pluginId: string): Promise<repo.PluginRow> {
+/** The team's plugin, or the 404 partner clients match on. (`find…` in repo.ts may answer nothing; `get…` here throws.) */
+export async function getPlugin(db: Queryable, teamId: string, pluginId: string): Promise<repo.PluginRow> {
   const plugin = isUuid(pluginId) ? await repo.findPlugin(db, teamId, pluginId.toLowerCase()) : undefined;
   if (!plugin) throw pluginNotFound(pluginId);
   return plugin;
+}
+
+/** The team's plugin that owns a WABA (404 otherwise). */
+export async function getPluginOfWaba(db: Queryable, teamId: string, wabaId: string): Promise<repo.PluginRow> {
+  const plugin = await repo.findPluginOfWaba(db, teamId, wabaId);
+  if (!plugin) throw notFound('WhatsApp Business Account', wabaId);
+  return plugin;
+}
+
+/** One of the plugin's phone numbers (404 otherwise); answers its WABA. */
+export async function getPhoneNumber(db: Queryable, teamId: string, pluginId: string, phoneNumberId: string): Promise<{ waba_id: string }> {
+  const number = await repo.findPhoneNumber(db, teamId, pluginId, phoneNumberId);
+  if (!number) throw notFound('WhatsApp phone number', phoneNumberId);
+  return number;
 }
 
 function toConfig(stored: Record<string, unknown>): PluginConfig {
@@ -30,7 +45,7 @@ function toConfig(stored: Record<string, unknown>): PluginConfig {
 }
 
 export async function getPluginConfig(db: Queryable, teamId: string, pluginId: string): Promise<PluginConfig> {
-  return toConfig((await findPlugin(db, teamId, pluginId)).webhook_config);
+  return toConfig((await getPlugin(db, teamId, pluginId)).webhook_config);
 }
 
 function checkUrl(path: string, value: string | null | undefined): string | null | undefined {
@@ -44,7 +59,7 @@ function checkUrl(path: string, value: string | null | undefined): string | null
  * fields left blank). Turning the Chakra webhook on needs a URL to send to.
  */
 export async function updatePluginConfig(db: Queryable, teamId: string, pluginId: string, changes: PluginConfigChanges) {
-  const plugin = await findPlugin(db, teamId, pluginId);
+  const plugin = await getPlugin(db, teamId, pluginId);
   const patch: Record<string, unknown> = { ...changes };
   for (const key of ['passThroughWebhookUrl', 'chakraWebhookUrl'] as const) {
     if (key in changes) patch[key] = checkUrl(key, changes[key]);

@@ -7,16 +7,22 @@
  */
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { TtlCache } from '../../core/ttl-cache.ts';
-import { pluginOfNumber } from '../plugins/lookup.ts';
+import { findPluginOfNumber } from '../plugins/repo.ts';
 import type { PluginRow } from '../plugins/repo.ts';
 import { customerSimulation } from './customer-simulation.ts';
 import { buildSandbox } from './sandbox-app.ts';
 
-type SandboxContext = Pick<AppContext, 'db' | 'config' | 'secrets' | 'log'>;
+type SandboxContext = Pick<AppContext, 'db' | 'config' | 'secrets' | 'log' | 'local'>;
 /** Posts a signed event to this server's inbound webhook; set once the routes exist. */
 type InboundPoster = (pluginId: string, raw: string, signature: string) => Promise<number>;
+
+/** One context's sandbox, made at its first use, and how it reaches the inbound webhook. */
+export interface SandboxState {
+  app?: FastifyInstance;
+  post?: InboundPoster;
+}
 
 interface SandboxNumber {
   plugin: PluginRow;
@@ -24,22 +30,19 @@ interface SandboxNumber {
   displayPhoneNumber: string;
 }
 
-const sandboxes = new WeakMap<SandboxContext, FastifyInstance>();
-const inbound = new WeakMap<SandboxContext, InboundPoster>();
-
 /** The server tells the sandbox how to reach its inbound webhook (server.ts, after the routes). */
 export function connectSandboxWebhook(ctx: SandboxContext, post: InboundPoster): void {
-  inbound.set(ctx, post);
+  ctx.local.sandbox.post = post;
 }
 
 export function sandboxFor(ctx: SandboxContext): FastifyInstance {
-  let app = sandboxes.get(ctx);
+  let app = ctx.local.sandbox.app;
   if (!app) {
     // A number's plugin and WABA, for the throughput check on every send and the customer's events.
     const numbers = new TtlCache<SandboxNumber | undefined>(ctx.config.keyCacheTtlMs);
     const numberOf = (pnid: string) =>
       numbers.get(pnid, async () => {
-        const plugin = await pluginOfNumber(ctx.db, pnid);
+        const plugin = await findPluginOfNumber(ctx.db, pnid);
         if (!plugin) return undefined;
         const [n] = await ctx.db.query<{ waba_id: string; display_phone_number: string }>(
           'select waba_id, display_phone_number from whatsapp_phone_numbers where phone_number_id = $1',
@@ -52,7 +55,7 @@ export function sandboxFor(ctx: SandboxContext): FastifyInstance {
       ? customerSimulation(
           {
             async post(phoneNumberId, field, value) {
-              const post = inbound.get(ctx);
+              const post = ctx.local.sandbox.post;
               const number = await numberOf(phoneNumberId);
               if (!post || !number?.plugin.app_secret_enc) return;
               const raw = JSON.stringify({
@@ -72,7 +75,7 @@ export function sandboxFor(ctx: SandboxContext): FastifyInstance {
       messagesPerSecond: async (pnid) => (await numberOf(pnid))?.plugin.messages_per_second,
       onAccepted: customers?.accepted,
     });
-    sandboxes.set(ctx, app);
+    ctx.local.sandbox.app = app;
   }
   return app;
 }

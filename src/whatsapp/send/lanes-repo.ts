@@ -31,8 +31,8 @@ export async function reserveSlots(db: Queryable, phoneNumberId: string, count: 
   return { firstInMs: Math.max(0, Number(row.ends_in_ms) - count * spacingMs), spacingMs };
 }
 
-/** When this process last let a send of each number go. */
-const lastSendAt = new Map<string, number>();
+/** When this process last let a send of each number go (performance.now()), by phone number id. */
+export type SendPacing = Map<string, number>;
 
 /**
  * Waits for a reserved slot (`at`, on performance.now()'s clock). A busy event loop fires late
@@ -40,7 +40,7 @@ const lastSendAt = new Map<string, number>();
  * leave this process at least half a spacing apart: late sends catch up at up to twice the
  * rate, never all at once.
  */
-export async function waitForSlot(phoneNumberId: string, at: number, spacingMs: number): Promise<void> {
+export async function waitForSlot(lastSendAt: SendPacing, phoneNumberId: string, at: number, spacingMs: number): Promise<void> {
   if (spacingMs > 0) {
     for (;;) {
       const wait = Math.max(at, (lastSendAt.get(phoneNumberId) ?? -Infinity) + spacingMs / 2) - performance.now();

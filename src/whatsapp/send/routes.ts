@@ -1,11 +1,13 @@
+import { ChatMessageOut } from '../chats/schemas.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { ok } from '../../core/envelope.ts';
 import { invalid, notFound } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
-import { phoneDigits, isUuid } from '../../features/attributes/check-value.ts';
+import { phoneDigits } from '../../features/attributes/check-value.ts';
+import { isUuid } from '../../core/uuid.ts';
 import { procedureOf, resolveProcess } from '../../features/processes/service.ts';
 import { metaErrorReply } from '../messages/meta-error.ts';
 import { processPhone } from './process-phone.ts';
@@ -19,7 +21,7 @@ const SendQuery = Type.Object({
   async: Type.Optional(Type.Boolean({ description: 'extension: queue the send and answer at once with deliveryStatus QUEUED' })),
 });
 const response = {
-  200: Type.Object({ _data: Type.Unknown(), _meta: Type.Object({ warning: Type.Optional(Type.String()) }), _errors: Type.Array(Type.String()) }),
+  200: Type.Object({ _data: ChatMessageOut, _meta: Type.Object({ warning: Type.Optional(Type.String()) }), _errors: Type.Array(Type.String()) }),
   ...errorResponses,
 };
 

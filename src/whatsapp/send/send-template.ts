@@ -5,18 +5,18 @@
  * within the call); `async` ones are queued durably and answered at once as QUEUED.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import { AppError } from '../../core/errors.ts';
 import { recordOutgoing } from '../chats/service.ts';
 import { toChatMessageView } from '../chats/view.ts';
 import { graphFor, type GraphAnswer, type GraphClient } from '../graph/graph-client.ts';
 import { buildTemplateMessage, type TemplateSendInput } from '../templates/build-template-message.ts';
-import { GRAPH_VERSION } from '../templates/template-cache.ts';
-import { reserveSlots, waitForSlot } from './lanes-repo.ts';
+import { GRAPH_VERSION } from '../graph/graph-client.ts';
+import { reserveSlots, waitForSlot, type SendPacing } from './lanes-repo.ts';
 import { resultOfAnswer } from './meta-outcome.ts';
 import type { TemplateSend } from './schemas.ts';
-import { wakeAfterCommit } from './send-lanes.ts';
+import { wakeAfterCommit } from './send-worker.ts';
 import { senderOf, templateOf } from './sender-cache.ts';
 
 const ATTEMPTS = 3;
@@ -32,10 +32,10 @@ export class MetaRefused extends Error {
  * A synchronous send: a few attempts within the call for what is worth retrying, each in its
  * own slot of the number's pacing, like a queued send.
  */
-async function sendWithRetries(db: Queryable, graph: GraphClient, pnid: string, perSecond: number, message: unknown): Promise<GraphAnswer> {
+async function sendWithRetries(db: Queryable, pacing: SendPacing, graph: GraphClient, pnid: string, perSecond: number, message: unknown): Promise<GraphAnswer> {
   for (let attempt = 1; ; attempt++) {
     const slots = await reserveSlots(db, pnid, 1, perSecond);
-    await waitForSlot(pnid, performance.now() + slots.firstInMs, slots.spacingMs);
+    await waitForSlot(pacing, pnid, performance.now() + slots.firstInMs, slots.spacingMs);
     let answer: GraphAnswer;
     try {
       answer = await graph.call('POST', `${GRAPH_VERSION}/${pnid}/messages`, { body: message });
@@ -81,7 +81,7 @@ export async function sendTemplate(ctx: AppContext, teamId: string, pluginId: st
     return { message: toChatMessageView(stored) };
   }
 
-  const answer = await sendWithRetries(ctx.db, graph, pnid, plugin.messages_per_second, message);
+  const answer = await sendWithRetries(ctx.db, ctx.local.sendPacing, graph, pnid, plugin.messages_per_second, message);
   const result = resultOfAnswer(answer);
   if (result.kind !== 'sent') {
     // Kept so the chat store shows what was tried and why Meta refused it.

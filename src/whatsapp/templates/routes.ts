@@ -4,11 +4,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import { notFound } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { graphFor, GraphVersion, type GraphAnswer } from '../graph/graph-client.ts';
-import { pluginOfWaba } from '../plugins/lookup.ts';
+import { getPluginOfWaba } from '../plugins/service.ts';
 import { refreshTemplates, wabaOfTemplate } from './template-cache.ts';
 
 const WabaParams = Type.Object({ ver: GraphVersion, wabaId: Type.String({ pattern: '^[0-9]{1,32}$' }) });
@@ -38,7 +38,7 @@ export function templateRoutes(ctx: AppContext) {
           ...(method === 'POST' ? { body: { type: 'object', additionalProperties: true } } : {}),
         },
         handler: async (request, reply) => {
-          const plugin = await pluginOfWaba(ctx.db, teamIdOf(request), request.params.wabaId);
+          const plugin = await getPluginOfWaba(ctx.db, teamIdOf(request), request.params.wabaId);
           const meta = await client(plugin).call(method, `${request.params.ver}/${request.params.wabaId}/message_templates`, {
             query: queryOf(request),
             body: method === 'POST' ? request.body : undefined,
@@ -67,10 +67,10 @@ export function templateRoutes(ctx: AppContext) {
         // (never just "readable by a token", which a token shared between teams would allow).
         const wabaId = await wabaOfTemplate(ctx.db, teamId, templateId, async () => {
           const wabas = await ctx.db.query<{ waba_id: string }>('select waba_id from whatsapp_business_accounts where team_id = $1', [teamId]);
-          for (const { waba_id } of wabas) await refreshTemplates(ctx.db, client(await pluginOfWaba(ctx.db, teamId, waba_id)), teamId, waba_id);
+          for (const { waba_id } of wabas) await refreshTemplates(ctx.db, client(await getPluginOfWaba(ctx.db, teamId, waba_id)), teamId, waba_id);
         });
         if (!wabaId) throw notFound('template', templateId);
-        const plugin = await pluginOfWaba(ctx.db, teamId, wabaId);
+        const plugin = await getPluginOfWaba(ctx.db, teamId, wabaId);
         return answer(reply, await client(plugin).call('POST', `${ver}/${templateId}`, { body: request.body }));
       },
     );

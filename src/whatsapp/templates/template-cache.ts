@@ -2,6 +2,7 @@
  * Each WABA's templates, kept in the database (shared by every instance) and refreshed from
  * Meta when a send names a template the cached list does not have.
  */
+import { GRAPH_VERSION } from '../graph/graph-client.ts';
 import type { Db, Queryable } from '../../core/db/types.ts';
 import { storableJson } from '../../core/storable-text.ts';
 import { AppError, invalid } from '../../core/errors.ts';
@@ -9,7 +10,6 @@ import type { GraphClient } from '../graph/graph-client.ts';
 import type { TemplateDef } from './build-template-message.ts';
 
 /** The Graph version this server uses for its own calls (pass-throughs use the caller's). */
-export const GRAPH_VERSION = 'v22.0';
 const FIELDS = 'id,name,language,status,category,parameter_format,components';
 const MAX_PAGES = 40;
 

@@ -6,9 +6,8 @@
  * crash redoes a batch, never half of one.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../core/db/types.ts';
-import { wakeFolded } from '../../core/queue/folded-wake.ts';
 import { startSweep } from '../../core/queue/sweep.ts';
 import type { QueueMessage } from '../../core/queue/job-queue.ts';
 import { existingWamids, insertIncomingMessages, type ChatMessageRow } from '../chats/repo.ts';
@@ -33,7 +32,7 @@ interface InboundData {
 
 /** Asks a worker to process a plugin's stored events (folded: one wake-up write at a time). */
 export function wakeInbound(ctx: AppContext, pluginId: string): void {
-  wakeFolded(ctx.queue, ctx.log, INBOUND_QUEUE, pluginId, () =>
+  ctx.queue.wakeFolded(INBOUND_QUEUE, pluginId, () =>
     ctx.queue.send(ctx.db, INBOUND_QUEUE, { pluginId } satisfies InboundData, { singletonKey: pluginId, retryLimit: 3, expireInSeconds: 120 }),
   );
 }
@@ -126,7 +125,7 @@ async function applyEvent(
  * The worker side: drains a plugin's events when woken; every few seconds wakes plugins whose
  * events wait, and applies statuses that were left waiting for a message stored meanwhile.
  */
-export function inboundProcessor(ctx: AppContext) {
+export function inboundWorker(ctx: AppContext) {
   let stopping = false;
   let sweeper: { stop(): void } | undefined;
 

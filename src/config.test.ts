@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { DEMO_WORKSPACE_FILE } from '../app.ts';
-import { parseWorkspaceText, validateWorkspace } from '../features/workspace/validate.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { DEMO_WORKSPACE_FILE } from './app.ts';
+import { parseWorkspaceText, validateWorkspace } from './features/workspace/validate.ts';
+import { ConfigError } from './core/config-error.ts';
+import { loadConfig } from './config.ts';
 
 const fails = (env: Record<string, string>) => {
   try {

@@ -4,10 +4,9 @@
  * the CLI prints before exiting, naming the variable.
  */
 import path from 'node:path';
-import type { S3Settings } from './storage/s3-storage.ts';
-import { graphUrlProblem } from '../whatsapp/graph/graph-url.ts';
-
-export class ConfigError extends Error {}
+import { ConfigError } from './core/config-error.ts';
+import type { S3Settings } from './core/storage/s3-storage.ts';
+import { graphUrlProblem } from './whatsapp/graph/graph-url.ts';
 
 export interface AppConfig {
   port: number;

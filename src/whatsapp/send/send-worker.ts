@@ -11,14 +11,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffMs } from '../../core/backoff.ts';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../core/db/types.ts';
-import { wakeFolded } from '../../core/queue/folded-wake.ts';
 import { startSweep } from '../../core/queue/sweep.ts';
 import type { JobQueue, QueueMessage } from '../../core/queue/job-queue.ts';
 import { graphFor, type GraphClient } from '../graph/graph-client.ts';
-import { pluginOfNumber } from '../plugins/lookup.ts';
-import { GRAPH_VERSION } from '../templates/template-cache.ts';
+import { findPluginOfNumber } from '../plugins/repo.ts';
+import { GRAPH_VERSION } from '../graph/graph-client.ts';
 import { holdLane, releaseLane, reserveSlots, waitForSlot } from './lanes-repo.ts';
 import { resultOfAnswer, resultOfUnreachable, type SendResult } from './meta-outcome.ts';
 import { claimDueSends, numbersWithSends, releaseSends, settleSends, type QueuedSend, type SendOutcome } from './send-queue-repo.ts';
@@ -55,10 +54,10 @@ export async function wakeLane(tx: Queryable, queue: JobQueue, phoneNumberId: st
 
 /** Wakes a number's lane after a queued send committed (folded: one wake-up write at a time). */
 export function wakeAfterCommit(ctx: AppContext, phoneNumberId: string): void {
-  wakeFolded(ctx.queue, ctx.log, SEND_LANE_QUEUE, phoneNumberId, () => wakeLane(ctx.db, ctx.queue, phoneNumberId));
+  ctx.queue.wakeFolded(SEND_LANE_QUEUE, phoneNumberId, () => wakeLane(ctx.db, ctx.queue, phoneNumberId));
 }
 
-export function sendLanes(ctx: AppContext) {
+export function sendWorker(ctx: AppContext) {
   const { attempts: maxAttempts, retryBaseMs, lanes } = ctx.config.whatsappSends;
   let stopping = false;
   let sweeper: { stop(): void } | undefined;
@@ -120,7 +119,7 @@ export function sendLanes(ctx: AppContext) {
     const settled = settler();
     const inFlight = new Set<Promise<void>>();
     try {
-      const plugin = await pluginOfNumber(ctx.db, phoneNumberId);
+      const plugin = await findPluginOfNumber(ctx.db, phoneNumberId);
       const graph = plugin ? graphFor(ctx, plugin) : undefined;
       const perSecond = plugin?.messages_per_second ?? 0;
       const started = Date.now();
@@ -140,7 +139,7 @@ export function sendLanes(ctx: AppContext) {
             await releaseSends(ctx.db, sendable.slice(i).map((s) => s.message_id));
             break;
           }
-          await waitForSlot(phoneNumberId, t0 + slots.firstInMs + i * slots.spacingMs, slots.spacingMs);
+          await waitForSlot(ctx.local.sendPacing, phoneNumberId, t0 + slots.firstInMs + i * slots.spacingMs, slots.spacingMs);
           while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
           const send = sendable[i];
           const task: Promise<void> = sendOne(graph, phoneNumberId, send)

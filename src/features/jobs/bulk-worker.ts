@@ -6,7 +6,7 @@
  * first NOT_STARTED entry, and other jobs get their turn between slices.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { AppContext } from '../../core/context.ts';
+import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import type { QueueMessage } from '../../core/queue/job-queue.ts';
 import { createChunk } from './bulk-create-chunk.ts';
@@ -63,7 +63,7 @@ export async function finishJob(tx: Queryable, job: repo.JobRow, status: 'COMPLE
   return row;
 }
 
-export function bulkRunner(ctx: AppContext) {
+export function bulkWorker(ctx: AppContext) {
   let stopping = false;
   const { chunkSize, concurrency, timeoutSeconds } = ctx.config.jobs;
 

@@ -1,0 +1,8 @@
+import type { Area } from '../../area.ts';
+import { configRoutes } from './routes.ts';
+
+/** The config area as the composition root sees it (src/area.ts). */
+export const configArea: Area = {
+  name: 'config',
+  routes: configRoutes,
+};
