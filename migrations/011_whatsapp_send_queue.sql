@@ -1,5 +1,5 @@
--- Durable template sends (decisions.md §4 "Pacing and retries"). A queued send is a QUEUED chat
--- message plus a row here; the row goes when the message is SENT or FAILED.
+-- Durable template sends (docs/whatsapp.md#pacing-queued-sends-and-retries). A queued send is a
+-- QUEUED chat message plus a row here; the row goes when the message is SENT or FAILED.
 create table whatsapp_send_queue (
   message_id uuid primary key,
   -- submission order: sends of one number go out first come, first served

@@ -59,8 +59,9 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 
   app.decorateRequest('principal', null);
-  // JSON endpoints take JSON only (415 otherwise, decisions.md §1): Fastify's built-in text/plain
-  // parser would hand a string to the schema and answer a puzzling 400. Routes that take other
+  // JSON endpoints take JSON only (415 otherwise, docs/api.md#body-limits-and-content-types):
+  // Fastify's built-in text/plain parser would hand a string to the schema and answer a
+  // puzzling 400. Routes that take other
   // types (YAML workspaces, multipart uploads, Meta's raw webhook bytes) add their parser in their own scope.
   app.removeContentTypeParser('text/plain');
   // JSON as Fastify parses it (prototype poisoning refused), except that text PostgreSQL cannot

@@ -82,7 +82,7 @@ describe('GET /v1/ext/config', () => {
     }
   });
 
-  it('lists every attribute type of decisions.md with its datatype', () => {
+  it('lists every attribute type of docs/workspace.md with its datatype', () => {
     const types = new Map(config.attributeTypes.map((t: any) => [t.shortId, t.datatype]));
     for (const t of ['string', 'text', 'integer', 'float', 'boolean', 'date', 'datetime', 'stringEnum', 'multiStringEnum', 'integerEnum', 'phone', 'email', 'photo', 'multiPhotos', 'geolocation', 'externalObject', 'stringId', 'user']) {
       expect(types.has(t), t).toBe(true);

@@ -1,4 +1,4 @@
-/** The cross-cutting HTTP behaviour of decisions.md §1, as a client sees it. */
+/** The cross-cutting HTTP behaviour of docs/compatibility.md#http-conventions-and-the-envelope, as a client sees it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 

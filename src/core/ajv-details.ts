@@ -3,7 +3,7 @@ import { MAX_LISTED_PROBLEMS, type ErrorDetail } from './errors.ts';
 import { joinPath, pointerToPath } from './json-path.ts';
 
 /**
- * Ajv's errors as "<field>: <reason>" details naming the field (decisions.md §1).
+ * Ajv's errors as "<field>: <reason>" details naming the field (docs/errors.md).
  * `prefix` is prepended to every path (e.g. "query." for query-string errors).
  */
 export function ajvErrorsToDetails(errors: Partial<ErrorObject>[], prefix = '', rootName = 'body'): ErrorDetail[] {

@@ -1,5 +1,5 @@
 /**
- * Per-API-key token buckets (decisions.md §1: 100 requests/s, burst 200 by default).
+ * Per-API-key token buckets (docs/api.md#rate-limits: 100 requests/s, burst 200 by default).
  * In memory per process, or in Redis when REDIS_URL is set so that every instance shares
  * one bucket per key. If Redis is unreachable requests are let through (and it is logged):
  * a limiter outage must not become an API outage.

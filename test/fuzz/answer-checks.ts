@@ -1,5 +1,5 @@
 /**
- * What every answer must be, whatever was sent (issue 12 §2, decisions.md §1):
+ * What every answer must be, whatever was sent (issue 12 §2, docs/api.md#envelope and docs/errors.md):
  * - never a 5xx (502/504 only where the WhatsApp upstream is involved);
  * - an `x-request-id` header;
  * - every non-2xx is the error envelope `{_data: null, _meta: {code, requestId}, _errors: [...]}`

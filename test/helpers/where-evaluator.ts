@@ -1,6 +1,7 @@
 /**
- * The reference semantics of the list `where` grammar (decisions.md §3), written as plainly as
- * possible over the API's own process objects. The differential test holds the SQL compiler to it.
+ * The reference semantics of the list `where` grammar (docs/api.md#listing-processes), written
+ * as plainly as possible over the API's own process objects. The differential test holds the
+ * SQL compiler to it.
  */
 export type FieldKind = 'numeric' | 'text' | 'boolean' | 'time' | 'status' | 'state' | 'user';
 

@@ -1,4 +1,4 @@
-/** The privileges a role may list (decisions.md §2). `admin` implies every other one. */
+/** The privileges a role may list (docs/api.md#privileges). `admin` implies every other one. */
 export const PRIVILEGES = [
   'process:read',
   'process:write',

@@ -1,6 +1,6 @@
 /**
  * Answers for requests that never reach a route, in the same envelope and with a request id
- * like every other answer (decisions.md §1):
+ * like every other answer (docs/api.md#envelope):
  * - Fastify's router refuses the path: malformed percent-encoding (`FST_ERR_BAD_URL`) or a path
  *   segment over the parameter limit (`FST_ERR_MAX_PARAM_LENGTH`) — `frameworkErrors`;
  * - Node's HTTP parser refuses the request before Fastify sees it: headers over the size limit,

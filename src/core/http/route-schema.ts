@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 
 const ErrorRef = Type.Ref('Error');
 
-/** The error responses every authenticated route documents (decisions.md §1). */
+/** The error responses every authenticated route documents (docs/errors.md). */
 export const errorResponses = {
   400: ErrorRef,
   401: ErrorRef,

@@ -1,5 +1,5 @@
 /**
- * Attribute type names (decisions.md §3 "Attribute types", chakra-api.md §2.3). The first
+ * Attribute type names (docs/workspace.md#attribute-types). The first
  * group is validated by type; the second is accepted and stored as JSON.
  */
 export const VALIDATED_TYPES = {
@@ -72,7 +72,7 @@ export function isKnownAttributeType(type: string): type is AttributeType {
 }
 
 export function datatypeOf(type: string): string {
-  if (type === 'audio') return 'string'; // documented so in chakra-api.md §2.3
+  if (type === 'audio') return 'string'; // ChakraHQ's documented datatype (docs/workspace.md#attribute-types)
   return (VALIDATED_TYPES as Record<string, string>)[type] ?? 'json';
 }
 

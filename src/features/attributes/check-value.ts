@@ -1,5 +1,5 @@
 /**
- * Checks one attribute value against its type (decisions.md §3 "Attribute types") and returns
+ * Checks one attribute value against its type (docs/compatibility.md#attribute-values) and returns
  * the value to store, or the reason it is refused. Pure and synchronous: references that need
  * the database (users, photos) are only checked for shape here and resolved by the caller.
  */

@@ -1,4 +1,4 @@
-/** `GET /v1/ext/config` response (chakra-api.md §2.5, "Recommended minimal shapes"). */
+/** `GET /v1/ext/config` response (docs/workspace.md#what-the-config-api-shows). */
 import { Type } from '@sinclair/typebox';
 
 const Id = Type.String({ format: 'uuid' });

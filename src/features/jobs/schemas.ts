@@ -1,4 +1,4 @@
-/** Background-job and bulk request/response schemas (decisions.md §3), declared once. */
+/** Background-job and bulk request/response schemas (docs/bulk.md), declared once. */
 import { Type } from '@sinclair/typebox';
 import { Uuid, StringEnum } from '../../core/schema-types.ts';
 import { Changes, CreateBody } from '../processes/schemas.ts';

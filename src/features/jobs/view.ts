@@ -1,4 +1,4 @@
-/** Job and entry rows as the API shows them (decisions.md §3). */
+/** Job and entry rows as the API shows them (docs/bulk.md#chunks-progress-and-polling). */
 import { createHash } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import type { EntryRow, JobRow } from './repo.ts';

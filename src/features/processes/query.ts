@@ -1,5 +1,5 @@
 /**
- * Compiles the list endpoint's `where` document (decisions.md §3 "List") into a SQL condition
+ * Compiles the list endpoint's `where` document (docs/api.md#listing-processes) into a SQL condition
  * over `p` (processes) and `r` (their records), with every value as a parameter.
  *
  * Semantics, shared with the reference evaluator of the differential test:

@@ -1,4 +1,4 @@
-/** Process request and response schemas (decisions.md §3), declared once for validation, serialization and OpenAPI. */
+/** Process request and response schemas (docs/api.md#processes), declared once for validation, serialization and OpenAPI. */
 import { Type } from '@sinclair/typebox';
 import { Nullable, Status, StringEnum, Uuid } from '../../core/schema-types.ts';
 import { MAX_SORT_FIELDS } from './sort.ts';

@@ -1,4 +1,4 @@
-/** User response shapes v1 and v2 (chakra-api.md §4.1–4.4) and the update body. */
+/** User response shapes v1 and v2 (docs/api.md#users) and the update body. */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Uuid, StringEnum } from '../../core/schema-types.ts';
 import { MAX_OFFSET } from '../../core/http/paging.ts';

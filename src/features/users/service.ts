@@ -1,4 +1,4 @@
-/** Users as ChakraHQ shows them: the v1 object and the humanised v2 one (chakra-api.md §4.1–4.4). */
+/** Users as ChakraHQ shows them: the v1 object and the humanised v2 one (docs/api.md#users). */
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../../core/db/types.ts';
 import { invalid, notFound } from '../../core/errors.ts';

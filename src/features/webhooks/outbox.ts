@@ -31,8 +31,9 @@ function wakeAfterCommit(tx: Queryable, destinations: string[]): void {
 }
 
 /**
- * A platform event's body, as decisions.md §5 gives it: `changedAttributes` on updates; `meta`
- * (the `_meta` its GET answers with) where the object has one, as a background job does.
+ * A platform event's body, as docs/webhooks.md#platform-event-subscriptions gives it:
+ * `changedAttributes` on updates; `meta` (the `_meta` its GET answers with) where the object
+ * has one, as a background job does.
  */
 export function platformBody(event: PlatformEvent, data: unknown, extra: { changedAttributes?: string[]; meta?: unknown } = {}): string {
   return JSON.stringify({ event, data, ...extra, occurredAt: Date.now() });

@@ -1,4 +1,4 @@
-/** Webhook subscription and delivery schemas (decisions.md §5), declared once. */
+/** Webhook subscription and delivery schemas (docs/webhooks.md), declared once. */
 import { Type } from '@sinclair/typebox';
 import { Uuid } from '../../core/schema-types.ts';
 import { PLATFORM_EVENTS } from './outbox.ts';

@@ -1,4 +1,4 @@
-/** The chat store: every message sent or received through a plugin (decisions.md §4). */
+/** The chat store: every message sent or received through a plugin (docs/whatsapp.md#chat-store). */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../core/db/types.ts';
 import { notFound } from '../../core/errors.ts';

@@ -1,4 +1,4 @@
-/** A chat message as the API shows it (chakra-api.md §6.2). */
+/** A chat message as the API shows it (docs/whatsapp.md#chat-store). */
 import type { ChatMessageRow } from './repo.ts';
 import type { ChatMessageView } from './schemas.ts';
 

@@ -1,7 +1,8 @@
 /**
- * What a processed Meta event sends to the plugin's own webhooks (decisions.md §5, chakra-api.md
- * §8): the **pass-through** webhook gets Meta's body exactly as received (echoes and template
- * events only when their toggles are on); the **Chakra** webhook gets `{"event", "payload"}` for
+ * What a processed Meta event sends to the plugin's own webhooks
+ * (docs/webhooks.md#a-whatsapp-plugins-webhooks): the **pass-through** webhook gets Meta's body
+ * exactly as received (echoes and template events only when their toggles are on); the
+ * **Chakra** webhook gets `{"event", "payload"}` for
  * the kinds `whichChakraWebhookEventsToSend` lists (all of them when it lists none), including
  * the legacy `deliveryStatus` for messages sent through this server's APIs. Deliveries to one
  * webhook keep the order of events per customer phone, so a status never overtakes its message.
@@ -98,7 +99,8 @@ function chakra(pluginId: string, config: PluginWebhooks, facts: Fact[]): NewDel
           : undefined;
         add('status', common.recipientId ?? pluginId, { pluginId, wabaId: f.wabaId, ...common, ...(errors ? { errors } : {}) });
       }
-      // The older event, only for messages this server sent (decisions.md §5).
+      // The older event, only for messages this server sent
+      // (docs/webhooks.md#a-whatsapp-plugins-webhooks).
       if (wants('deliveryStatus') && f.outcome.message?.direction === 'OUTGOING' && LEGACY_STATUSES.has(f.deliveryStatus)) {
         add('deliveryStatus', common.recipientId ?? pluginId, common);
       }

@@ -1,6 +1,7 @@
 /**
- * The inbound webhook Meta calls (decisions.md §5): the subscription handshake, and events,
- * each checked against the plugin's app secret and stored as received before the 200.
+ * The inbound webhook Meta calls (docs/whatsapp.md#inbound-webhook): the subscription
+ * handshake, and events, each checked against the plugin's app secret and stored as received
+ * before the 200.
  */
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';

@@ -1,7 +1,7 @@
 /**
  * Media customers sent (ids from inbound events): Meta's metadata with `url` pointing back at our
  * `show` endpoint, and the bytes, fetched from Meta with the token of the team's plugin that can
- * see the media (chakra-api.md §6.6).
+ * see the media (docs/whatsapp.md#received-media).
  */
 import type { AppContext } from '../../context.ts';
 import { AppError, notFound } from '../../core/errors.ts';

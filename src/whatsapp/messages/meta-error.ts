@@ -1,7 +1,7 @@
 /**
  * Meta's error on one of our endpoints: our envelope with Meta's message as
  * `_errors[0]`, and Meta's `error` object at the top level, so clients reading either style
- * work (decisions.md §4).
+ * work (docs/compatibility.md#whatsapp-messages-pass-through).
  */
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../../core/errors.ts';

@@ -6,7 +6,7 @@ import { parseHttpUrl } from '../../features/webhooks/destination-url.ts';
 import * as repo from './repo.ts';
 import type { PluginConfig, PluginConfigChanges } from './schemas.ts';
 
-/** decisions.md §4: `_errors[0]` is exactly `plugin <pluginId> not found`. */
+/** `_errors[0]` is exactly `plugin <pluginId> not found` (docs/whatsapp.md#configuration-api). */
 export function pluginNotFound(pluginId: string): AppError {
   return new AppError('NOT_FOUND', { resource: 'plugin', id: pluginId });
 }

@@ -2,7 +2,7 @@
 import { AppError } from '../../core/errors.ts';
 import type { GraphAnswer } from '../graph/graph-client.ts';
 
-/** Meta's error as kept on a FAILED chat message (decisions.md §4: code, title, details). */
+/** Meta's error as kept on a FAILED chat message (docs/whatsapp.md#pacing-queued-sends-and-retries). */
 export interface MetaFailure {
   code: number | null;
   title: string;

@@ -1,7 +1,7 @@
 /**
- * The recipient of a send for a process (decisions.md §4): the procedure's configured WhatsApp
- * phone attribute, else the first phone attribute with a value in the process's data, else in
- * its record's data.
+ * The recipient of a send for a process (docs/whatsapp.md#template-sends): the procedure's
+ * configured WhatsApp phone attribute, else the first phone attribute with a value in the
+ * process's data, else in its record's data.
  */
 import { AppError } from '../../core/errors.ts';
 import { phoneDigits } from '../../features/attributes/check-value.ts';

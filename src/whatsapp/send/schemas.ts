@@ -1,4 +1,4 @@
-/** The template-send body, as the official SDK and n8n node send it (chakra-api.md §6.2). */
+/** The template-send body, as the official SDK and n8n node send it (docs/whatsapp.md#template-sends). */
 import { Type, type Static } from '@sinclair/typebox';
 
 const Mapping = Type.Array(

@@ -1,6 +1,7 @@
 /**
- * Template sends (decisions.md §4): resolve the template, build and check Meta's message, send
- * it from the plugin's number, keep it in the chat store, answer the stored chat message.
+ * Template sends (docs/whatsapp.md#template-sends): resolve the template, build and check
+ * Meta's message, send it from the plugin's number, keep it in the chat store, answer the
+ * stored chat message.
  * Synchronous sends wait for Meta (retrying 5xx, rate limits and network failures a few times
  * within the call); `async` ones are queued durably and answered at once as QUEUED.
  */

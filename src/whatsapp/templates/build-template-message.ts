@@ -1,8 +1,9 @@
 /**
  * Builds Meta's `template` message from a ChakraHQ send request and the template's definition
- * (decisions.md §4): body parameters from `mapping` (positional `"1"`, `"2"`… in numeric order,
- * or named), header text/image/video/document/location, URL / quick-reply / copy-code buttons
- * from `buttonMapping` (name = button index), and `otpCode` for authentication templates.
+ * (docs/whatsapp.md#template-sends): body parameters from `mapping` (positional `"1"`, `"2"`…
+ * in numeric order, or named), header text/image/video/document/location, URL / quick-reply /
+ * copy-code buttons from `buttonMapping` (name = button index), and `otpCode` for
+ * authentication templates.
  * Every parameter is checked against the template first: a missing or extra one is a 400 that
  * names it, a template not APPROVED a 422 — Meta is never called with a request it would refuse.
  */

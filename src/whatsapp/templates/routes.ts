@@ -1,6 +1,7 @@
 /**
  * Meta's message-template endpoints, passed through for the plugin that owns the WABA (or the
- * template): the request as sent, Meta's status and body as answered (decisions.md §4).
+ * template): the request as sent, Meta's status and body as answered
+ * (docs/whatsapp.md#message-templates-meta-pass-through).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
