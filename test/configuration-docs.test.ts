@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
 const names = (text: string, pattern: RegExp) => new Set([...text.matchAll(pattern)].map((m) => m[1]));
 
-const loaderSource = read('src/core/config.ts');
+const loaderSource = read('src/config.ts');
 const readByLoader = new Set([...names(loaderSource, /\benv\.([A-Z][A-Z0-9_]+)/g), ...names(loaderSource, /\(env, '([A-Z][A-Z0-9_]+)'/g)]);
 
 describe('configuration documentation', () => {
