@@ -1,5 +1,7 @@
 /** The cross-cutting HTTP behaviour of docs/compatibility.md#http-conventions-and-the-envelope, as a client sees it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_TTL_MS } from '../src/core/http/idempotency.ts';
+import { purgeIdempotencyKeys } from '../src/core/http/idempotency-repo.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 
 let s: TestServer;
@@ -203,6 +205,46 @@ describe('Idempotency-Key', () => {
     const res = await call(s.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: s.demoKey, body, headers: { 'idempotency-key': 'k'.repeat(300) } });
     expect(res.status).toBe(400);
     expect(res.json._errors[0]).toMatch(/^header\.idempotency-key: /);
+  });
+});
+
+describe('Idempotency-Key retention', () => {
+  // A server of its own without workers: its sweep's first purge must come after the ageing.
+  let w: TestServer;
+  beforeAll(async () => {
+    w = await startTestServer({}, undefined, { workers: false });
+  });
+  afterAll(() => w?.close());
+
+  const create = (key: string, name: string) =>
+    call(w.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: w.demoKey, body: { name, role: 'inside_sales' }, headers: { 'idempotency-key': key } });
+  const storedKeys = async () => (await w.ctx.db.query<{ key: string }>('select key from idempotency_keys order by key')).map((r) => r.key);
+  const age = (keys: string[], hours: number) =>
+    w.ctx.db.run(`update idempotency_keys set created_at = now() - $2::float8 * interval '1 hour' where key = any($1)`, [keys, hours]);
+
+  it('the workers\' hourly sweep deletes stored responses past 24 h and keeps younger ones', async () => {
+    expect((await create('old', 'old')).status).toBe(200);
+    expect((await create('fresh', 'fresh')).status).toBe(200);
+    await age(['old'], 25);
+    await age(['fresh'], 23);
+    expect(await storedKeys()).toEqual(['fresh', 'old']);
+    await w.startWorkers();
+    // The sweep purges on its first run, a second after the workers start.
+    await expect.poll(storedKeys, { timeout: 10_000, interval: 100 }).toEqual(['fresh']);
+    const replay = await create('fresh', 'fresh');
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    // The purged key is free: another request under it runs.
+    const reused = await create('old', 'other');
+    expect(reused.status).toBe(200);
+    expect(reused.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('purges a backlog in batches, all of it in one call', async () => {
+    const keys = ['b1', 'b2', 'b3', 'b4', 'b5'];
+    for (const k of keys) expect((await create(k, k)).status).toBe(200);
+    await age(keys, 48);
+    expect(await purgeIdempotencyKeys(w.ctx.db, IDEMPOTENCY_TTL_MS, 2)).toBe(5);
+    expect(await storedKeys()).toEqual(['fresh', 'old']);
   });
 });
 

@@ -12,6 +12,8 @@ import { startTestServer, type TestServer } from './helpers/server.ts';
 import { startReceiver, type Receiver } from './helpers/webhook-receiver.ts';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+/** Where the README's receiver listens; the test's own listens on a free port instead. */
+const README_RECEIVER = 'http://127.0.0.1:4000/';
 const BULK_DOC = readFileSync(new URL('../docs/bulk.md', import.meta.url), 'utf8');
 
 interface Step {
@@ -47,10 +49,11 @@ function matchesSketch(actual: string, sketch: string): boolean {
 let s: TestServer;
 let receiver: Receiver;
 beforeAll(async () => {
-  // The sandbox's customer on, faster than by default; the README's receiver on port 4000;
-  // the sample data a reader's first start has (DEMO_SAMPLE_DATA), which the session must not trip over.
+  // The sandbox's customer on, faster than by default; the README's receiver, on a port of its
+  // own (4000 may be taken); the sample data a reader's first start has (DEMO_SAMPLE_DATA),
+  // which the session must not trip over.
   s = await startTestServer({ SANDBOX_CALLBACKS: 'true', SANDBOX_CALLBACK_UNIT_MS: '100', DEMO_SAMPLE_DATA: 'true' });
-  receiver = await startReceiver('/', 4000);
+  receiver = await startReceiver('/');
 });
 afterAll(async () => {
   await receiver?.close();
@@ -73,6 +76,8 @@ describe('README curl session', () => {
       expect.stringContaining('/send-template-message'),
       expect.stringContaining('/list-chat-messages-for-phone-number'),
     ]);
+    // The receiver the steps below point at the test's own instead.
+    expect(steps[7].command).toContain(`"chakraWebhookUrl": "${README_RECEIVER}"`);
   });
 
   for (const [i, step] of steps.entries()) {
@@ -83,7 +88,7 @@ describe('README curl session', () => {
         expect(got.map((r) => r.json.event)).toEqual(['status', 'status', 'status', 'message']);
       }
       // Asynchronously: the server runs in this process and must keep answering meanwhile.
-      const { stdout: out } = await promisify(execFile)('bash', ['-c', step.command], {
+      const { stdout: out } = await promisify(execFile)('bash', ['-c', step.command.replaceAll(README_RECEIVER, receiver.url)], {
         env: { ...process.env, CHAKRA_URL: s.url, CHAKRA_KEY: s.demoKey },
         encoding: 'utf8',
         timeout: 10_000,

@@ -4,7 +4,8 @@
  * crossing teams, logged, replayable, and disabled when a receiver fails for the whole window.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { waitForJob } from './helpers/jobs.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 import { messageEvent, signMeta } from './helpers/meta-events.ts';
 import { addTeamWithLeads } from './helpers/teams.ts';
@@ -20,6 +21,18 @@ const subscribe = async (events: string[], url = receiver.url, key = s.demoKey) 
   return res.json._data;
 };
 const eventsOf = (r: Receiver) => r.received.map((x) => x.json.event);
+/**
+ * The deliveries written to a subscription, oldest first, as [event, lead_id]. The outbox writes
+ * them in the transaction of the change: once the change is answered (or its job is done), this
+ * is everything that subscription will ever be sent for it, with no waiting to see what arrives.
+ */
+const written = async (subscriptionId: string) =>
+  (
+    await s.ctx.db.query<{ event: string; lead_id: string }>(
+      `select event, body::jsonb #>> '{data,data,lead_id}' as lead_id from webhook_deliveries where subscription_id = $1 order by seq`,
+      [subscriptionId],
+    )
+  ).map((d) => [d.event, d.lead_id]);
 
 beforeAll(async () => {
   s = await startTestServer({ DEMO_WEBHOOK_HMAC_SECRET: HMAC_SECRET, WEBHOOK_RETRY_BASE_MS: '50', KEY_CACHE_TTL_MS: '0' });
@@ -103,16 +116,17 @@ describe('platform events', () => {
   });
 
   it('a bulk create emits process.created for each process it creates', async () => {
-    await subscribe(['process.created']);
+    const sub = await subscribe(['process.created']);
     const ids = [newLeadId(), newLeadId(), newLeadId()];
     const res = await api('POST', '/v1/ext/procedure/lead/process/bulk-create', [
       ...ids.map((lead_id) => ({ data: { lead_id }, record: { data: { phone_number: '917000000099' } } })),
       { data: { score: 'not a number' } },
     ]);
     expect(res.status).toBe(200);
+    await waitForJob(s.url, s.demoKey, res.json._data.id);
+    // One per process created; the refused item writes none.
+    expect(await written(sub.id)).toEqual(ids.map((id) => ['process.created', id]));
     const got = await receiver.waitFor(3);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(receiver.received).toHaveLength(3);
     expect(got.map((r) => r.json.data.data.lead_id).sort()).toEqual([...ids].sort());
     expect(got[0].json.data.record.data.phone_number).toBe('917000000099');
   });
@@ -138,28 +152,32 @@ describe('platform events', () => {
 
   it('sends only the events a subscription asked for, and nothing once it is deleted', async () => {
     const sub = await subscribe(['process.updated']);
-    const lead = (await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newLeadId() } })).json._data;
+    const leadId = newLeadId();
+    const lead = (await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: leadId } })).json._data;
     await api('PUT', `/v1/ext/procedure/lead/process/${lead.id}`, { data: { score: 9 } });
-    await receiver.waitFor(1);
-    await api('DELETE', `/v1/ext/webhooks/${sub.id}`);
-    await api('PUT', `/v1/ext/procedure/lead/process/${lead.id}`, { data: { score: 8 } });
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(eventsOf(receiver)).toEqual(['process.updated']);
+    expect(await written(sub.id)).toEqual([['process.updated', leadId]]);
+    const [got] = await receiver.waitFor(1);
+    expect(got.json).toMatchObject({ event: 'process.updated', data: { id: lead.id, data: { score: 9 } } });
+    expect((await api('DELETE', `/v1/ext/webhooks/${sub.id}`)).status).toBe(200);
+    expect((await api('PUT', `/v1/ext/procedure/lead/process/${lead.id}`, { data: { score: 8 } })).status).toBe(200);
+    // Nothing was written for the change after the delete, to this subscription or any other.
+    expect(await s.ctx.db.query('select event from webhook_deliveries where order_key = $1', [lead.id])).toEqual([]);
   });
 
   it("never sends one team's events to another team's subscription", async () => {
     const otherKey = await addTeamWithLeads(s, `wh${randomUUID().slice(0, 6)}`);
     const other = await startReceiver();
     try {
-      await subscribe(['process.created'], other.url, otherKey);
-      await subscribe(['process.created']);
+      const theirSub = await subscribe(['process.created'], other.url, otherKey);
+      const mySub = await subscribe(['process.created']);
       const mine = newLeadId();
       const theirs = newLeadId();
       await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: mine } });
       await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: theirs } }, otherKey);
+      expect(await written(mySub.id)).toEqual([['process.created', mine]]);
+      expect(await written(theirSub.id)).toEqual([['process.created', theirs]]);
       await receiver.waitFor(1);
       await other.waitFor(1);
-      await new Promise((r) => setTimeout(r, 1000));
       expect(receiver.received.map((r) => r.json.data.data.lead_id)).toEqual([mine]);
       expect(other.received.map((r) => r.json.data.data.lead_id)).toEqual([theirs]);
       // The other team has no HMAC secret: unsigned.
@@ -230,10 +248,18 @@ describe('delivery', () => {
     receiver.answer = () => 410;
     await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newLeadId() } });
     await receiver.waitFor(1);
-    await new Promise((r) => setTimeout(r, 1200));
-    expect(receiver.received).toHaveLength(1);
-    const [failed] = (await api('GET', `/v1/ext/webhooks/${sub.id}/deliveries?state=FAILED`)).json._data;
+    // The attempt's outcome is recorded just after the receiver answers. FAILED is final (no
+    // retry is ever due from it), so there is no need to wait and see that none comes.
+    const failed = await vi.waitFor(
+      async () => {
+        const [d] = (await api('GET', `/v1/ext/webhooks/${sub.id}/deliveries`)).json._data;
+        expect(d.attempts).toBeGreaterThan(0);
+        return d;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     expect(failed).toMatchObject({ state: 'FAILED', attempts: 1, lastStatusCode: 410 });
+    expect(receiver.received).toHaveLength(1);
     expect(failed.lastError).toMatch(/^answered 410/);
 
     receiver.answer = () => 204;

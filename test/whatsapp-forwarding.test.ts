@@ -45,7 +45,26 @@ const meta = async (raw: string) => {
   expect(res.status, res.text).toBe(200);
 };
 const hmac = (raw: string) => createHmac('sha256', HMAC_SECRET).update(raw).digest('hex');
-const settle = () => new Promise((r) => setTimeout(r, 1200));
+/** The newest delivery so far; a test reads the deliveries written after it. */
+const lastDelivery = async () => (await s.ctx.db.query<{ seq: string }>('select coalesce(max(seq), 0)::text as seq from webhook_deliveries'))[0].seq;
+/**
+ * What the plugin's webhooks will be sent for the events Meta posted since `mark`, oldest first
+ * (pass-through bodies are the stored event's bytes). A delivery is written in the transaction
+ * that processes its event, so once every stored event is processed this is all there will ever
+ * be: no waiting to see whether something more arrives.
+ */
+async function writtenSince(mark: string) {
+  for (let i = 0; (await s.ctx.db.query('select 1 from whatsapp_inbound_events where processed_at is null')).length > 0; i++) {
+    if (i > 300) throw new Error('events still unprocessed');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return s.ctx.db.query<{ webhook: string; event: string; body: string }>(
+    `select split_part(d.destination, ':', 2) as webhook, d.event, coalesce(d.body, e.raw) as body
+       from webhook_deliveries d left join whatsapp_inbound_events e on e.id = d.inbound_event_id
+      where d.seq > $1::bigint order by d.seq`,
+    [mark],
+  );
+}
 const phone = () => `91990${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 const sendTemplate = async (to: string) => {
   const res = await call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/${to}/send-template-message`, {
@@ -73,10 +92,10 @@ describe('pass-through webhook', () => {
     await configure({ passThroughWebhookUrl: passThrough.url, enableMessageEchoesForPassThroughWebhook: false, enableSendMessageTemplateEventForPassThroughWebhook: false });
     const template = templateStatusEvent('900000001', 'nobody_uses_this', 'APPROVED');
     const echo = smbEchoEvent(phone(), `wamid.${randomUUID()}`, 'typed in the app');
+    const mark = await lastDelivery();
     await meta(template);
     await meta(echo);
-    await settle();
-    expect(passThrough.received).toHaveLength(0);
+    expect(await writtenSince(mark)).toEqual([]);
     await configure({ enableMessageEchoesForPassThroughWebhook: true, enableSendMessageTemplateEventForPassThroughWebhook: true });
     // New events (the ones above, sent again, would be Meta's redeliveries: not forwarded).
     const template2 = templateStatusEvent('900000001', 'nobody_uses_this', 'PAUSED');
@@ -101,6 +120,7 @@ describe("Meta's redeliveries", () => {
     const customer = phone();
     const sent = await sendTemplate(customer);
     const incoming = `wamid.${randomUUID()}`;
+    const mark = await lastDelivery();
     const events = [
       messageEvent(customer, incoming, 'Is it shipped?'),
       statusEvent([{ id: sent.externalId, status: 'delivered' }], customer),
@@ -111,19 +131,24 @@ describe("Meta's redeliveries", () => {
     for (const raw of events) await meta(raw); // redelivered, the same bytes
     // The same status again with another timestamp (Meta's retry of a batch): still the same wamid + status.
     await meta(statusEvent([{ id: sent.externalId, status: 'delivered' }], customer).replace('1795945841', '1795945999'));
+    const written = await writtenSince(mark);
+    expect(written.filter((d) => d.webhook === 'passthrough').map((d) => d.body)).toEqual(events);
+    expect(written.filter((d) => d.webhook === 'chakra').map((d) => d.event)).toEqual(['message', 'status', 'deliveryStatus', 'smb_message_echo']);
     await passThrough.waitFor(4);
-    await chakra.waitFor(3);
-    await settle();
-    expect(passThrough.received.map((r) => r.raw)).toEqual(events);
+    await chakra.waitFor(4);
+    // Each once; in any order, since the template event is not about the customer (another
+    // order key: it may overtake or be overtaken).
+    expect(passThrough.received.map((r) => r.raw).sort()).toEqual([...events].sort());
     expect(chakra.received.map((r) => r.json.event)).toEqual(['message', 'status', 'deliveryStatus', 'smb_message_echo']);
   });
 
   it('a copy that arrives in the same batch as the original is forwarded once too', async () => {
     await configure({ passThroughWebhookUrl: passThrough.url, enableChakraWebhook: false });
     const raw = messageEvent(phone(), `wamid.${randomUUID()}`, 'twice at once');
+    const mark = await lastDelivery();
     await Promise.all([meta(raw), meta(raw), meta(raw)]);
+    expect(await writtenSince(mark)).toEqual([{ webhook: 'passthrough', event: 'passthrough.messages', body: raw }]);
     await passThrough.waitFor(1);
-    await settle();
     expect(passThrough.received.map((r) => r.raw)).toEqual([raw]);
   });
 });
@@ -134,13 +159,16 @@ describe('Chakra webhook', () => {
     const customer = phone();
     const sent = await sendTemplate(customer);
     const incoming = `wamid.${randomUUID()}`;
+    const mark = await lastDelivery();
     await meta(statusEvent([{ id: sent.externalId, status: 'sent' }], customer));
     await meta(statusEvent([{ id: sent.externalId, status: 'delivered' }, { id: sent.externalId, status: 'sent' }], customer));
     await meta(messageEvent(customer, incoming, 'Thanks!'));
     await meta(messageEvent(customer, incoming, 'Thanks!')); // Meta's retry: not news
     await meta(statusEvent([{ id: sent.externalId, status: 'read' }, { id: sent.externalId, status: 'read' }], customer));
-    await chakra.waitFor(7);
-    await settle();
+    const written = await writtenSince(mark);
+    await chakra.waitFor(written.length);
+    // One customer, so they arrive in the order they were written.
+    expect(chakra.received.map((r) => r.raw)).toEqual(written.map((d) => d.body));
     const got = chakra.received.map((r) => r.json);
     // Each status Meta reports is news once: the second `sent` came after `delivered` (behind),
     // the second `read` is a repeat.
@@ -172,10 +200,11 @@ describe('Chakra webhook', () => {
     await configure({ enableChakraWebhook: true, chakraWebhookUrl: chakra.url, whichChakraWebhookEventsToSend: ['status'] });
     const customer = phone();
     const sent = await sendTemplate(customer);
+    const mark = await lastDelivery();
     await meta(messageEvent(customer, `wamid.${randomUUID()}`, 'not forwarded'));
     await meta(statusEvent([{ id: sent.externalId, status: 'failed', errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable' }] }], customer));
+    expect((await writtenSince(mark)).map((d) => d.event)).toEqual(['status']);
     await chakra.waitFor(1);
-    await settle();
     expect(chakra.received.map((r) => r.json)).toEqual([
       {
         event: 'status',

@@ -28,9 +28,9 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(path = '/hooks', fixedPort = 0): Promise<Receiver> {
+export async function startReceiver(path = '/hooks'): Promise<Receiver> {
   let server: Server | undefined;
-  let port = fixedPort;
+  let port = 0;
   const sockets = new Set<import('node:net').Socket>();
   const receiver: Receiver = {
     url: '',

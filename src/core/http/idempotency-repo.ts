@@ -52,6 +52,24 @@ export async function releaseIdempotencyKey(db: Queryable, owner: string, key: s
   await db.run('delete from idempotency_keys where owner = $1 and key = $2', [owner, key]);
 }
 
-export async function purgeIdempotencyKeys(db: Queryable, olderThanMs: number) {
-  return db.run(`delete from idempotency_keys where created_at < now() - ($1::float8 * interval '1 millisecond')`, [olderThanMs]);
+/**
+ * Deletes keys created more than `olderThanMs` ago; returns how many. A key past the TTL is never
+ * replayed (its next use reclaims it), so deleting it changes nothing a caller sees; the row only
+ * holds a whole response body. `batch` rows per statement, each committed on its own, so a
+ * backlog never becomes one long transaction holding its locks; a row reclaimed meanwhile (new
+ * `created_at`) fails the outer condition when re-checked and stays.
+ */
+export async function purgeIdempotencyKeys(db: Queryable, olderThanMs: number, batch = 1000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await db.run(
+      `delete from idempotency_keys
+        where ctid = any(array(select ctid from idempotency_keys
+                                where created_at < now() - ($1::float8 * interval '1 millisecond') limit $2))
+          and created_at < now() - ($1::float8 * interval '1 millisecond')`,
+      [olderThanMs, batch],
+    );
+    total += n;
+    if (n < batch) return total;
+  }
 }

@@ -9,6 +9,8 @@
  */
 import { backoffMs } from '../../core/backoff.ts';
 import type { AppContext } from '../../context.ts';
+import { IDEMPOTENCY_TTL_MS } from '../../core/http/idempotency.ts';
+import { purgeIdempotencyKeys } from '../../core/http/idempotency-repo.ts';
 import { startSweep } from '../../core/queue/sweep.ts';
 import type { QueueMessage } from '../../core/queue/job-queue.ts';
 import * as repo from './deliveries-repo.ts';
@@ -157,6 +159,9 @@ export function deliveryWorker(ctx: AppContext) {
     if (Date.now() - lastPurge > PURGE_EVERY_MS) {
       lastPurge = Date.now();
       await repo.purgeFinished(ctx.db, KEEP_FINISHED_DAYS);
+      // Not a webhook matter, but this hourly purge runs wherever workers do: stored responses
+      // past the Idempotency-Key window would otherwise pile up forever.
+      await purgeIdempotencyKeys(ctx.db, IDEMPOTENCY_TTL_MS);
     }
   }
 

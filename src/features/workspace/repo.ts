@@ -110,14 +110,6 @@ export async function upsertRow(tx: Queryable, spec: UpsertSpec): Promise<Upsert
   return { id: existing[pk], outcome: 'updated', before: existing };
 }
 
-export async function findTeamByKey(tx: Queryable, key: string) {
-  const rows = await tx.query<{ id: string; short_id: string }>(
-    `select id, short_id from teams where short_id = $1 or id::text = $1`,
-    [key],
-  );
-  return rows[0];
-}
-
 export async function listRoleIds(tx: Queryable, teamId: string): Promise<Map<string, string>> {
   const rows = await tx.query<{ id: string; short_id: string }>('select id, short_id from roles where team_id = $1', [teamId]);
   return new Map(rows.map((r) => [r.short_id, r.id]));
