@@ -488,5 +488,18 @@ describe('order within a chunk', () => {
     await waitForJob(s.url, s.demoKey, res.json._data.id);
     expect((await lead(a)).record).toMatchObject({ id: recordId, data: { city: 'B' } });
   });
-});
 
+  it('a null in record.data removes that key where the item names the record by id, and nothing where the phone finds it, as in the single create', async () => {
+    const phone = '919877700002';
+    const seed = await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newIds(1)[0] }, record: { data: { phone_number: phone, city: 'Pune', email: 'a@b.in' } } });
+    const recordId = seed.json._data.record.id;
+    const [a, b] = newIds(2);
+    const res = await bulkCreate([
+      { data: { lead_id: a }, record: { data: { phone_number: phone, email: null } } },
+      { data: { lead_id: b }, record: { id: recordId, data: { city: null } } },
+    ]);
+    await waitForJob(s.url, s.demoKey, res.json._data.id);
+    expect((await lead(a)).record).toMatchObject({ id: recordId, data: { phone_number: phone, email: 'a@b.in' } });
+    expect((await lead(b)).record.data).toEqual({ phone_number: phone, email: 'a@b.in' });
+  });
+});

@@ -87,6 +87,15 @@ describe('create and fetch', () => {
     expect(unknown.json._errors[0]).toMatch(/^record\.id: unknown customer record/);
   });
 
+  it('a null in record.data removes that key from a record named by record.id, and nothing from one found by primary key', async () => {
+    const phone = '919911099001';
+    const first = (await create('lead', { data: {}, record: { data: { phone_number: phone, city: 'Pune', email: 'a@b.in' } } })).json._data;
+    const byPk = await create('lead', { data: {}, record: { data: { phone_number: phone, email: null } } });
+    expect(byPk.json._data.record).toMatchObject({ id: first.record.id, data: { phone_number: phone, city: 'Pune', email: 'a@b.in' } });
+    const byId = await create('lead', { data: {}, record: { id: first.record.id, data: { city: null, email: 'c@d.in' } } });
+    expect(byId.json._data.record.data).toEqual({ phone_number: phone, email: 'c@d.in' });
+  });
+
   it('concurrent creates for one new customer link a single record', async () => {
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) => create('lead', { data: { firstname: `C${i}` }, record: { data: { phone_number: '915550001111', city: `City${i}` } } })),

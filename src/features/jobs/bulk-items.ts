@@ -7,7 +7,8 @@ import { ajvErrorsToDetails } from '../../core/ajv-details.ts';
 import { createValidator } from '../../core/http/validator.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { CreateBody } from '../processes/schemas.ts';
-import { pkText, prepareCreate, prepareUpdate, type CreateInput, type PreparedCreate, type PreparedUpdate, type UpdateInput } from '../processes/service.ts';
+import { pkText } from '../processes/primary-keys.ts';
+import { prepareCreate, prepareUpdate, type CreateInput, type PreparedCreate, type PreparedUpdate, type UpdateInput } from '../processes/service.ts';
 import { attemptRule } from './chunk-support.ts';
 import { BulkChanges } from './schemas.ts';
 

@@ -1,8 +1,8 @@
 /**
- * Applies one chunk of a bulk-update job with set-based SQL inside the caller's transaction.
- * Each UPDATE merges an item's attribute changes into the row as it is when the row lock is
- * taken (`data || changes`), so a concurrent single update of another attribute is never lost.
- * Items aimed at the same process go in successive statements ("waves"), in array order.
+ * Applies one chunk of a bulk-update job inside the caller's transaction, with the statement of
+ * the single update (processes/bulk-repo.ts) run for many processes at once, which merges each
+ * change into the row as it is when the row lock is taken. Items aimed at the same process go in
+ * successive statements ("waves"), in array order.
  */
 import { isUniqueViolation } from '../../core/db/errors.ts';
 import type { Queryable } from '../../core/db/types.ts';
@@ -10,10 +10,12 @@ import { isUuid } from '../../core/uuid.ts';
 import { applyReferences, loadReferences, referencesOf } from '../attributes/validate-data.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { emitProcessEvents } from '../processes/process-events.ts';
-import { findProcessesWithRecords, splitChanges } from '../processes/repo.ts';
-import { pkConflict, toView, type ProcessView } from '../processes/service.ts';
+import { findLiveProcesses, updateProcesses } from '../processes/bulk-repo.ts';
+import { pkConflict } from '../processes/primary-keys.ts';
+import { findProcessesWithRecords } from '../processes/repo.ts';
+import { processChange, toView, type ProcessView } from '../processes/service.ts';
 import { checkUpdateItem, type CheckedUpdate, type UpdateTarget } from './bulk-items.ts';
-import { attemptRule, ChunkRace, findLiveProcesses, outcomeLog } from './chunk-support.ts';
+import { attemptRule, ChunkRace, outcomeLog } from './chunk-support.ts';
 import type { Outcome } from './repo.ts';
 
 type Ready = Extract<CheckedUpdate, { ok: true }> & { idx: number; processId: string; assignee: string | null | undefined };
@@ -107,46 +109,11 @@ export async function updateChunk(
     (waves[n] ??= []).push(r);
   }
   for (const wave of waves) {
-    const rows = wave.map((r) => {
-      const [set, cleared] = splitChanges(r.prepared.check.values);
-      return {
-        id: r.processId,
-        set,
-        cleared,
-        status: r.changes.status ?? null,
-        state_id: r.prepared.state?.id ?? null,
-        state_status: r.prepared.state?.status ?? null,
-        set_next: r.prepared.nextActionAt !== undefined,
-        next_action_at: r.prepared.nextActionAt?.toISOString() ?? null,
-        set_assignee: r.assignee !== undefined,
-        assigned_to: r.assignee ?? null,
-        set_pk: r.prepared.pkValue !== undefined,
-        pk_value: r.prepared.pkValue ?? null,
-        is_deleted: r.changes.isDeleted === true,
-      };
-    });
     const reporting = config.webhookEvents.has('process.updated') || config.webhookEvents.has('process.deleted');
     const before = reporting ? await viewsOf(tx, config, procedure, wave.map((r) => r.processId)) : undefined;
     let updated: { id: string }[];
     try {
-      updated = await tx.query<{ id: string }>(
-        `update processes p set
-            data = (p.data || v.set) - v.cleared,
-            status = coalesce(v.status, case when v.state_id is not null and v.state_id <> p.state_id then v.state_status end, p.status),
-            state_id = coalesce(v.state_id, p.state_id),
-            next_action_at = case when v.set_next then v.next_action_at else p.next_action_at end,
-            assigned_to = case when v.set_assignee then v.assigned_to else p.assigned_to end,
-            pk_value = case when v.set_pk then v.pk_value else p.pk_value end,
-            is_deleted = p.is_deleted or v.is_deleted,
-            deleted_at = case when v.is_deleted then now() else p.deleted_at end,
-            updated_at = now()
-           from jsonb_to_recordset($2::jsonb) as v(id uuid, set jsonb, cleared text[], status text, state_id uuid, state_status text,
-                                                   set_next boolean, next_action_at timestamptz, set_assignee boolean,
-                                                   assigned_to uuid, set_pk boolean, pk_value text, is_deleted boolean)
-          where p.id = v.id and p.team_id = $1 and not p.is_deleted
-          returning p.id`,
-        [teamId, JSON.stringify(rows)],
-      );
+      updated = await updateProcesses(tx, teamId, wave.map((r) => ({ ...processChange(r.processId, r.prepared, r.assignee), isDeleted: r.changes.isDeleted === true })), 'id');
     } catch (err) {
       if (isUniqueViolation(err)) throw new ChunkRace();
       throw err;

@@ -9,6 +9,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import type { QueueMessage } from '../../core/queue/job-queue.ts';
+import { analyzeProcesses } from '../processes/bulk-repo.ts';
 import { createChunk } from './bulk-create-chunk.ts';
 import { updateChunk } from './bulk-update-chunk.ts';
 import { platformBody, writePlatformEvent } from '../webhooks/outbox.ts';
@@ -115,13 +116,9 @@ export function bulkWorker(ctx: AppContext) {
     });
   }
 
-  /**
-   * Fresh statistics after a big import: without them the planner may answer a primary-key
-   * lookup by walking all of a team's processes. PostgreSQL's autovacuum gets there within a
-   * minute or so; PGlite has no autovacuum at all.
-   */
+  /** Fresh planner statistics after a big import (analyzeProcesses says why). */
   async function refreshStatistics() {
-    await ctx.db.exec('analyze processes, records').catch((err) => ctx.log.warn({ err: err.message }, 'analyze after a bulk job failed'));
+    await analyzeProcesses(ctx.db).catch((err) => ctx.log.warn({ err: err.message }, 'analyze after a bulk job failed'));
   }
 
   async function runChunkWithRetries(data: SliceData, size: number) {

@@ -1,6 +1,7 @@
 /** Pieces both bulk chunk writers share. */
 import type { Queryable } from '../../core/db/types.ts';
 import { AppError } from '../../core/errors.ts';
+import { findLiveProcesses } from '../processes/bulk-repo.ts';
 import type { Outcome } from './repo.ts';
 
 /** A concurrent writer changed what the chunk relied on; the chunk's transaction is redone. */
@@ -33,31 +34,6 @@ export function attemptRule<T>(rule: () => T): { value: T } | { error: string } 
     if (err instanceof AppError && err.status < 500) return { error: err.messages.join('; ') };
     throw err;
   }
-}
-
-/**
- * Processes of a procedure (live ones) by id or primary-key value, for a chunk.
- *
- * The procedure is one team's, so it scopes the query; the team is checked on the rows rather
- * than in the WHERE clause on purpose: given `team_id = …`, a planner without statistics (a
- * freshly loaded table; PGlite has no autovacuum) walks the team's whole list index instead of
- * the primary-key index, which made each chunk slower as the table grew.
- */
-export async function findLiveProcesses(
-  tx: Queryable,
-  teamId: string,
-  procedureId: string,
-  by: { ids?: string[]; pkValues?: string[] },
-): Promise<{ id: string; pk_value: string | null }[]> {
-  const ids = by.ids ?? [];
-  const pkValues = [...new Set(by.pkValues ?? [])];
-  if (!ids.length && !pkValues.length) return [];
-  const rows = await tx.query<{ id: string; pk_value: string | null; team_id: string }>(
-    `select id, pk_value, team_id from processes
-      where procedure_id = $1 and not is_deleted and (id = any($2::uuid[]) or pk_value = any($3::text[]))`,
-    [procedureId, ids, pkValues],
-  );
-  return rows.filter((r) => r.team_id === teamId);
 }
 
 /** Live processes of a procedure holding any of these primary-key values: value → process id. */

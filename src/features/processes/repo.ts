@@ -1,4 +1,4 @@
-/** SQL for processes and their records. Every statement is scoped by team. */
+/** SQL that reads processes and their records (bulk-repo.ts writes them). Every statement is scoped by team. */
 import type { Queryable } from '../../core/db/types.ts';
 import { keysetCondition, keyText, type SortPart } from './sort.ts';
 
@@ -31,10 +31,12 @@ export interface RecordRow {
 
 export type ProcessWithRecord = ProcessRow & { record: RecordRow | null };
 
-const RECORD_JSON = `case when r.id is null then null else json_build_object(
+/** A process's record as one JSON value (null without one), over the alias `r`. */
+export const RECORD_JSON = `case when r.id is null then null else json_build_object(
   'id', r.id, 'entity_id', r.entity_id, 'data', r.data, 'created_at', r.created_at, 'updated_at', r.updated_at) end`;
 
-function withDates(row: any): ProcessWithRecord {
+/** A row with `record` (RECORD_JSON), its record's times as dates. */
+export function withDates(row: any): ProcessWithRecord {
   const r = row.record;
   return {
     ...row,
@@ -71,110 +73,6 @@ export function findProcessById(db: Queryable, teamId: string, procedureId: stri
 
 export function findProcessByPk(db: Queryable, teamId: string, procedureId: string, pkValue: string, lock = false) {
   return selectOne(db, 'p.pk_value = $1 and p.team_id = $2 and p.procedure_id = $3', [pkValue, teamId, procedureId], lock);
-}
-
-export async function findRecord(db: Queryable, teamId: string, entityId: string, id: string): Promise<RecordRow | undefined> {
-  const rows = await db.query<RecordRow>('select id, entity_id, data, created_at, updated_at from records where id = $1 and team_id = $2 and entity_id = $3', [
-    id,
-    teamId,
-    entityId,
-  ]);
-  return rows[0];
-}
-
-/** Merges `data` into a record (nulls remove keys). */
-export async function mergeRecord(db: Queryable, id: string, data: Record<string, unknown>): Promise<RecordRow> {
-  const [set, cleared] = splitChanges(data);
-  const rows = await db.query<RecordRow>(
-    `update records set data = (data || $2::jsonb) - $3::text[], updated_at = now() where id = $1
-     returning id, entity_id, data, created_at, updated_at`,
-    [id, JSON.stringify(set), cleared],
-  );
-  return rows[0];
-}
-
-/**
- * Creates a record, or — when a record of the entity already has this primary-key value —
- * merges the data into it. One statement, so concurrent creates for one customer link one record.
- */
-export async function upsertRecord(
-  db: Queryable,
-  r: { id: string; teamId: string; entityId: string; pkValue: string | null; data: Record<string, unknown> },
-): Promise<RecordRow> {
-  const [set] = splitChanges(r.data);
-  const rows = await db.query<RecordRow>(
-    `insert into records (id, team_id, entity_id, pk_value, data) values ($1, $2, $3, $4, $5::jsonb)
-     on conflict (entity_id, pk_value) where pk_value is not null
-       do update set data = records.data || excluded.data, updated_at = now()
-     returning id, entity_id, data, created_at, updated_at`,
-    [r.id, r.teamId, r.entityId, r.pkValue, JSON.stringify(set)],
-  );
-  return rows[0];
-}
-
-export async function insertProcess(db: Queryable, p: Omit<ProcessRow, 'created_at' | 'updated_at' | 'is_deleted'>): Promise<ProcessRow> {
-  const rows = await db.query<ProcessRow>(
-    `insert into processes (id, team_id, procedure_id, entity_id, record_id, created_by, assigned_to, belongs_to,
-                            status, state_id, next_action_at, data, pk_value)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)
-     returning *`,
-    [
-      p.id, p.team_id, p.procedure_id, p.entity_id, p.record_id, p.created_by, p.assigned_to, p.belongs_to,
-      p.status, p.state_id, p.next_action_at, JSON.stringify(p.data), p.pk_value,
-    ],
-  );
-  return rows[0];
-}
-
-export interface ProcessChanges {
-  data?: Record<string, unknown>;
-  status?: string;
-  stateId?: string;
-  nextActionAt?: Date | null;
-  assignedTo?: string | null;
-  pkValue?: string | null;
-}
-
-export async function updateProcess(db: Queryable, id: string, c: ProcessChanges): Promise<ProcessRow> {
-  const [set, cleared] = splitChanges(c.data ?? {});
-  const rows = await db.query<ProcessRow>(
-    `update processes set
-        data = (data || $2::jsonb) - $3::text[],
-        status = coalesce($4, status),
-        state_id = coalesce($5::uuid, state_id),
-        next_action_at = case when $6::boolean then $7::timestamptz else next_action_at end,
-        assigned_to = case when $8::boolean then $9::uuid else assigned_to end,
-        pk_value = case when $10::boolean then $11 else pk_value end,
-        updated_at = now()
-      where id = $1
-      returning *`,
-    [
-      id, JSON.stringify(set), cleared, c.status ?? null, c.stateId ?? null,
-      c.nextActionAt !== undefined, c.nextActionAt ?? null,
-      c.assignedTo !== undefined, c.assignedTo ?? null,
-      c.pkValue !== undefined, c.pkValue ?? null,
-    ],
-  );
-  return rows[0];
-}
-
-export async function softDeleteProcess(db: Queryable, id: string): Promise<ProcessRow> {
-  const rows = await db.query<ProcessRow>(
-    'update processes set is_deleted = true, deleted_at = now(), updated_at = now() where id = $1 returning *',
-    [id],
-  );
-  return rows[0];
-}
-
-/** Splits attribute values into those to set and the keys to remove (null values). */
-export function splitChanges(data: Record<string, unknown>): [Record<string, unknown>, string[]] {
-  const set: Record<string, unknown> = {};
-  const cleared: string[] = [];
-  for (const [k, v] of Object.entries(data)) {
-    if (v === null) cleared.push(k);
-    else set[k] = v;
-  }
-  return [set, cleared];
 }
 
 export interface ListQuery {

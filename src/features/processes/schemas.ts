@@ -5,7 +5,8 @@ import { MAX_SORT_FIELDS } from './sort.ts';
 import { MAX_OFFSET } from '../../core/http/paging.ts';
 
 const NullableUuid = Nullable(Uuid);
-const Data = Type.Object({}, { additionalProperties: true, description: 'attribute values by attribute shortId' });
+// Any attribute's value by its shortId; typed as a record so that code reads values without casts.
+const Data = Type.Unsafe<Record<string, unknown>>(Type.Object({}, { additionalProperties: true, description: 'attribute values by attribute shortId' }));
 const Time = Type.Union([Type.Integer(), Type.String()], { description: 'epoch milliseconds or ISO-8601' });
 
 export const ProcessOut = Type.Object({

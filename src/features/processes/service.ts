@@ -2,18 +2,22 @@
  * Processes: create (with record linking), fetch, partial update, soft delete — by id or by
  * primary-key value. Every function takes the caller's team configuration and a transaction.
  */
+import type { Static } from '@sinclair/typebox';
+import type { ProcessOut } from './schemas.ts';
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../core/db/errors.ts';
 import type { Db, Queryable } from '../../core/db/types.ts';
-import { AppError, invalid, notFound } from '../../core/errors.ts';
+import { invalid, notFound } from '../../core/errors.ts';
 import { epochMs } from '../attributes/check-value.ts';
 import { isUuid } from '../../core/uuid.ts';
 import { checkData, dataError, resolveDataReferences, resolveUsers, type DataCheck } from '../attributes/validate-data.ts';
 import type { EntityDef, ProcedureDef, StateDef, TeamConfig } from '../config/model.ts';
+import { insertProcesses, updateProcesses, type NewProcess, type ProcessChange } from './bulk-repo.ts';
+import { checkKeyLength, pkConflict, pkText, pkValueOf } from './primary-keys.ts';
 import { emitProcessEvents } from './process-events.ts';
 import { assigneeRefs, compileWhere } from './query.ts';
+import { linkRecords, refusedRecordLinks, type RecordLink } from './record-links.ts';
 import * as repo from './repo.ts';
-import { MAX_PATH_PARAM_LENGTH } from '../../core/http/edge-errors.ts';
 import { decodeCursor, DEFAULT_SORT, encodeCursor, resolveSort, sameSort } from './sort.ts';
 
 export type Status = 'OPEN' | 'COMPLETED' | 'CANCELLED';
@@ -29,28 +33,18 @@ export interface CreateInput {
 
 export type UpdateInput = Omit<CreateInput, 'record'>;
 
-export interface ProcessView {
-  id: string;
-  createdAt: number;
-  updatedAt: number;
-  team: string;
-  procedure: string;
-  entity: string | null;
-  createdBy: string | null;
-  assignedTo: string | null;
-  belongsTo: string | null;
-  status: string;
-  state: string;
-  nextActionAt: number | null;
-  data: Record<string, unknown>;
-  record: { id: string; entity: string; data: Record<string, unknown>; createdAt: number; updatedAt: number } | null;
-  isDeleted: boolean;
-}
+/** A process as the API shows it: the response schema's type, so the two cannot drift apart. */
+export type ProcessView = Static<typeof ProcessOut>;
 
 export function procedureOf(config: TeamConfig, key: string): ProcedureDef {
   const procedure = config.procedureByKey.get(key);
   if (!procedure) throw notFound('procedure', key);
   return procedure;
+}
+
+/** The entity whose record every process of the procedure carries, if it has one. */
+export function entityOf(config: TeamConfig, procedure: ProcedureDef): EntityDef | undefined {
+  return procedure.entityId ? config.entities.find((e) => e.id === procedure.entityId) : undefined;
 }
 
 export function toView(procedure: ProcedureDef, row: repo.ProcessRow, record: repo.RecordRow | null): ProcessView {
@@ -89,36 +83,6 @@ function nextActionAt(value: number | string | null | undefined): Date | null | 
   return new Date(t.value as number);
 }
 
-/** Longest primary-key value, in characters: key values are indexed, and an index entry has a size limit. */
-const MAX_KEY_LENGTH = MAX_PATH_PARAM_LENGTH; // a key value must stay addressable in a path
-
-function checkKeyLength(key: string | null | undefined, values: Record<string, unknown>, path: string) {
-  const value = key ? pkText(values[key]) : null;
-  if (value !== null && value.length > MAX_KEY_LENGTH) throw invalid(`${path}.${key}`, `is a primary key: at most ${MAX_KEY_LENGTH} characters`);
-}
-
-/** Primary-key values are compared as text: `LEAD-001`, or `42` for a numeric key. */
-export const pkText = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
-
-export function pkConflict(procedure: ProcedureDef, value: string | null): AppError {
-  return new AppError(
-    'CONFLICT',
-    { path: `data.${procedure.primaryKey}`, reason: `${value} is already used by another ${procedure.shortId} process` },
-    { details: [{ path: `data.${procedure.primaryKey}`, code: 'unique', message: `${value} is already used by another ${procedure.shortId} process` }] },
-  );
-}
-
-
-async function linkRecord(tx: Queryable, teamId: string, entity: EntityDef, input: NonNullable<CreateInput['record']>, data: Record<string, unknown>) {
-  if (input.id !== undefined) {
-    const existing = isUuid(input.id) ? await repo.findRecord(tx, teamId, entity.id, input.id) : undefined;
-    if (!existing) throw invalid('record.id', `unknown ${entity.shortId} record ${input.id}`);
-    return Object.keys(data).length ? repo.mergeRecord(tx, existing.id, data) : existing;
-  }
-  const pkValue = entity.primaryKey ? pkText(data[entity.primaryKey]) : null;
-  return repo.upsertRecord(tx, { id: randomUUID(), teamId, entityId: entity.id, pkValue, data });
-}
-
 /** A create request checked against the procedure, before anything touches the database. */
 export interface PreparedCreate {
   state: StateDef;
@@ -129,7 +93,7 @@ export interface PreparedCreate {
   /** The procedure's entity, whose record every process carries. */
   entity: EntityDef | undefined;
   /** The record to link: the input's, or a new empty one when none is given (docs/api.md, "Record linking"). */
-  record: NonNullable<CreateInput['record']> | undefined;
+  link: RecordLink | undefined;
 }
 
 /** Every rule of a create that needs no database; throws the 400 the endpoint answers. */
@@ -138,7 +102,7 @@ export function prepareCreate(config: TeamConfig, procedure: ProcedureDef, input
   const status = input.status ?? (input.state !== undefined ? state.status : 'OPEN');
   const next = nextActionAt(input.nextActionAt);
   const checks = [{ path: 'data', check: checkData(procedure.attributesByShortId, input.data, 'data', { creating: true }) }];
-  const entity = procedure.entityId ? config.entities.find((e) => e.id === procedure.entityId) : undefined;
+  const entity = entityOf(config, procedure);
   if (input.record && !entity) throw invalid('record', `procedure ${procedure.shortId} has no entity to link a record of`);
   if (entity && input.record?.data !== undefined) {
     const attrs = new Map(entity.attributes.map((a) => [a.shortId, a]));
@@ -148,40 +112,42 @@ export function prepareCreate(config: TeamConfig, procedure: ProcedureDef, input
   if (problems.length) throw dataError(problems);
   checkKeyLength(procedure.primaryKey, checks[0].check.values, 'data');
   if (checks[1]) checkKeyLength(entity?.primaryKey, checks[1].check.values, 'record.data');
-  return { state, status, nextActionAt: next, checks, entity, record: entity ? (input.record ?? {}) : undefined };
+  const link = entity ? { id: input.record?.id, data: checks[1]?.check.values ?? {} } : undefined;
+  return { state, status, nextActionAt: next, checks, entity, link };
+}
+
+/** The row a prepared create becomes, once its references are resolved and its record linked. */
+export function newProcess(procedure: ProcedureDef, prepared: PreparedCreate, recordId: string | null, assignee: string | null): NewProcess {
+  const data = prepared.checks[0].check.values;
+  return {
+    id: randomUUID(),
+    record_id: recordId,
+    assigned_to: assignee,
+    status: prepared.status,
+    state_id: prepared.state.id,
+    next_action_at: prepared.nextActionAt ?? null,
+    data,
+    pk_value: pkValueOf(procedure.primaryKey, data),
+  };
 }
 
 export async function createProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, input: CreateInput): Promise<ProcessView> {
   const teamId = config.team.id;
-  const { state, status, nextActionAt: next, checks, entity, record: recordInput } = prepareCreate(config, procedure, input);
+  const prepared = prepareCreate(config, procedure, input);
+  const { entity, link } = prepared;
 
   return db.tx(async (tx) => {
-    const assignee = await resolveDataReferences(tx, teamId, checks, input.assignedTo);
-    const data = checks[0].check.values;
-    const record = entity && recordInput ? await linkRecord(tx, teamId, entity, recordInput, checks[1]?.check.values ?? {}) : null;
-    const pkValue = procedure.primaryKey ? pkText(data[procedure.primaryKey]) : null;
-    let row: repo.ProcessRow;
-    try {
-      row = await repo.insertProcess(tx, {
-        id: randomUUID(),
-        team_id: teamId,
-        procedure_id: procedure.id,
-        entity_id: procedure.entityId,
-        record_id: record?.id ?? null,
-        created_by: null,
-        assigned_to: assignee ?? null,
-        belongs_to: null,
-        status,
-        state_id: state.id,
-        next_action_at: next ?? null,
-        data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null)),
-        pk_value: pkValue,
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw pkConflict(procedure, pkValue);
-      throw err;
+    const assignee = await resolveDataReferences(tx, teamId, prepared.checks, input.assignedTo);
+    let recordId: string | null = null;
+    if (entity && link) {
+      const refused = (await refusedRecordLinks(tx, teamId, entity, [link])).get(0);
+      if (refused) throw refused;
+      [recordId] = await linkRecords(tx, teamId, entity, [link]);
     }
-    const view = toView(procedure, row, record);
+    const process = newProcess(procedure, prepared, recordId, assignee ?? null);
+    const [row] = await insertProcesses(tx, teamId, procedure, [process], 'process');
+    if (!row) throw pkConflict(procedure, process.pk_value);
+    const view = toView(procedure, row, row.record);
     await emitProcessEvents(tx, config, 'process.created', [{ after: view }]);
     return view;
   });
@@ -214,6 +180,8 @@ export async function getProcess(db: Queryable, config: TeamConfig, procedure: P
 
 /** An update request checked against the procedure, before anything touches the database. */
 export interface PreparedUpdate {
+  /** The status given; a new state without one brings its own (updateProcesses). */
+  status: Status | undefined;
   state: StateDef | undefined;
   nextActionAt: Date | null | undefined;
   check: DataCheck;
@@ -229,33 +197,37 @@ export function prepareUpdate(procedure: ProcedureDef, input: UpdateInput): Prep
   const pk = procedure.primaryKey;
   if (pk && check.values[pk] === null) throw invalid(`data.${pk}`, 'the primary key cannot be cleared');
   checkKeyLength(pk, check.values, 'data');
-  return { state, nextActionAt: next, check, pkValue: pk && pk in check.values ? pkText(check.values[pk]) : undefined };
+  return { status: input.status, state, nextActionAt: next, check, pkValue: pk && pk in check.values ? pkText(check.values[pk]) : undefined };
+}
+
+/** The change a prepared update makes to process `id`, its assignee resolved (undefined: left as it is). */
+export function processChange(id: string, prepared: PreparedUpdate, assignee: string | null | undefined): ProcessChange {
+  return {
+    id,
+    data: prepared.check.values,
+    status: prepared.status,
+    state: prepared.state,
+    nextActionAt: prepared.nextActionAt,
+    assignedTo: assignee,
+    pkValue: prepared.pkValue,
+  };
 }
 
 export async function updateProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, ref: ProcessRef, input: UpdateInput): Promise<ProcessView> {
   const teamId = config.team.id;
-  const { state, nextActionAt: next, check, pkValue } = prepareUpdate(procedure, input);
+  const prepared = prepareUpdate(procedure, input);
 
   return db.tx(async (tx) => {
     const current = await find(tx, teamId, procedure, ref, true);
-    const assignee = await resolveDataReferences(tx, teamId, [{ path: 'data', check }], input.assignedTo);
-    // A new state brings its status along unless the caller set the status too.
-    const status = input.status ?? (state && state.id !== current.state_id ? state.status : undefined);
-    let row: repo.ProcessRow;
+    const assignee = await resolveDataReferences(tx, teamId, [{ path: 'data', check: prepared.check }], input.assignedTo);
+    let row: repo.ProcessWithRecord;
     try {
-      row = await repo.updateProcess(tx, current.id, {
-        data: check.values,
-        status,
-        stateId: state?.id,
-        nextActionAt: next,
-        assignedTo: assignee,
-        pkValue,
-      });
+      [row] = await updateProcesses(tx, teamId, [processChange(current.id, prepared, assignee)], 'process');
     } catch (err) {
-      if (isUniqueViolation(err)) throw pkConflict(procedure, pkValue ?? null);
+      if (isUniqueViolation(err)) throw pkConflict(procedure, prepared.pkValue ?? null);
       throw err;
     }
-    const view = toView(procedure, row, current.record);
+    const view = toView(procedure, row, row.record);
     await emitProcessEvents(tx, config, 'process.updated', [{ before: toView(procedure, current, current.record), after: view }]);
     return view;
   });
@@ -264,8 +236,8 @@ export async function updateProcess(db: Db, config: TeamConfig, procedure: Proce
 export async function deleteProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, ref: ProcessRef): Promise<ProcessView> {
   return db.tx(async (tx) => {
     const current = await find(tx, config.team.id, procedure, ref, true);
-    const row = await repo.softDeleteProcess(tx, current.id);
-    const view = toView(procedure, row, current.record);
+    const [row] = await updateProcesses(tx, config.team.id, [{ id: current.id, isDeleted: true }], 'process');
+    const view = toView(procedure, row, row.record);
     await emitProcessEvents(tx, config, 'process.deleted', [{ after: view }]);
     return view;
   });
@@ -298,7 +270,7 @@ export async function listProcesses(db: Queryable, config: TeamConfig, procedure
     if (given && !sameSort(given, c.sort)) throw invalid('cursor', 'was issued for another sort order');
     ({ sort, parts: order, values: after } = c);
   }
-  const entity = procedure.entityId ? config.entities.find((e) => e.id === procedure.entityId) : undefined;
+  const entity = entityOf(config, procedure);
   const users = await resolveUsers(db, config.team.id, assigneeRefs(input.where));
   const where = compileWhere(input.where, { procedure, entity, users }, 3);
   const rows = await repo.listProcesses(db, { teamId: config.team.id, procedureId: procedure.id, where, order, after, limit, offset: skip });
