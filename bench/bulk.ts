@@ -23,7 +23,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** Resident set size of a process, in MB, from /proc. */
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
@@ -48,9 +50,11 @@ export async function run(): Promise<Record<string, unknown>> {
         if (job._data.completionStatus !== 'COMPLETED' || c.SUCCESS !== job._data.total) throw new Error(`${what}: ${JSON.stringify(job)}`);
       };
 
-      const [ids] = (await pool.query(`select t.id as team, p.id as procedure, p.entity_id as entity, s.id as state
+      const [ids] = (
+        await pool.query(`select t.id as team, p.id as procedure, p.entity_id as entity, s.id as state
         from teams t join procedures p on p.team_id = t.id and p.short_id = 'lead' join states s on s.procedure_id = p.id and s.is_default_start
-        where t.short_id = 'demo'`)).rows;
+        where t.short_id = 'demo'`)
+      ).rows;
       await pool.query('create table scratch_processes (like processes including defaults)');
 
       const rounds: { create: number; update: number; copy: number }[] = [];
@@ -71,12 +75,27 @@ export async function run(): Promise<Record<string, unknown>> {
         const t = performance.now();
         try {
           await client.query('truncate scratch_processes');
-          const rows = leads.map((l) =>
-            [randomUUID(), ids.team, ids.procedure, ids.entity, randomUUID(), 'OPEN', ids.state, JSON.stringify(l.data), l.data.lead_id].join('\t') + '\n',
+          const rows = leads.map(
+            (l) =>
+              [
+                randomUUID(),
+                ids.team,
+                ids.procedure,
+                ids.entity,
+                randomUUID(),
+                'OPEN',
+                ids.state,
+                JSON.stringify(l.data),
+                l.data.lead_id,
+              ].join('\t') + '\n',
           );
           await pipeline(
             Readable.from(rows),
-            client.query(copyFrom('copy scratch_processes (id, team_id, procedure_id, entity_id, record_id, status, state_id, data, pk_value) from stdin')),
+            client.query(
+              copyFrom(
+                'copy scratch_processes (id, team_id, procedure_id, entity_id, record_id, status, state_id, data, pk_value) from stdin',
+              ),
+            ),
           );
         } finally {
           client.release();
@@ -102,14 +121,19 @@ export async function run(): Promise<Record<string, unknown>> {
           runJob(
             'POST',
             '/v1/ext/procedure/lead/process/bulk-create',
-            Array.from({ length: ITEMS }, (_, i) => ({ data: { lead_id: `BIG${s}-${i}`, score: 1 }, record: { data: { phone_number: `93${s}${String(i).padStart(9, '0')}` } } })),
+            Array.from({ length: ITEMS }, (_, i) => ({
+              data: { lead_id: `BIG${s}-${i}`, score: 1 },
+              record: { data: { phone_number: `93${s}${String(i).padStart(9, '0')}` } },
+            })),
           ),
         ),
       );
       const bigMs = performance.now() - t;
       clearInterval(sampler);
       for (const j of jobs) expectAll(j.job, '100k run');
-      console.log(`100,000 items in ${BIG_SUBMITS} submits: ${round(bigMs)} ms (${round((100_000 / bigMs) * 1000)}/s), RSS ${round(rssBefore)} → peak ${round(rssPeak)} MB`);
+      console.log(
+        `100,000 items in ${BIG_SUBMITS} submits: ${round(bigMs)} ms (${round((100_000 / bigMs) * 1000)}/s), RSS ${round(rssBefore)} → peak ${round(rssPeak)} MB`,
+      );
 
       return {
         bench: 'bulk',

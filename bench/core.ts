@@ -62,7 +62,9 @@ export async function run(): Promise<Record<string, unknown>> {
       for (let round = 1; round <= ROUNDS; round++) {
         bareCpu.push(await cpuPerRequest(bare.pid, `${bare.url}/`));
         healthCpu.push(await cpuPerRequest(server.pid, healthUrl, auth));
-        console.log(`CPU per request #${round}: bare Fastify ${bareCpu.at(-1)!.toFixed(1)} µs   /v1/health ${healthCpu.at(-1)!.toFixed(1)} µs`);
+        console.log(
+          `CPU per request #${round}: bare Fastify ${bareCpu.at(-1)!.toFixed(1)} µs   /v1/health ${healthCpu.at(-1)!.toFixed(1)} µs`,
+        );
       }
       await bare.stop();
 

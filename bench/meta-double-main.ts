@@ -7,7 +7,14 @@ import { startMetaDouble } from '../test/helpers/meta-double.ts';
 
 const double = await startMetaDouble(Number(process.env.PORT));
 double.templates.set('83784929738012', [
-  { id: '920001', name: 'order_notice', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Order {{1}} is on its way' }] },
+  {
+    id: '920001',
+    name: 'order_notice',
+    language: 'en',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    components: [{ type: 'BODY', text: 'Order {{1}} is on its way' }],
+  },
 ]);
 // A benchmark sends tens of thousands of messages: keep no record of them.
 setInterval(() => (double.requests.length = 0), 1000).unref();

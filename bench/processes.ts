@@ -38,15 +38,24 @@ export async function run(): Promise<Record<string, unknown>> {
     try {
       const auth = { authorization: `Bearer ${key}` };
       const api = jsonApi(server.url, key);
-      const [ids] = (await pool.query(`select t.id as team, p.id as procedure, p.entity_id as entity,
+      const [ids] = (
+        await pool.query(`select t.id as team, p.id as procedure, p.entity_id as entity,
           array_agg(s.id order by s.position) as states, array_agg(s.status order by s.position) as statuses
         from teams t join procedures p on p.team_id = t.id and p.short_id = 'lead' join states s on s.procedure_id = p.id
-        where t.short_id = 'demo' group by t.id, p.id`)).rows;
-      const [ticket] = (await pool.query(`select p.id as procedure, p.entity_id as entity, s.id as state
-        from procedures p join states s on s.procedure_id = p.id and s.is_default_start where p.short_id = 'ticket'`)).rows;
+        where t.short_id = 'demo' group by t.id, p.id`)
+      ).rows;
+      const [ticket] = (
+        await pool.query(`select p.id as procedure, p.entity_id as entity, s.id as state
+        from procedures p join states s on s.procedure_id = p.id and s.is_default_start where p.short_id = 'ticket'`)
+      ).rows;
 
       // 1. Fetch by id.
-      const one = (await api('POST', '/v1/ext/procedure/ticket/process', { data: { subject: 'Card blocked', priority: 2 }, record: { data: { phone_number: nextPhone() } } }))._data;
+      const one = (
+        await api('POST', '/v1/ext/procedure/ticket/process', {
+          data: { subject: 'Card blocked', priority: 2 },
+          record: { data: { phone_number: nextPhone() } },
+        })
+      )._data;
       const fetchUrl = `${server.url}/v1/ext/procedure/ticket/process/${one.id}`;
       await load(fetchUrl, { headers: auth, seconds: 3 });
       const fetchApi = await load(fetchUrl, { headers: auth, seconds: SECONDS });
@@ -56,7 +65,11 @@ export async function run(): Promise<Record<string, unknown>> {
       console.log(`fetch by id      API ${Math.round(fetchApi.rps)} req/s (p99 ${fetchApi.p99ms} ms)   raw pg ${fetchRaw} q/s`);
 
       // 2. Create with record linking (a new customer each time, found by its primary key).
-      const createBody = () => ({ data: { subject: 'Card blocked', priority: 2 }, record: { data: { phone_number: nextPhone(), city: 'Pune' } }, assignedTo: 'john@paisapay.com' });
+      const createBody = () => ({
+        data: { subject: 'Card blocked', priority: 2 },
+        record: { data: { phone_number: nextPhone(), city: 'Pune' } },
+        assignedTo: 'john@paisapay.com',
+      });
       const createUrl = `${server.url}/v1/ext/procedure/ticket/process`;
       await load(createUrl, { headers: auth, seconds: 3, method: 'POST', body: createBody });
       const createApi = await load(createUrl, { headers: auth, seconds: SECONDS, method: 'POST', body: createBody });
@@ -75,7 +88,16 @@ export async function run(): Promise<Record<string, unknown>> {
           await client.query(
             `insert into processes (id, team_id, procedure_id, entity_id, record_id, assigned_to, status, state_id, data)
              values ($1, $2, $3, $4, $5, $6, 'OPEN', $7, $8::jsonb) returning *`,
-            [randomUUID(), ids.team, ticket.procedure, ticket.entity, rec.rows[0].id, john, ticket.state, JSON.stringify({ subject: 'Card blocked', priority: 2 })],
+            [
+              randomUUID(),
+              ids.team,
+              ticket.procedure,
+              ticket.entity,
+              rec.rows[0].id,
+              john,
+              ticket.state,
+              JSON.stringify({ subject: 'Card blocked', priority: 2 }),
+            ],
           );
           await client.query('commit');
         } finally {
@@ -92,7 +114,12 @@ export async function run(): Promise<Record<string, unknown>> {
       const workspace = parse(readFileSync(`${PROJECT_DIR}examples/demo-workspace.yaml`, 'utf8'));
       const lead = workspace.teams[0].procedures.find((p: { shortId: string }) => p.shortId === 'lead');
       for (const a of lead.attributes) if (a.shortId === 'score' || a.shortId === 'firstname') a.indexed = true;
-      lead.sortIndexes = [[{ field: 'score', order: 'desc' }, { field: 'firstname', order: 'desc' }]];
+      lead.sortIndexes = [
+        [
+          { field: 'score', order: 'desc' },
+          { field: 'firstname', order: 'desc' },
+        ],
+      ];
       // Sent with the team's own key: the operator's references to the server's environment go.
       for (const holder of [workspace.teams[0], ...workspace.teams[0].whatsappPlugins]) {
         for (const field of Object.keys(holder)) if (/(Env|File)$/.test(field)) delete holder[field];
@@ -116,7 +143,12 @@ export async function run(): Promise<Record<string, unknown>> {
         attribute_equality: { where: { source: 'walk_in' } },
         score_range: { where: { score: { '>=': 6, '<': 9 } } },
         created_range_sorted: {
-          where: { createdAt: { '>=': new Date(Date.now() - 200 * 86_400_000).toISOString(), '<': new Date(Date.now() - 100 * 86_400_000).toISOString() } },
+          where: {
+            createdAt: {
+              '>=': new Date(Date.now() - 200 * 86_400_000).toISOString(),
+              '<': new Date(Date.now() - 100 * 86_400_000).toISOString(),
+            },
+          },
           sort: [{ field: 'createdAt', order: 'asc' }],
         },
         rare_attribute: { where: { firstname: 'n999', score: 10 } },
@@ -125,7 +157,12 @@ export async function run(): Promise<Record<string, unknown>> {
         sort_firstname_asc: { sort: [{ field: 'firstname', order: 'asc' }] },
         sort_next_action_asc: { sort: [{ field: 'nextActionAt', order: 'asc' }] },
         sort_updated_desc: { sort: [{ field: 'updatedAt', order: 'desc' }] },
-        sort_score_then_firstname: { sort: [{ field: 'score', order: 'desc' }, { field: 'firstname', order: 'desc' }] },
+        sort_score_then_firstname: {
+          sort: [
+            { field: 'score', order: 'desc' },
+            { field: 'firstname', order: 'desc' },
+          ],
+        },
       };
       const figures: Record<string, number> = {};
       for (const [name, body] of Object.entries(lists)) {
@@ -162,7 +199,9 @@ export async function run(): Promise<Record<string, unknown>> {
       const scoreSort = { sort: [{ field: 'score', order: 'desc' }] };
       let scoreCursor: string | undefined;
       for (let page = 1; page < 1000; page++) {
-        scoreCursor = (await api('POST', '/v1/ext/procedure/lead/process/list', { limit: 10, ...(scoreCursor ? { cursor: scoreCursor } : scoreSort) }))._meta.nextCursor;
+        scoreCursor = (
+          await api('POST', '/v1/ext/procedure/lead/process/list', { limit: 10, ...(scoreCursor ? { cursor: scoreCursor } : scoreSort) })
+        )._meta.nextCursor;
       }
       const timeSorted = async (body: object) => {
         const times: number[] = [];

@@ -62,7 +62,10 @@ export async function startChild(args: string[], env: Record<string, string>, re
   for (let i = 0; ; i++) {
     if (exited) throw new Error(`${args.join(' ')} exited before it was ready:\n${stdout}`);
     if (i > 600) throw new Error(`${args.join(' ')} not ready after 60 s`);
-    const ok = await fetch(url + readyPath).then((r) => r.ok, () => false);
+    const ok = await fetch(url + readyPath).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -42,7 +42,15 @@ function event(n: number): string {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: '917259775805', phone_number_id: PNID },
               contacts: [{ profile: { name: `Customer ${n % CUSTOMERS}` }, wa_id: from }],
-              messages: [{ from, id: `wamid.bench-${n}`, timestamp: String(Math.floor(Date.now() / 1000)), text: { body: `message ${n}` }, type: 'text' }],
+              messages: [
+                {
+                  from,
+                  id: `wamid.bench-${n}`,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  text: { body: `message ${n}` },
+                  type: 'text',
+                },
+              ],
             },
             field: 'messages',
           },
@@ -71,7 +79,9 @@ export async function run(): Promise<Record<string, unknown>> {
       });
       const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
       try {
-        await jsonApi(server.url, key)('POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/update-config`, { passThroughWebhookUrl: `http://127.0.0.1:${hookPort}/hooks` });
+        await jsonApi(server.url, key)('POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/update-config`, {
+          passThroughWebhookUrl: `http://127.0.0.1:${hookPort}/hooks`,
+        });
 
         let n = 0;
         const post = (options: Partial<autocannon.Options>) =>
@@ -99,8 +109,12 @@ export async function run(): Promise<Record<string, unknown>> {
                 await pool.query(`select state, count(*)::int as n, count(*) filter (where claimed_until > now())::int as claimed,
                                          min(next_attempt_at) as next from webhook_deliveries group by state`)
               ).rows;
-              const jobs = (await pool.query(`select name, state, count(*)::int as n from pgboss.job where name not like 'bulk%' group by 1, 2`)).rows;
-              throw new Error(`only ${(await stats()).unique} of ${count} forwarded after ${timeoutS} s: ${JSON.stringify({ state, jobs })}`);
+              const jobs = (
+                await pool.query(`select name, state, count(*)::int as n from pgboss.job where name not like 'bulk%' group by 1, 2`)
+              ).rows;
+              throw new Error(
+                `only ${(await stats()).unique} of ${count} forwarded after ${timeoutS} s: ${JSON.stringify({ state, jobs })}`,
+              );
             }
             await sleep(100);
           }
@@ -120,7 +134,11 @@ export async function run(): Promise<Record<string, unknown>> {
         const loadSeconds = Array.from({ length: endSecond - startSecond - 1 }, (_, i) => startSecond + 1 + i);
         const forwardedPerSecond = median(loadSeconds.map((sec) => per[sec] ?? 0));
         const processedBySecond = new Map<number, number>(
-          (await pool.query(`select floor(extract(epoch from processed_at))::bigint as s, count(*)::int as n from whatsapp_inbound_events group by 1`)).rows.map((r) => [Number(r.s), r.n]),
+          (
+            await pool.query(
+              `select floor(extract(epoch from processed_at))::bigint as s, count(*)::int as n from whatsapp_inbound_events group by 1`,
+            )
+          ).rows.map((r) => [Number(r.s), r.n]),
         );
         const processedPerSecond = median(loadSeconds.map((sec) => processedBySecond.get(sec) ?? 0));
         console.log(
@@ -143,10 +161,14 @@ export async function run(): Promise<Record<string, unknown>> {
         await sleep(2000);
         const after = await stats();
         const [{ stored, unprocessed }] = (
-          await pool.query(`select count(*)::int as stored, count(*) filter (where processed_at is null)::int as unprocessed from whatsapp_inbound_events`)
+          await pool.query(
+            `select count(*)::int as stored, count(*) filter (where processed_at is null)::int as unprocessed from whatsapp_inbound_events`,
+          )
         ).rows;
         const [{ pending, failed }] = (
-          await pool.query(`select count(*) filter (where state = 'PENDING')::int as pending, count(*) filter (where state = 'FAILED')::int as failed from webhook_deliveries`)
+          await pool.query(
+            `select count(*) filter (where state = 'PENDING')::int as pending, count(*) filter (where state = 'FAILED')::int as failed from webhook_deliveries`,
+          )
         ).rows;
         console.log(
           `outage: ${outage.requests.total} events posted during ${OUTAGE_SECONDS} s of connection refused; backlog drained ${drainS.toFixed(1)} s after the receiver came back; ` +

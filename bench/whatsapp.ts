@@ -20,7 +20,11 @@ const PLUGIN = 'd83e1d23-50b8-4d87-8f92-842a0ac516f6';
 const PNID = '775966265503012';
 const round = (x: number) => Math.round(x);
 const body = (order: number) =>
-  JSON.stringify({ whatsappPhoneNumberId: PNID, templateName: 'order_notice', mapping: [{ schemaPropertyName: '1', schemaPropertyValue: `B-${order}` }] });
+  JSON.stringify({
+    whatsappPhoneNumberId: PNID,
+    templateName: 'order_notice',
+    mapping: [{ schemaPropertyName: '1', schemaPropertyValue: `B-${order}` }],
+  });
 const sendPath = (phone: string, query = '') => `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/${phone}/send-template-message${query}`;
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -51,12 +55,16 @@ export async function run(): Promise<Record<string, unknown>> {
           amount: QUEUED,
           method: 'POST',
           headers,
-          requests: [{ setupRequest: (req: any) => ({ ...req, path: sendPath(`91${7_000_000_000 + n}`, '?async=true'), body: body(n++) }) }],
+          requests: [
+            { setupRequest: (req: any) => ({ ...req, path: sendPath(`91${7_000_000_000 + n}`, '?async=true'), body: body(n++) }) },
+          ],
         });
         if (intake.non2xx) throw new Error(`${intake.non2xx} queued sends were refused`);
         const [{ queued }] = (await pool.query('select count(*)::int as queued from whatsapp_send_queue')).rows;
         const intakeRate = queued / intake.duration;
-        console.log(`intake: ${queued} sends queued in ${intake.duration.toFixed(1)} s = ${round(intakeRate)}/s (p50 ${intake.latency.p50} ms, p99 ${intake.latency.p99} ms)`);
+        console.log(
+          `intake: ${queued} sends queued in ${intake.duration.toFixed(1)} s = ${round(intakeRate)}/s (p50 ${intake.latency.p50} ms, p99 ${intake.latency.p99} ms)`,
+        );
 
         // 2. Drain.
         const drainStart = performance.now();
@@ -74,19 +82,29 @@ export async function run(): Promise<Record<string, unknown>> {
           )
         ).rows.map((r) => r.n as number);
         const [{ sent, failed }] = (
-          await pool.query(`select count(*) filter (where delivery_status = 'SENT')::int as sent, count(*) filter (where delivery_status <> 'SENT')::int as failed from chat_messages`)
+          await pool.query(
+            `select count(*) filter (where delivery_status = 'SENT')::int as sent, count(*) filter (where delivery_status <> 'SENT')::int as failed from chat_messages`,
+          )
         ).rows;
         if (sent !== queued || failed) throw new Error(`queued ${queued}, SENT ${sent}, not SENT ${failed}`);
         const full = seconds.slice(1, -1); // the first and last seconds are partial
         const drainMedian = percentile(full, 50);
         const drainLowest = Math.min(...full);
-        console.log(`queue drain: ${sent} sends over ${seconds.length} s; full seconds ${full.length}, median ${drainMedian}/s, lowest ${drainLowest}/s`);
+        console.log(
+          `queue drain: ${sent} sends over ${seconds.length} s; full seconds ${full.length}, median ${drainMedian}/s, lowest ${drainLowest}/s`,
+        );
         console.log(`  per second: ${seconds.join(' ')}`);
 
         // 3. Synchronous sends, one at a time.
         const ours: number[] = [];
         const direct: number[] = [];
-        const message = JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: '919100000000', type: 'template', template: { name: 'order_notice', language: { code: 'en' } } });
+        const message = JSON.stringify({
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          to: '919100000000',
+          type: 'template',
+          template: { name: 'order_notice', language: { code: 'en' } },
+        });
         for (let i = 0; i < SYNC_SENDS; i++) {
           let t = performance.now();
           const res = await fetch(all.url + sendPath(`919${100_000_000 + i}`), { method: 'POST', headers, body: body(i) });
@@ -94,13 +112,19 @@ export async function run(): Promise<Record<string, unknown>> {
           if (res.status !== 200) throw new Error(`a synchronous send answered ${res.status}`);
           ours.push(performance.now() - t);
           t = performance.now();
-          const raw = await fetch(`${meta.url}/v22.0/${PNID}/messages`, { method: 'POST', headers: { authorization: 'Bearer x', 'content-type': 'application/json' }, body: message });
+          const raw = await fetch(`${meta.url}/v22.0/${PNID}/messages`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer x', 'content-type': 'application/json' },
+            body: message,
+          });
           await raw.arrayBuffer();
           direct.push(performance.now() - t);
         }
         const oursP50 = percentile(ours, 50);
         const directP50 = percentile(direct, 50);
-        console.log(`synchronous send p50 ${oursP50.toFixed(2)} ms; the double alone p50 ${directP50.toFixed(2)} ms; overhead ${(oursP50 - directP50).toFixed(2)} ms`);
+        console.log(
+          `synchronous send p50 ${oursP50.toFixed(2)} ms; the double alone p50 ${directP50.toFixed(2)} ms; overhead ${(oursP50 - directP50).toFixed(2)} ms`,
+        );
 
         return {
           bench: 'whatsapp',

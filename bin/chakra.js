@@ -37,7 +37,8 @@ const stamp = builtFrom();
 if (stamp !== undefined && existsSync(built) && newestSource(new URL('src/', root)) <= stamp) {
   await import(built.href);
 } else {
-  if (stamp !== undefined) process.stderr.write('chakra: src/ changed since `npm run build`; running from source (rebuild for a fast start)\n');
+  if (stamp !== undefined)
+    process.stderr.write('chakra: src/ changed since `npm run build`; running from source (rebuild for a fast start)\n');
   const { register } = await import('tsx/esm/api');
   register();
   await import('../src/cli/main.ts');

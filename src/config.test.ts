@@ -57,11 +57,15 @@ describe('loadConfig', () => {
     expect(fails({ WEBHOOK_TIMEOUT_MS: '50' })).toBe('WEBHOOK_TIMEOUT_MS must be an integer from 100 to 120000, got "50"');
     expect(fails({ STORAGE_DRIVER: 'ftp' })).toBe('STORAGE_DRIVER must be local or s3, got "ftp"');
     expect(fails({ STORAGE_DRIVER: 's3' })).toBe('S3_BUCKET is required when STORAGE_DRIVER is s3');
-    expect(fails({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'k' })).toMatch(/^S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together/);
+    expect(fails({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'k' })).toMatch(
+      /^S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together/,
+    );
   });
 
   it("accepts for WHATSAPP_GRAPH_URL exactly the values a plugin's graphApiUrl accepts", () => {
-    const demo = parseWorkspaceText(readFileSync(DEMO_WORKSPACE_FILE, 'utf8')) as { teams: { whatsappPlugins: { graphApiUrl?: string }[] }[] };
+    const demo = parseWorkspaceText(readFileSync(DEMO_WORKSPACE_FILE, 'utf8')) as {
+      teams: { whatsappPlugins: { graphApiUrl?: string }[] }[];
+    };
     const byWorkspace = (value: string) => {
       const ws = structuredClone(demo);
       ws.teams[0].whatsappPlugins[0].graphApiUrl = value;
@@ -96,8 +100,17 @@ describe('loadConfig', () => {
       'http://localhost:5173',
       'https://x.example.com',
     ]);
-    for (const bad of ['app.example.com', 'https://app.example.com/path', 'ftp://x.example.com', 'https://a.example.com,*', 'https://a.example.com?x', 'null']) {
-      expect(fails({ CORS_ORIGINS: bad }), bad).toMatch(/^CORS_ORIGINS must be \* or a comma-separated list of origins such as https:\/\/app\.example\.com, got "/);
+    for (const bad of [
+      'app.example.com',
+      'https://app.example.com/path',
+      'ftp://x.example.com',
+      'https://a.example.com,*',
+      'https://a.example.com?x',
+      'null',
+    ]) {
+      expect(fails({ CORS_ORIGINS: bad }), bad).toMatch(
+        /^CORS_ORIGINS must be \* or a comma-separated list of origins such as https:\/\/app\.example\.com, got "/,
+      );
     }
   });
 

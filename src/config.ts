@@ -134,7 +134,13 @@ function corsOrigins(env: Env, name: string): '*' | string[] {
     } catch {
       parsed = undefined;
     }
-    const originOnly = parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.pathname === '/' && !parsed.search && !parsed.hash && !parsed.username;
+    const originOnly =
+      parsed &&
+      (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+      parsed.pathname === '/' &&
+      !parsed.search &&
+      !parsed.hash &&
+      !parsed.username;
     if (!parsed || !originOnly || given.endsWith('?') || given.endsWith('#')) {
       throw new ConfigError(`${name} must be * or a comma-separated list of origins such as https://app.example.com, got "${given}"`);
     }
@@ -234,7 +240,9 @@ function storageConfig(env: Env): AppConfig['storage'] {
   const pathStyle = env.S3_FORCE_PATH_STYLE || 'false';
   if (pathStyle !== 'true' && pathStyle !== 'false') throw new ConfigError(`S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
   if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
-    throw new ConfigError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or neither, for the default AWS credential chain)');
+    throw new ConfigError(
+      'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or neither, for the default AWS credential chain)',
+    );
   }
   return {
     driver,

@@ -80,10 +80,15 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
 
   const allowedMethods = trackRoutesForMethodCheck(app);
   const metrics = installMetrics(app, ctx.db);
-  metrics.addGauge('chakra_queue_jobs', 'Queue messages waiting (created, retry) and running (active), by queue', ['queue', 'state'], async (g) => {
-    g.reset();
-    for (const s of await ctx.queue.sizes()) g.set({ queue: s.queue, state: s.state }, s.count);
-  });
+  metrics.addGauge(
+    'chakra_queue_jobs',
+    'Queue messages waiting (created, retry) and running (active), by queue',
+    ['queue', 'state'],
+    async (g) => {
+      g.reset();
+      for (const s of await ctx.queue.sizes()) g.set({ queue: s.queue, state: s.state }, s.count);
+    },
+  );
   for (const area of AREAS) for (const g of area.gauges ?? []) metrics.addGauge(g.name, g.help, g.labels, (gauge) => g.collect(ctx, gauge));
 
   app.addHook('onRequest', (request, reply, done) => {
@@ -100,10 +105,16 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
   installIdempotency(app, ctx.db);
 
   app.setErrorHandler((error, request, reply) => {
-    const appError = multipartParseError(error as Error, request) ?? toAppError(error as Error, request.routeOptions.bodyLimit ?? ctx.config.bodyLimits.json);
+    const appError =
+      multipartParseError(error as Error, request) ??
+      toAppError(error as Error, request.routeOptions.bodyLimit ?? ctx.config.bodyLimits.json);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
     // A gap in validation is still a bug to look at.
-    else if (refusedValueState(error)) request.log.warn({ err: { message: (error as Error).message, code: refusedValueState(error) } }, 'the database refused a value validation let through');
+    else if (refusedValueState(error))
+      request.log.warn(
+        { err: { message: (error as Error).message, code: refusedValueState(error) } },
+        'the database refused a value validation let through',
+      );
     return sendError(appError, request, reply);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -124,8 +135,7 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
       info: {
         title: 'ChakraHQ-compatible API',
         version: '1',
-        description:
-          'A self-hostable implementation of the ChakraHQ external API. Authenticate with `Authorization: Bearer <API key>`.',
+        description: 'A self-hostable implementation of the ChakraHQ external API. Authenticate with `Authorization: Bearer <API key>`.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],

@@ -41,7 +41,11 @@ describe('the layers', () => {
     const forbidden = ['app.ts', 'server.ts', 'areas.ts'].map((f) => path.join(SRC, f));
     const wrong = [...sourceFiles(path.join(SRC, 'features')), ...sourceFiles(path.join(SRC, 'whatsapp'))]
       .filter((file) => !file.endsWith('.test.ts'))
-      .flatMap((file) => importsOf(file).filter((t) => forbidden.includes(t)).map((t) => `${path.relative(SRC, file)} -> ${path.relative(SRC, t)}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((t) => forbidden.includes(t))
+          .map((t) => `${path.relative(SRC, file)} -> ${path.relative(SRC, t)}`),
+      );
     expect(wrong).toEqual([]);
   });
 

@@ -63,7 +63,10 @@ describe('authentication', () => {
 
   it('refuses an expiry in the past or unparseable, naming the field', async () => {
     for (const expiresAt of ['2001-01-01T00:00:00Z', 'tomorrow']) {
-      const res = await call(s.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: s.demoKey, body: { name: 'x', role: 'admin', expiresAt } });
+      const res = await call(s.url, 'POST', '/v1/admin/teams/demo/api-keys', {
+        key: s.demoKey,
+        body: { name: 'x', role: 'admin', expiresAt },
+      });
       expectError(res, 400, 'VALIDATION_FAILED', /^expiresAt: /);
     }
   });
@@ -80,7 +83,10 @@ describe('authorisation', () => {
   it('a role with only some privileges cannot read config without config:read', async () => {
     const applied = await call(s.url, 'POST', '/v1/admin/workspace', {
       key: s.demoKey,
-      body: { version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', roles: [{ shortId: 'reader', name: 'Reader', privileges: ['process:read'] }] }] },
+      body: {
+        version: 1,
+        teams: [{ shortId: 'demo', name: 'Demo Company', roles: [{ shortId: 'reader', name: 'Reader', privileges: ['process:read'] }] }],
+      },
     });
     expect(applied.status, applied.text).toBe(200);
     const reader = await createKey('reader');
@@ -90,7 +96,10 @@ describe('authorisation', () => {
   it('lets a team admin manage its own team only: another team is 404, as if it did not exist', async () => {
     const other = await call(s.url, 'POST', '/v1/admin/workspace', {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: { version: 1, teams: [{ shortId: 'other', name: 'Other', roles: [{ shortId: 'admin', name: 'Admin', privileges: ['admin'] }] }] },
+      body: {
+        version: 1,
+        teams: [{ shortId: 'other', name: 'Other', roles: [{ shortId: 'admin', name: 'Admin', privileges: ['admin'] }] }],
+      },
     });
     expect(other.status, other.text).toBe(200);
     expectError(await call(s.url, 'GET', '/v1/admin/teams/other/api-keys', { key: s.demoKey }), 404, 'NOT_FOUND', /team other not found/);

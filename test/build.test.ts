@@ -26,14 +26,16 @@ beforeAll(async () => {
   layout = mkdtempSync(path.join(tmpdir(), 'chakra-built-'));
   mkdirSync(path.join(layout, 'bin'));
   copyFileSync(path.join(PROJECT_DIR, 'bin/chakra.js'), path.join(layout, 'bin/chakra.js'));
-  for (const shared of ['node_modules', 'migrations', 'examples', 'package.json']) symlinkSync(path.join(PROJECT_DIR, shared), path.join(layout, shared));
+  for (const shared of ['node_modules', 'migrations', 'examples', 'package.json'])
+    symlinkSync(path.join(PROJECT_DIR, shared), path.join(layout, shared));
 }, 120_000);
 afterAll(async () => {
   await db?.drop();
   if (layout) rmSync(layout, { recursive: true, force: true });
 });
 
-const chakra = (...args: string[]) => run(process.execPath, [path.join(layout, 'bin/chakra.js'), ...args], { cwd: layout, env: { ...process.env, ...db.env } });
+const chakra = (...args: string[]) =>
+  run(process.execPath, [path.join(layout, 'bin/chakra.js'), ...args], { cwd: layout, env: { ...process.env, ...db.env } });
 
 describe('npm run build', () => {
   it('compiles src/ into a dist/ that the bin runs without the sources', async () => {

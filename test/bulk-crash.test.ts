@@ -58,12 +58,18 @@ it(`loses and duplicates nothing when the server gets ${SIGNAL} in the middle of
 
   const done = await waitForJob(second.url, key, jobId, 120_000);
   expect(done._data.completionStatus).toBe('COMPLETED');
-  expect(done._meta.bjEntryCompletionStatusVsCount).toEqual({ INVALID: invalid.size, NOT_STARTED: 0, SUCCESS: ITEMS - invalid.size, ERROR: 0 });
+  expect(done._meta.bjEntryCompletionStatusVsCount).toEqual({
+    INVALID: invalid.size,
+    NOT_STARTED: 0,
+    SUCCESS: ITEMS - invalid.size,
+    ERROR: 0,
+  });
   await second.stop('SIGTERM');
 
   const direct = await openDatabase(loadConfig({ ...process.env, ...env() }));
   try {
-    const [p] = await direct.query(`select count(*)::int as n, count(distinct pk_value)::int as pks, count(distinct record_id)::int as records
+    const [p] =
+      await direct.query(`select count(*)::int as n, count(distinct pk_value)::int as pks, count(distinct record_id)::int as records
                                       from processes where pk_value like 'K-%'`);
     expect(p).toEqual({ n: ITEMS - invalid.size, pks: ITEMS - invalid.size, records: 5000 });
     const entries = await direct.query(

@@ -25,8 +25,17 @@ const submit = async (key: string, items: unknown[]) => {
 
 it("runs a small team's job before a big team's queued jobs", async () => {
   const big: string[] = [];
-  for (const j of [0, 1, 2, 3]) big.push(await submit(s.demoKey, Array.from({ length: 1000 }, (_, i) => ({ data: { lead_id: `F${j}-${i}` } }))));
-  const small = await submit(smallTeamKey, Array.from({ length: 10 }, (_, i) => ({ data: { lead_id: `S-${i}` } })));
+  for (const j of [0, 1, 2, 3])
+    big.push(
+      await submit(
+        s.demoKey,
+        Array.from({ length: 1000 }, (_, i) => ({ data: { lead_id: `F${j}-${i}` } })),
+      ),
+    );
+  const small = await submit(
+    smallTeamKey,
+    Array.from({ length: 10 }, (_, i) => ({ data: { lead_id: `S-${i}` } })),
+  );
   // Operators see the backlog.
   const metrics = await call(s.url, 'GET', '/metrics');
   expect(metrics.text).toMatch(/chakra_queue_jobs\{queue="bulk-jobs",state="created"\} 5\n/);

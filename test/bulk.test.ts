@@ -38,11 +38,13 @@ const completionEvent = async (jobId: string) => {
 
 const api = (method: string, path: string, body?: unknown, key = s.demoKey, headers?: Record<string, string>) =>
   call(s.url, method, path, { key, body, headers });
-const bulkCreate = (body: unknown, headers?: Record<string, string>) => api('POST', '/v1/ext/procedure/lead/process/bulk-create', body, s.demoKey, headers);
+const bulkCreate = (body: unknown, headers?: Record<string, string>) =>
+  api('POST', '/v1/ext/procedure/lead/process/bulk-create', body, s.demoKey, headers);
 const bulkUpdate = (body: unknown, key = s.demoKey) => api('PATCH', '/v1/ext/procedure/lead/process', body, key);
 const entries = async (jobId: string, query = '') => (await api('GET', `/v1/ext/background-job/${jobId}/entries${query}`)).json;
 const jobCount = async () => (await s.ctx.db.query<{ n: number }>('select count(*)::int as n from background_jobs'))[0].n;
-const lead = async (leadId: string) => (await api('POST', '/v1/ext/procedure/lead/process/list', { where: { lead_id: leadId } })).json._data[0];
+const lead = async (leadId: string) =>
+  (await api('POST', '/v1/ext/procedure/lead/process/list', { where: { lead_id: leadId } })).json._data[0];
 const fetchByPk = (leadId: string) => api('PUT', `/v1/ext/procedure/lead/process/lead_id/${leadId}`, {});
 
 let seq = 0;
@@ -118,7 +120,10 @@ describe('bulk create', () => {
   });
 
   it('links records given by id and reports unknown record ids as invalid', async () => {
-    const seed = await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newIds(1)[0] }, record: { data: { city: 'Goa' } } });
+    const seed = await api('POST', '/v1/ext/procedure/lead/process', {
+      data: { lead_id: newIds(1)[0] },
+      record: { data: { city: 'Goa' } },
+    });
     const recordId = seed.json._data.record.id;
     const [a, b] = newIds(2);
     const res = await bulkCreate([
@@ -185,7 +190,12 @@ describe('bad bulk input is refused whole, and no job is created', () => {
     ['processes that is not an array', { processes: 'many' }, 400, 'processes: must be an array of processes, or {"processes": [...]}'],
     ['an empty array', [], 400, 'body: must hold at least one process'],
     ['an item that is not an object', [{ data: {} }, 'lead'], 400, 'body[1]: must be an object'],
-    ['more items than the limit', Array.from({ length: 3001 }, () => ({})), 400, 'body: holds 3001 items, more than the limit of 3000 per request; split it into several jobs'],
+    [
+      'more items than the limit',
+      Array.from({ length: 3001 }, () => ({})),
+      400,
+      'body: holds 3001 items, more than the limit of 3000 per request; split it into several jobs',
+    ],
   ];
   it.each(cases)('%s', async (_name, body, status, message) => {
     const before = await jobCount();
@@ -262,7 +272,10 @@ describe('bulk update', () => {
   it('soft-deletes with isDeleted, freeing the primary key; later items for that process find nothing', async () => {
     const [a] = newIds(1);
     await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: a } });
-    const res = await bulkUpdate([{ lead_id: a, update: { isDeleted: true } }, { lead_id: a, update: { data: { score: 1 } } }]);
+    const res = await bulkUpdate([
+      { lead_id: a, update: { isDeleted: true } },
+      { lead_id: a, update: { data: { score: 1 } } },
+    ]);
     const done = await waitForJob(s.url, s.demoKey, res.json._data.id);
     expect(done._meta.bjEntryCompletionStatusVsCount).toMatchObject({ SUCCESS: 1, ERROR: 1 });
     expect((await fetchByPk(a)).status).toBe(404);
@@ -280,7 +293,10 @@ describe('bulk update', () => {
   it('a primary-key change to a value in use is an error; the rest of the chunk proceeds', async () => {
     const [a, b] = newIds(2);
     for (const id of [a, b]) await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: id } });
-    const res = await bulkUpdate([{ lead_id: a, update: { data: { lead_id: b } } }, { lead_id: b, update: { data: { score: 3 } } }]);
+    const res = await bulkUpdate([
+      { lead_id: a, update: { data: { lead_id: b } } },
+      { lead_id: b, update: { data: { score: 3 } } },
+    ]);
     await waitForJob(s.url, s.demoKey, res.json._data.id);
     const list = (await entries(res.json._data.id))._data;
     expect(list[0].statusMessage).toBe(`data.lead_id: ${b} is already used by another lead process`);
@@ -293,7 +309,9 @@ describe('bulk update', () => {
     await waitForJob(s.url, s.demoKey, created.json._data.id);
     const update = await bulkUpdate(ids.map((id, i) => ({ lead_id: id, update: { data: { score: i } } })));
     // While the job runs, each process gets its lastname through the single endpoint.
-    const singles = await Promise.all(ids.map((id) => api('PUT', `/v1/ext/procedure/lead/process/lead_id/${id}`, { data: { lastname: `L${id}` } })));
+    const singles = await Promise.all(
+      ids.map((id) => api('PUT', `/v1/ext/procedure/lead/process/lead_id/${id}`, { data: { lastname: `L${id}` } })),
+    );
     expect(singles.every((r) => r.status === 200)).toBe(true);
     await waitForJob(s.url, s.demoKey, update.json._data.id);
     for (const [i, id] of ids.entries()) {
@@ -377,16 +395,29 @@ describe('the job API', () => {
   });
 
   it('a job whose worker attempts are used up ends FAILED, with the reason and a completion event', async () => {
-    const [demo] = await s.ctx.db.query("select t.id as team, p.id as procedure from teams t join procedures p on p.team_id = t.id where t.short_id = 'demo' and p.short_id = 'lead'");
+    const [demo] = await s.ctx.db.query(
+      "select t.id as team, p.id as procedure from teams t join procedures p on p.team_id = t.id where t.short_id = 'demo' and p.short_id = 'lead'",
+    );
     const jobId = crypto.randomUUID();
     // What pg-boss does once a job's slices have failed 11 times: hand the message to the dead-letter queue.
     await s.ctx.db.tx(async (tx) => {
-      await insertJob(tx, { id: jobId, teamId: demo.team, procedureId: demo.procedure, operation: 'create', total: 1, submittedBy: 'test', submitKey: null });
+      await insertJob(tx, {
+        id: jobId,
+        teamId: demo.team,
+        procedureId: demo.procedure,
+        operation: 'create',
+        total: 1,
+        submittedBy: 'test',
+        submitKey: null,
+      });
       await s.ctx.queue.send(tx, BULK_DEAD_LETTER, { jobId, teamId: demo.team });
     });
     s.ctx.queue.wake(BULK_DEAD_LETTER);
     const done = await waitForJob(s.url, s.demoKey, jobId);
-    expect(done._data).toMatchObject({ completionStatus: 'FAILED', statusMessage: 'the job could not be run: its worker failed 11 times (see the server log)' });
+    expect(done._data).toMatchObject({
+      completionStatus: 'FAILED',
+      statusMessage: 'the job could not be run: its worker failed 11 times (see the server log)',
+    });
     expect(done._data.completedAt).toBeGreaterThan(0);
     expect((await completionEvent(jobId)).data.completionStatus).toBe('FAILED');
   });
@@ -398,7 +429,11 @@ describe('what one item cannot do to the rest', () => {
     const raw = JSON.stringify([{ data: { lead_id: newIds(1)[0], firstname: 'nul\u0000here' } }]);
     expect(raw).toContain('\\u0000');
     for (const path of ['/v1/ext/procedure/lead/process/bulk-create', '/v1/ext/procedure/lead/process']) {
-      const res = await call(s.url, 'POST', path, { key: s.demoKey, raw: path.endsWith('bulk-create') ? raw : raw.slice(1, -1), headers: { 'content-type': 'application/json' } });
+      const res = await call(s.url, 'POST', path, {
+        key: s.demoKey,
+        raw: path.endsWith('bulk-create') ? raw : raw.slice(1, -1),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status, res.text).toBe(400);
       expect(res.json._errors[0]).toBe('body: contains the NUL character \\u0000, which cannot be stored');
     }
@@ -410,7 +445,10 @@ describe('what one item cannot do to the rest', () => {
   });
 
   it('times outside the years 1 to 9999 are invalid, not a crash', async () => {
-    const single = await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newIds(1)[0] }, nextActionAt: 9_000_000_000_000_000 });
+    const single = await api('POST', '/v1/ext/procedure/lead/process', {
+      data: { lead_id: newIds(1)[0] },
+      nextActionAt: 9_000_000_000_000_000,
+    });
     expect(single.status).toBe(400);
     expect(single.json._errors[0]).toBe('nextActionAt: must be a time between the years 1 and 9999');
     const [a, b] = newIds(2);
@@ -478,7 +516,10 @@ describe('order within a chunk', () => {
 
   it('record data is merged in item order whether items find the record by phone or by id', async () => {
     const phone = '919877700001';
-    const seed = await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newIds(1)[0] }, record: { data: { phone_number: phone, city: 'Seed' } } });
+    const seed = await api('POST', '/v1/ext/procedure/lead/process', {
+      data: { lead_id: newIds(1)[0] },
+      record: { data: { phone_number: phone, city: 'Seed' } },
+    });
     const recordId = seed.json._data.record.id;
     const [a, b] = newIds(2);
     const res = await bulkCreate([
@@ -491,7 +532,10 @@ describe('order within a chunk', () => {
 
   it('a null in record.data removes that key where the item names the record by id, and nothing where the phone finds it, as in the single create', async () => {
     const phone = '919877700002';
-    const seed = await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newIds(1)[0] }, record: { data: { phone_number: phone, city: 'Pune', email: 'a@b.in' } } });
+    const seed = await api('POST', '/v1/ext/procedure/lead/process', {
+      data: { lead_id: newIds(1)[0] },
+      record: { data: { phone_number: phone, city: 'Pune', email: 'a@b.in' } },
+    });
     const recordId = seed.json._data.record.id;
     const [a, b] = newIds(2);
     const res = await bulkCreate([

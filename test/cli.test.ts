@@ -52,7 +52,18 @@ describe('chakra CLI', () => {
   });
 
   it('keys create prints the key alone on the last line; --json prints an object', async () => {
-    const res = await cli('keys', 'create', '--team', 'demo', '--role', 'inside_sales', '--name', 'cli-key', '--expires', '2099-01-01T00:00:00Z');
+    const res = await cli(
+      'keys',
+      'create',
+      '--team',
+      'demo',
+      '--role',
+      'inside_sales',
+      '--name',
+      'cli-key',
+      '--expires',
+      '2099-01-01T00:00:00Z',
+    );
     expect(res.code, res.stderr).toBe(0);
     const lines = res.stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toMatch(/^chk_[A-Za-z0-9_-]{43}$/);
@@ -76,7 +87,9 @@ describe('chakra CLI', () => {
   it('usage mistakes name the problem', async () => {
     expect((await cli('keys', 'create', '--team', 'demo', '--role', 'admin')).stderr).toMatch(/^error: --name is required/);
     expect((await cli('keys', 'create', '--team', 'nope', '--role', 'admin', '--name', 'x')).stderr).toMatch(/^error: unknown team "nope"/);
-    expect((await cli('keys', 'create', '--team', 'demo', '--role', 'ghost', '--name', 'x')).stderr).toMatch(/^error: role: unknown role ghost/);
+    expect((await cli('keys', 'create', '--team', 'demo', '--role', 'ghost', '--name', 'x')).stderr).toMatch(
+      /^error: role: unknown role ghost/,
+    );
     expect((await cli('keys', 'create', '--team', 'demo', '--role', 'admin', '--name', 'x', '--expires', 'soon')).stderr).toMatch(
       /^error: expiresAt: must be an ISO-8601 time or epoch milliseconds/,
     );
@@ -114,10 +127,12 @@ describe('chakra CLI', () => {
     });
   }, 60_000);
 
-  it('a wrong command line: plain lines naming every problem, then that command\'s usage', async () => {
+  it("a wrong command line: plain lines naming every problem, then that command's usage", async () => {
     const missing = await cli('keys', 'create');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^error: --team is required\nerror: --role is required\nerror: --name is required\n\nUsage: chakra keys create /);
+    expect(missing.stderr).toMatch(
+      /^error: --team is required\nerror: --role is required\nerror: --name is required\n\nUsage: chakra keys create /,
+    );
     const unknown = await cli('keys', 'list', '--team', 'demo', '--bogus');
     expect(unknown.stderr).toMatch(/^error: unknown option --bogus\n\nUsage: chakra keys list /);
     const noValue = await cli('serve', '--role');
@@ -140,7 +155,10 @@ describe('chakra CLI', () => {
   it('`npx chakra … --json` and `npm run -s chakra -- … --json` print parseable JSON alone on stdout', async () => {
     const run = promisify(execFile);
     const env = { ...DOTENV_BLANKS, ...process.env, LOG_LEVEL: 'warn', ...db.env };
-    const viaNpx = await run('npx', ['chakra', 'keys', 'create', '--team', 'demo', '--role', 'admin', '--name', 'npx', '--json'], { cwd: PROJECT_DIR, env });
+    const viaNpx = await run('npx', ['chakra', 'keys', 'create', '--team', 'demo', '--role', 'admin', '--name', 'npx', '--json'], {
+      cwd: PROJECT_DIR,
+      env,
+    });
     expect(JSON.parse(viaNpx.stdout)).toMatchObject({ name: 'npx', key: expect.stringMatching(/^chk_/) });
     const viaNpm = await run('npm', ['run', '-s', 'chakra', '--', 'keys', 'list', '--team', 'demo', '--json'], { cwd: PROJECT_DIR, env });
     expect(JSON.parse(viaNpm.stdout).map((k: { name: string }) => k.name)).toContain('npx');
@@ -148,7 +166,10 @@ describe('chakra CLI', () => {
 
   it('a .env in the working directory fills in settings, and never overrides the environment', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'chakra-dotenv-'));
-    writeFileSync(path.join(dir, '.env'), '# settings for this directory\nexport DATA_DIR=./from-dotenv\nPORT="eighty" # a mistake, to be seen\n');
+    writeFileSync(
+      path.join(dir, '.env'),
+      '# settings for this directory\nexport DATA_DIR=./from-dotenv\nPORT="eighty" # a mistake, to be seen\n',
+    );
     // No DATA_DIR or PORT in the environment: both come from the file.
     const fromFile = await runCli(['migrate'], {}, dir);
     expect(fromFile.code).toBe(1);

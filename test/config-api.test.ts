@@ -6,8 +6,23 @@ import { applyWorkspaceDocument } from '../src/features/workspace/service.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 
 const DOCUMENTED_KEYS = [
-  'team', 'entities', 'procedures', 'attributeTypes', 'attributes', 'derivedAttributes', 'attributeGroups', 'roles', 'pods',
-  'taskTypes', 'forms', 'formFields', 'formActionButtons', 'stateTasks', 'userProfiles', 'attributeConfig', 'skillTypes',
+  'team',
+  'entities',
+  'procedures',
+  'attributeTypes',
+  'attributes',
+  'derivedAttributes',
+  'attributeGroups',
+  'roles',
+  'pods',
+  'taskTypes',
+  'forms',
+  'formFields',
+  'formActionButtons',
+  'stateTasks',
+  'userProfiles',
+  'attributeConfig',
+  'skillTypes',
 ];
 const demo = parseYaml(readFileSync(DEMO_WORKSPACE_FILE, 'utf8')).teams[0];
 
@@ -26,7 +41,16 @@ const byShortId = (list: any[], shortId: string) => list.find((x) => x.shortId =
 describe('GET /v1/ext/config', () => {
   it('answers all 17 documented keys, in the envelope', async () => {
     expect(Object.keys(config).sort()).toEqual([...DOCUMENTED_KEYS].sort());
-    for (const key of ['derivedAttributes', 'attributeGroups', 'forms', 'formFields', 'formActionButtons', 'userProfiles', 'attributeConfig', 'skillTypes']) {
+    for (const key of [
+      'derivedAttributes',
+      'attributeGroups',
+      'forms',
+      'formFields',
+      'formActionButtons',
+      'userProfiles',
+      'attributeConfig',
+      'skillTypes',
+    ]) {
       expect(config[key]).toEqual([]);
     }
   });
@@ -38,7 +62,8 @@ describe('GET /v1/ext/config', () => {
 
   it('shows the demo team, roles and pods', () => {
     expect(config.team).toMatchObject({ shortId: 'demo', name: demo.name, timezone: demo.timezone });
-    for (const role of demo.roles) expect(byShortId(config.roles, role.shortId)).toMatchObject({ name: role.name, privileges: role.privileges });
+    for (const role of demo.roles)
+      expect(byShortId(config.roles, role.shortId)).toMatchObject({ name: role.name, privileges: role.privileges });
     for (const pod of demo.pods) expect(byShortId(config.pods, pod.shortId)).toMatchObject({ name: pod.name });
   });
 
@@ -62,7 +87,9 @@ describe('GET /v1/ext/config', () => {
         if (spec.options) expect(attrs[i].options.map((o: any) => o.value)).toEqual(spec.options);
         if (spec.schema) expect(attrs[i].schema).toEqual(spec.schema);
       }
-      expect(got.states.map((st: any) => [st.shortId, st.name, st.status])).toEqual(proc.states.map((st: any) => [st.shortId, st.name, st.status]));
+      expect(got.states.map((st: any) => [st.shortId, st.name, st.status])).toEqual(
+        proc.states.map((st: any) => [st.shortId, st.name, st.status]),
+      );
       expect(got.states.map((st: any) => st.order)).toEqual(proc.states.map((_: any, i: number) => i));
       const stateId = (short: string) => got.states.find((st: any) => st.shortId === short).id;
       expect(got.defaultStartState).toBe(stateId(proc.states.find((st: any) => st.default === 'start').shortId));
@@ -77,14 +104,35 @@ describe('GET /v1/ext/config', () => {
         expect(tasks[i].procedure).toBe(got.id);
         expect(tasks[i].states).toEqual((spec.states ?? []).map(stateId));
         expect(config.taskTypes.find((tt: any) => tt.id === tasks[i].taskType).shortId).toBe(spec.taskType);
-        expect(tasks[i].attributes.map((id: string) => (attrById.get(id) as any).shortId)).toEqual(spec.attributes.map((a: any) => a.shortId));
+        expect(tasks[i].attributes.map((id: string) => (attrById.get(id) as any).shortId)).toEqual(
+          spec.attributes.map((a: any) => a.shortId),
+        );
       }
     }
   });
 
   it('lists every attribute type of docs/workspace.md with its datatype', () => {
     const types = new Map(config.attributeTypes.map((t: any) => [t.shortId, t.datatype]));
-    for (const t of ['string', 'text', 'integer', 'float', 'boolean', 'date', 'datetime', 'stringEnum', 'multiStringEnum', 'integerEnum', 'phone', 'email', 'photo', 'multiPhotos', 'geolocation', 'externalObject', 'stringId', 'user']) {
+    for (const t of [
+      'string',
+      'text',
+      'integer',
+      'float',
+      'boolean',
+      'date',
+      'datetime',
+      'stringEnum',
+      'multiStringEnum',
+      'integerEnum',
+      'phone',
+      'email',
+      'photo',
+      'multiPhotos',
+      'geolocation',
+      'externalObject',
+      'stringId',
+      'user',
+    ]) {
       expect(types.has(t), t).toBe(true);
     }
     for (const a of config.attributes) expect(types.has(a.type), a.type).toBe(true);
@@ -93,7 +141,17 @@ describe('GET /v1/ext/config', () => {
   it('is scoped to the caller team', async () => {
     await applyWorkspaceDocument(
       s.ctx.db,
-      { version: 1, teams: [{ shortId: 'acme', name: 'Acme', roles: [{ shortId: 'acme_role', name: 'Acme role', privileges: ['admin'] }], procedures: [{ shortId: 'acme_proc', name: 'P', states: [{ shortId: 'S', name: 'S', status: 'OPEN', default: 'start' }] }] }] },
+      {
+        version: 1,
+        teams: [
+          {
+            shortId: 'acme',
+            name: 'Acme',
+            roles: [{ shortId: 'acme_role', name: 'Acme role', privileges: ['admin'] }],
+            procedures: [{ shortId: 'acme_proc', name: 'P', states: [{ shortId: 'S', name: 'S', status: 'OPEN', default: 'start' }] }],
+          },
+        ],
+      },
       { secrets: s.ctx.secrets },
     );
     s.ctx.configCache.invalidate();

@@ -15,7 +15,10 @@ const urlOf = (app: FastifyInstance) => `http://127.0.0.1:${(app.server.address(
 
 beforeAll(async () => {
   s = await startTestServer({ CORS_ORIGINS: `${APP}, ${DEV}/` });
-  const settings: ['any' | 'none', '*' | string[]][] = [['any', '*'], ['none', []]];
+  const settings: ['any' | 'none', '*' | string[]][] = [
+    ['any', '*'],
+    ['none', []],
+  ];
   for (const [name, corsOrigins] of settings) {
     const { app } = await buildServer({ ...s.ctx, config: { ...s.ctx.config, corsOrigins } });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -30,7 +33,11 @@ afterAll(async () => {
 
 function preflight(base: string, path: string, origin: string, method = 'POST') {
   return call(base, 'OPTIONS', path, {
-    headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization, content-type, idempotency-key' },
+    headers: {
+      origin,
+      'access-control-request-method': method,
+      'access-control-request-headers': 'authorization, content-type, idempotency-key',
+    },
   });
 }
 
@@ -60,7 +67,9 @@ describe('CORS_ORIGINS with a list of origins', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe(APP);
     expect(ok.headers.get('vary')).toMatch(/\bOrigin\b/);
-    expect(ok.headers.get('access-control-expose-headers')).toBe('X-Request-Id, Retry-After, Idempotent-Replayed, Allow, Content-Disposition');
+    expect(ok.headers.get('access-control-expose-headers')).toBe(
+      'X-Request-Id, Retry-After, Idempotent-Replayed, Allow, Content-Disposition',
+    );
 
     // A page must be able to read why it was refused.
     const unauthorized = await call(s.url, 'GET', '/v1/health', { headers: { origin: APP } });
@@ -69,7 +78,11 @@ describe('CORS_ORIGINS with a list of origins', () => {
     expect(unauthorized.headers.get('access-control-allow-origin')).toBe(APP);
     expect(unauthorized.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
 
-    const invalid = await call(s.url, 'POST', '/v1/ext/procedure/lead/process/list', { key: s.demoKey, body: { limit: 'ten' }, headers: { origin: APP } });
+    const invalid = await call(s.url, 'POST', '/v1/ext/procedure/lead/process/list', {
+      key: s.demoKey,
+      body: { limit: 'ten' },
+      headers: { origin: APP },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.headers.get('access-control-allow-origin')).toBe(APP);
   });

@@ -26,7 +26,10 @@ async function stableLeads(s: TestServer) {
   return Object.fromEntries(
     leads.map((lead: any) => {
       const { follow_up_on: _, ...data } = lead.data;
-      return [data.lead_id, { state: lead.state, status: lead.status, assignedTo: username.get(lead.assignedTo) ?? null, data, record: lead.record.data }];
+      return [
+        data.lead_id,
+        { state: lead.state, status: lead.status, assignedTo: username.get(lead.assignedTo) ?? null, data, record: lead.record.data },
+      ];
     }),
   );
 }
@@ -50,7 +53,10 @@ describe.runIf(BACKEND === 'pglite')('the first embedded start (DEMO_SAMPLE_DATA
     const assignees = new Set(leads.map((l: any) => l.assignedTo));
     expect(assignees).toEqual(new Set([null, ...users.map((u: any) => u.id)]));
     for (const lead of leads) {
-      expect(lead.record.data).toMatchObject({ phone_number: expect.stringMatching(/^91\d{10}$/), email: expect.stringMatching(/@example\.(com|org|net)$/) });
+      expect(lead.record.data).toMatchObject({
+        phone_number: expect.stringMatching(/^91\d{10}$/),
+        email: expect.stringMatching(/@example\.(com|org|net)$/),
+      });
       expect(lead.createdAt).toBeLessThan(Date.now());
     }
     // Spread over the past weeks, not all at the moment of the start.
@@ -73,7 +79,9 @@ describe.runIf(BACKEND === 'pglite')('the first embedded start (DEMO_SAMPLE_DATA
       [tickets.map((t: any) => t.id)],
     );
     expect(perTicket).toHaveLength(tickets.length);
-    const [{ lead_tasks }] = await s.ctx.db.query("select count(*)::int as lead_tasks from tasks t join processes p on p.id = t.process_id join procedures pr on pr.id = p.procedure_id where pr.short_id = 'lead'");
+    const [{ lead_tasks }] = await s.ctx.db.query(
+      "select count(*)::int as lead_tasks from tasks t join processes p on p.id = t.process_id join procedures pr on pr.id = p.procedure_id where pr.short_id = 'lead'",
+    );
     expect(lead_tasks).toBeGreaterThanOrEqual(SAMPLE_LEAD_COUNT);
   });
 
@@ -82,7 +90,11 @@ describe.runIf(BACKEND === 'pglite')('the first embedded start (DEMO_SAMPLE_DATA
     expect(chats.status, chats.text).toBe(200);
     expect(chats.json._data.length).toBeGreaterThanOrEqual(1);
     const priya = chats.json._data.find((c: any) => c.contact.phoneNumber === samplePhone(1));
-    expect(priya).toMatchObject({ plugin: PLUGIN, whatsappPhoneNumberId: '775966265503012', lastMessage: { direction: 'OUTGOING', deliveryStatus: 'DELIVERED' } });
+    expect(priya).toMatchObject({
+      plugin: PLUGIN,
+      whatsappPhoneNumberId: '775966265503012',
+      lastMessage: { direction: 'OUTGOING', deliveryStatus: 'DELIVERED' },
+    });
     expect(priya.lastIncomingMessageAt).toBeLessThan(priya.lastMessageAt);
 
     const messages = (await call(s.url, 'POST', `/v1/ext/chat/${priya.id}/message`, { key: s.demoKey, body: {} })).json._data;
@@ -102,7 +114,10 @@ describe.runIf(BACKEND === 'pglite')('the first embedded start (DEMO_SAMPLE_DATA
     const [lead] = (await list(s, 'lead', { where: { lead_id: 'LEAD-102' } })).json._data;
     expect(oldestFirst[1]).toMatchObject({ process: lead.id, procedure: lead.procedure, externalId: expect.stringMatching(/^wamid\./) });
 
-    const byPhone = await call(s.url, 'POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', { key: s.demoKey, body: { customerPhoneNumber: samplePhone(1) } });
+    const byPhone = await call(s.url, 'POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', {
+      key: s.demoKey,
+      body: { customerPhoneNumber: samplePhone(1) },
+    });
     expect(byPhone.json._data.map((m: any) => m.id)).toEqual(messages.map((m: any) => m.id));
   });
 

@@ -48,7 +48,9 @@ describe(`first start (${process.env.TEST_DB ?? 'pglite'})`, () => {
     server = await startChildServer({ ...db.env, CHAKRA_WORKSPACE: DEMO_WORKSPACE_FILE, LOG_FORMAT: 'pretty', KEY_CACHE_TTL_MS: '0' });
     const out = server.stdout();
     expect(out).not.toMatch(/Demo API key/);
-    expect(out).toContain('Team demo has no usable admin API key. Create one (the server may keep running): npx chakra keys create --team demo --role admin --name <name>\n');
+    expect(out).toContain(
+      'Team demo has no usable admin API key. Create one (the server may keep running): npx chakra keys create --team demo --role admin --name <name>\n',
+    );
     // The readable format: ISO time, level, message, fields; the version on the ready line.
     const logLines = out.split('\n').filter((l) => /^\d{4}-/.test(l));
     expect(logLines.length).toBeGreaterThan(1);

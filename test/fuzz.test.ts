@@ -23,7 +23,12 @@ const KNOWN_OPEN: { kind: FailureRecord['kind']; operation: RegExp; why: string 
 let s: TestServer;
 beforeAll(async () => {
   if (BACKEND !== 'pglite') return;
-  s = await startTestServer({ DEMO_WHATSAPP_APP_SECRET: APP_SECRET, DEMO_WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, RATE_LIMIT_PER_SECOND: '1000000', LOG_LEVEL: 'warn' });
+  s = await startTestServer({
+    DEMO_WHATSAPP_APP_SECRET: APP_SECRET,
+    DEMO_WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+    RATE_LIMIT_PER_SECOND: '1000000',
+    LOG_LEVEL: 'warn',
+  });
 });
 afterAll(() => s?.close());
 
@@ -31,10 +36,19 @@ describe.skipIf(BACKEND !== 'pglite')('fuzzing every operation', () => {
   it(
     'no 5xx, always the envelope and a request id, 2xx bodies as declared, the server alive and kept data intact',
     async () => {
-      const report = await runFuzzSession(s, s.demoKey, { seconds: SECONDS, seed: SEED, concurrency: 4, requestTimeoutMs: 20_000, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
+      const report = await runFuzzSession(s, s.demoKey, {
+        seconds: SECONDS,
+        seed: SEED,
+        concurrency: 4,
+        requestTimeoutMs: 20_000,
+        appSecret: APP_SECRET,
+        verifyToken: VERIFY_TOKEN,
+      });
       console.log(formatReport(report));
       const unexpected = report.failures.filter((f) => !KNOWN_OPEN.some((k) => k.kind === f.kind && k.operation.test(f.operation)));
-      expect(unexpected.map((f) => `${f.kind} ${f.operation} → ${f.status}: ${f.detail}\n  ${f.curl}\n  ${f.replay} npm run fuzz`)).toEqual([]);
+      expect(unexpected.map((f) => `${f.kind} ${f.operation} → ${f.status}: ${f.detail}\n  ${f.curl}\n  ${f.replay} npm run fuzz`)).toEqual(
+        [],
+      );
       expect(report.afterRunProblems).toEqual([]);
       expect(report.keptDataProblems).toEqual([]);
       expect(report.requests).toBeGreaterThan(200);

@@ -39,25 +39,47 @@ describe('malformed multipart', () => {
     [`/v1/ext/plugin/whatsapp/${PLUGIN}/upload-public-media`, 'file'],
   ];
 
-  it.each(uploads)('%s: a body without its closing boundary, an over-long boundary, no boundary, a __proto__ field', async (path, field) => {
-    const type = `multipart/form-data; boundary=${boundary}`;
-    expect400(await raw('POST', path, part(field, makePng(1, 1), 'a.png'), type), 'body: the multipart body ends before its closing boundary');
-    const long = 'b'.repeat(300);
-    expect400(
-      await raw('POST', path, `--${long}\r\nContent-Disposition: form-data; name="${field}"; filename="a.png"\r\n\r\nx\r\n--${long}--\r\n`, `multipart/form-data; boundary=${long}`),
-      'body: the multipart boundary is longer than 70 characters',
-    );
-    expect400(await raw('POST', path, Buffer.concat([part(field, makePng(1, 1), 'a.png'), end]), 'multipart/form-data'), 'body: the Content-Type has no multipart boundary');
-    for (const name of ['__proto__', 'constructor']) {
-      expect400(await raw('POST', path, Buffer.concat([part(name, 'x'), part(field, makePng(1, 1), 'a.png'), end]), type), 'body: a field name (__proto__, constructor, prototype) is not allowed');
-    }
-    // Text fields the upload does not use are ignored, whatever their name.
-    expect((await raw('POST', path, Buffer.concat([part('prototype', 'x'), part(field, makePng(1, 1), 'a.png'), end]), type)).status).toBe(200);
-  });
+  it.each(uploads)(
+    '%s: a body without its closing boundary, an over-long boundary, no boundary, a __proto__ field',
+    async (path, field) => {
+      const type = `multipart/form-data; boundary=${boundary}`;
+      expect400(
+        await raw('POST', path, part(field, makePng(1, 1), 'a.png'), type),
+        'body: the multipart body ends before its closing boundary',
+      );
+      const long = 'b'.repeat(300);
+      expect400(
+        await raw(
+          'POST',
+          path,
+          `--${long}\r\nContent-Disposition: form-data; name="${field}"; filename="a.png"\r\n\r\nx\r\n--${long}--\r\n`,
+          `multipart/form-data; boundary=${long}`,
+        ),
+        'body: the multipart boundary is longer than 70 characters',
+      );
+      expect400(
+        await raw('POST', path, Buffer.concat([part(field, makePng(1, 1), 'a.png'), end]), 'multipart/form-data'),
+        'body: the Content-Type has no multipart boundary',
+      );
+      for (const name of ['__proto__', 'constructor']) {
+        expect400(
+          await raw('POST', path, Buffer.concat([part(name, 'x'), part(field, makePng(1, 1), 'a.png'), end]), type),
+          'body: a field name (__proto__, constructor, prototype) is not allowed',
+        );
+      }
+      // Text fields the upload does not use are ignored, whatever their name.
+      expect(
+        (await raw('POST', path, Buffer.concat([part('prototype', 'x'), part(field, makePng(1, 1), 'a.png'), end]), type)).status,
+      ).toBe(200);
+    },
+  );
 
   it('a NUL in a text field is refused naming the field', async () => {
     const body = Buffer.concat([part('photo', makePng(1, 1), 'a.png'), part('filename', 'a\u0000b.png'), end]);
-    expect400(await raw('POST', '/v1/ext/photo', body, `multipart/form-data; boundary=${boundary}`), 'filename: contains the NUL character, which cannot be stored');
+    expect400(
+      await raw('POST', '/v1/ext/photo', body, `multipart/form-data; boundary=${boundary}`),
+      'filename: contains the NUL character, which cannot be stored',
+    );
   });
 });
 
@@ -81,7 +103,10 @@ describe('nesting and size', () => {
 
   it('a body nested deeper than 64 levels is a 400 naming the limit, wherever it is sent', async () => {
     const reason = 'body: nests objects and arrays deeper than 64 levels';
-    expect400(await raw('POST', `/v1/ext/plugin/whatsapp/api/v22.0/${WABA}/message_templates`, `{"name":"x","components":${deep(100_000)}}`), reason);
+    expect400(
+      await raw('POST', `/v1/ext/plugin/whatsapp/api/v22.0/${WABA}/message_templates`, `{"name":"x","components":${deep(100_000)}}`),
+      reason,
+    );
     let where = '{"score": 1}';
     for (let i = 0; i < 5000; i++) where = `{"and": [${where}]}`;
     expect400(await raw('POST', '/v1/ext/procedure/lead/process/list', `{"where": ${where}}`), reason);
@@ -94,9 +119,18 @@ describe('nesting and size', () => {
   it('a where is bounded in conditions and listed values', async () => {
     const pairs = { and: Array.from({ length: 101 }, (_, i) => ({ score: i, firstname: `n${i}` })) };
     expect400(await api('POST', '/v1/ext/procedure/lead/process/list', { where: pairs }), 'where: has more than 200 conditions');
-    expect400(await api('POST', '/v1/ext/procedure/lead/process/list', { where: { or: Array.from({ length: 50_000 }, () => ({})) } }), 'where: has more than 200 documents inside and/or');
-    expect400(await api('POST', '/v1/ext/procedure/lead/process/list', { where: { score: Array.from({ length: 1001 }, (_, i) => i) } }), 'where: lists more than 1000 values in all');
-    expect((await api('POST', '/v1/ext/procedure/lead/process/list', { where: { or: Array.from({ length: 150 }, (_, i) => ({ score: i })) } })).status).toBe(200);
+    expect400(
+      await api('POST', '/v1/ext/procedure/lead/process/list', { where: { or: Array.from({ length: 50_000 }, () => ({})) } }),
+      'where: has more than 200 documents inside and/or',
+    );
+    expect400(
+      await api('POST', '/v1/ext/procedure/lead/process/list', { where: { score: Array.from({ length: 1001 }, (_, i) => i) } }),
+      'where: lists more than 1000 values in all',
+    );
+    expect(
+      (await api('POST', '/v1/ext/procedure/lead/process/list', { where: { or: Array.from({ length: 150 }, (_, i) => ({ score: i })) } }))
+        .status,
+    ).toBe(200);
   });
 
   it('a small body lists every problem; a large one full of mistakes reports the first and costs no more', async () => {
@@ -114,10 +148,26 @@ describe('the event loop', () => {
   it('stays free while the worst bodies under the limit are refused: /healthz answers within 150 ms throughout', async () => {
     const bodies: [string, string, string][] = [
       ['POST', '/v1/ext/procedure/lead/process/list', JSON.stringify({ sort: Array(400_000).fill(1) })],
-      ['POST', '/v1/ext/procedure/lead/process/list', JSON.stringify({ where: { or: Array.from({ length: 60_000 }, (_, i) => ({ score: i })) } })],
-      ['POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/update-config`, JSON.stringify({ whichChakraWebhookEventsToSend: Array.from({ length: 60_000 }, (_, i) => `nope${i}`) })],
-      ['POST', '/v1/ext/procedure/lead/process', JSON.stringify({ data: Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`k${i}`, i])) })],
-      ['POST', '/v1/ext/procedure/lead/process/list', `{"where": ${'{"and": ['.repeat(60)}{}${']}'.repeat(60)}, "x": ${'['.repeat(300_000)}${']'.repeat(300_000)}}`],
+      [
+        'POST',
+        '/v1/ext/procedure/lead/process/list',
+        JSON.stringify({ where: { or: Array.from({ length: 60_000 }, (_, i) => ({ score: i })) } }),
+      ],
+      [
+        'POST',
+        `/v1/ext/plugin/whatsapp/${PLUGIN}/update-config`,
+        JSON.stringify({ whichChakraWebhookEventsToSend: Array.from({ length: 60_000 }, (_, i) => `nope${i}`) }),
+      ],
+      [
+        'POST',
+        '/v1/ext/procedure/lead/process',
+        JSON.stringify({ data: Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`k${i}`, i])) }),
+      ],
+      [
+        'POST',
+        '/v1/ext/procedure/lead/process/list',
+        `{"where": ${'{"and": ['.repeat(60)}{}${']}'.repeat(60)}, "x": ${'['.repeat(300_000)}${']'.repeat(300_000)}}`,
+      ],
     ];
     let worst = 0;
     let polling = true;

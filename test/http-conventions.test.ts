@@ -14,7 +14,11 @@ describe('status codes and the error envelope', () => {
   it('404 for an unknown route, with request id in body and header', async () => {
     const res = await call(s.url, 'GET', '/v1/ext/nothing-here', { key: s.demoKey });
     expect(res.status).toBe(404);
-    expect(res.json).toMatchObject({ _data: null, _meta: { code: 'ROUTE_NOT_FOUND' }, _errors: ['route GET /v1/ext/nothing-here not found'] });
+    expect(res.json).toMatchObject({
+      _data: null,
+      _meta: { code: 'ROUTE_NOT_FOUND' },
+      _errors: ['route GET /v1/ext/nothing-here not found'],
+    });
     expect(res.json._meta.requestId).toBe(res.headers.get('x-request-id'));
   });
 
@@ -132,12 +136,19 @@ describe('rate limiting', () => {
   let rl: TestServer;
   beforeAll(async () => {
     // Through Redis, as several instances would share it (the in-memory bucket has its own unit test).
-    rl = await startTestServer({ RATE_LIMIT_PER_SECOND: '5', RATE_LIMIT_BURST: '10', REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' });
+    rl = await startTestServer({
+      RATE_LIMIT_PER_SECOND: '5',
+      RATE_LIMIT_BURST: '10',
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    });
   });
   afterAll(() => rl?.close());
 
   it('answers 429 with Retry-After once the burst is spent, then recovers', async () => {
-    const created = await call(rl.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: rl.demoKey, body: { name: 'rl', role: 'inside_sales' } });
+    const created = await call(rl.url, 'POST', '/v1/admin/teams/demo/api-keys', {
+      key: rl.demoKey,
+      body: { name: 'rl', role: 'inside_sales' },
+    });
     const key = created.json._data.key;
     const statuses = await Promise.all(Array.from({ length: 14 }, () => call(rl.url, 'GET', '/v1/health', { key })));
     const refused = statuses.filter((r) => r.status === 429);
@@ -185,7 +196,11 @@ describe('Idempotency-Key', () => {
     const headers = { 'idempotency-key': 'create-key-3' };
     const bad = await call(s.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: s.demoKey, body: { name: 'x', role: 'nope' }, headers });
     expect(bad.status).toBe(400);
-    const replay = await call(s.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: s.demoKey, body: { name: 'x', role: 'nope' }, headers });
+    const replay = await call(s.url, 'POST', '/v1/admin/teams/demo/api-keys', {
+      key: s.demoKey,
+      body: { name: 'x', role: 'nope' },
+      headers,
+    });
     expect(replay.status).toBe(400);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
   });
@@ -202,7 +217,11 @@ describe('Idempotency-Key', () => {
   });
 
   it('refuses an over-long key naming the header', async () => {
-    const res = await call(s.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: s.demoKey, body, headers: { 'idempotency-key': 'k'.repeat(300) } });
+    const res = await call(s.url, 'POST', '/v1/admin/teams/demo/api-keys', {
+      key: s.demoKey,
+      body,
+      headers: { 'idempotency-key': 'k'.repeat(300) },
+    });
     expect(res.status).toBe(400);
     expect(res.json._errors[0]).toMatch(/^header\.idempotency-key: /);
   });
@@ -217,12 +236,16 @@ describe('Idempotency-Key retention', () => {
   afterAll(() => w?.close());
 
   const create = (key: string, name: string) =>
-    call(w.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: w.demoKey, body: { name, role: 'inside_sales' }, headers: { 'idempotency-key': key } });
+    call(w.url, 'POST', '/v1/admin/teams/demo/api-keys', {
+      key: w.demoKey,
+      body: { name, role: 'inside_sales' },
+      headers: { 'idempotency-key': key },
+    });
   const storedKeys = async () => (await w.ctx.db.query<{ key: string }>('select key from idempotency_keys order by key')).map((r) => r.key);
   const age = (keys: string[], hours: number) =>
     w.ctx.db.run(`update idempotency_keys set created_at = now() - $2::float8 * interval '1 hour' where key = any($1)`, [keys, hours]);
 
-  it('the workers\' hourly sweep deletes stored responses past 24 h and keeps younger ones', async () => {
+  it("the workers' hourly sweep deletes stored responses past 24 h and keeps younger ones", async () => {
     expect((await create('old', 'old')).status).toBe(200);
     expect((await create('fresh', 'fresh')).status).toBe(200);
     await age(['old'], 25);

@@ -16,7 +16,9 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 const head = (requestLine: string, headers: Record<string, string | number> = {}) =>
-  [requestLine, `host: ${host}`, `authorization: Bearer ${s.demoKey}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
+  [requestLine, `host: ${host}`, `authorization: Bearer ${s.demoKey}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join(
+    '\r\n',
+  );
 
 function expectEnvelope(res: RawAnswer, status: number, code: string) {
   expect(res.status).toBe(status);
@@ -43,9 +45,15 @@ describe('paths the router refuses', () => {
 
   it('a primary key of 1,000 characters is addressable in every primary-key path', async () => {
     const pk = `P${'k'.repeat(999)}`;
-    const created = await call(s.url, 'POST', '/v1/ext/procedure/lead/process', { key: s.demoKey, body: { data: { lead_id: pk, firstname: 'Long' } } });
+    const created = await call(s.url, 'POST', '/v1/ext/procedure/lead/process', {
+      key: s.demoKey,
+      body: { data: { lead_id: pk, firstname: 'Long' } },
+    });
     expect(created.status).toBe(200);
-    const updated = await call(s.url, 'PUT', `/v1/ext/procedure/lead/process/lead_id/${pk}`, { key: s.demoKey, body: { data: { score: 7 } } });
+    const updated = await call(s.url, 'PUT', `/v1/ext/procedure/lead/process/lead_id/${pk}`, {
+      key: s.demoKey,
+      body: { data: { score: 7 } },
+    });
     expect(updated.status, updated.text).toBe(200);
     expect(updated.json._data.data.score).toBe(7);
     const task = await call(s.url, 'POST', `/v1/ext/p/lead/${pk}/task/call`, { key: s.demoKey, body: { data: { remarks: 'called' } } });
@@ -80,13 +88,20 @@ describe("requests Node's HTTP parser refuses", () => {
     );
     expectEnvelope(res, 400, 'MALFORMED_REQUEST');
     expect(res.json._errors[0]).toMatch(/^request: the connection was closed before the whole body/);
-    const list = await call(s.url, 'POST', '/v1/ext/procedure/lead/process/list', { key: s.demoKey, body: { where: { lead_id: 'CUT-1' } } });
+    const list = await call(s.url, 'POST', '/v1/ext/procedure/lead/process/list', {
+      key: s.demoKey,
+      body: { where: { lead_id: 'CUT-1' } },
+    });
     expect(list.json._data).toEqual([]);
   });
 
   it('400 in the envelope for a request that is not valid HTTP/1.1', async () => {
     // Content-Length and Transfer-Encoding together: the classic request-smuggling shape.
-    const res = await rawHttp(s.url, head('POST /v1/ext/procedure/lead/process/list HTTP/1.1', { 'content-length': 2, 'transfer-encoding': 'chunked' }), '{}');
+    const res = await rawHttp(
+      s.url,
+      head('POST /v1/ext/procedure/lead/process/list HTTP/1.1', { 'content-length': 2, 'transfer-encoding': 'chunked' }),
+      '{}',
+    );
     expectEnvelope(res, 400, 'MALFORMED_REQUEST');
   });
 
@@ -98,7 +113,12 @@ describe("requests Node's HTTP parser refuses", () => {
 
   it('a client that hangs up mid-body is not logged or counted as a server failure', async () => {
     const before = s.logs.length;
-    await rawHttp(s.url, head('POST /v1/ext/procedure/lead/process HTTP/1.1', { 'content-type': 'application/json', 'content-length': 500 }), '{"data":', { endAfterWrite: true });
+    await rawHttp(
+      s.url,
+      head('POST /v1/ext/procedure/lead/process HTTP/1.1', { 'content-type': 'application/json', 'content-length': 500 }),
+      '{"data":',
+      { endAfterWrite: true },
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(s.logs.slice(before).filter((l) => Number(l.level) >= 50)).toEqual([]);
   });
@@ -114,7 +134,10 @@ describe('bodies refused before they are read are answered, not reset', () => {
   it('413 for a large JSON body on a DELETE', async () => {
     const res = await rawHttp(
       s.url,
-      head('DELETE /v1/ext/webhooks/00000000-0000-4000-8000-000000000000 HTTP/1.1', { 'content-type': 'application/json', 'content-length': eightMegabytes.length }),
+      head('DELETE /v1/ext/webhooks/00000000-0000-4000-8000-000000000000 HTTP/1.1', {
+        'content-type': 'application/json',
+        'content-length': eightMegabytes.length,
+      }),
       eightMegabytes,
       { readAfterWrite: true },
     );
@@ -125,7 +148,10 @@ describe('bodies refused before they are read are answered, not reset', () => {
   it('415 for a large body of a type the route does not take', async () => {
     const res = await rawHttp(
       s.url,
-      head('POST /v1/ext/procedure/lead/process HTTP/1.1', { 'content-type': 'application/octet-stream', 'content-length': eightMegabytes.length }),
+      head('POST /v1/ext/procedure/lead/process HTTP/1.1', {
+        'content-type': 'application/octet-stream',
+        'content-length': eightMegabytes.length,
+      }),
       eightMegabytes,
       { readAfterWrite: true },
     );
@@ -134,7 +160,11 @@ describe('bodies refused before they are read are answered, not reset', () => {
   });
 
   it('keeps the connection open (no Connection: close) once the refused body is read', async () => {
-    const refused = await rawHttp(s.url, head('DELETE /v1/ext/webhooks/x HTTP/1.1', { 'content-type': 'application/json', 'content-length': 10_000 }), Buffer.alloc(10_000, 0x61));
+    const refused = await rawHttp(
+      s.url,
+      head('DELETE /v1/ext/webhooks/x HTTP/1.1', { 'content-type': 'application/json', 'content-length': 10_000 }),
+      Buffer.alloc(10_000, 0x61),
+    );
     expect(refused.status).toBe(413);
     expect(refused.headers.connection).not.toBe('close');
   });
@@ -142,7 +172,10 @@ describe('bodies refused before they are read are answered, not reset', () => {
 
 describe('query strings', () => {
   it('bracketed and repeated parameters on the delivery log are answered, not reset', async () => {
-    const sub = await call(s.url, 'POST', '/v1/ext/webhooks', { key: s.demoKey, body: { url: 'http://127.0.0.1:9/edge', events: ['process.created'] } });
+    const sub = await call(s.url, 'POST', '/v1/ext/webhooks', {
+      key: s.demoKey,
+      body: { url: 'http://127.0.0.1:9/edge', events: ['process.created'] },
+    });
     for (const query of ['skip[a]=1', 'skip[]=1&skip=2', 'skip[__proto__]=1', 'limit.a=1']) {
       const res = await rawHttp(s.url, head(`GET /v1/ext/webhooks/${sub.json._data.id}/deliveries?${query} HTTP/1.1`));
       expect(res.status, query).toBeLessThan(500);

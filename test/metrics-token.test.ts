@@ -41,7 +41,11 @@ describe('METRICS_TOKEN set', () => {
     for (const headers of cases) {
       const res = await call(s.url, 'GET', '/metrics', { headers });
       expect(res.status, JSON.stringify(headers)).toBe(401);
-      expect(res.json).toMatchObject({ _data: null, _meta: { code: 'METRICS_TOKEN_REQUIRED' }, _errors: ['Authorization: /metrics requires "Bearer <METRICS_TOKEN>"'] });
+      expect(res.json).toMatchObject({
+        _data: null,
+        _meta: { code: 'METRICS_TOKEN_REQUIRED' },
+        _errors: ['Authorization: /metrics requires "Bearer <METRICS_TOKEN>"'],
+      });
       expect(res.json._meta.requestId).toBe(res.headers.get('x-request-id'));
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
       expect(res.text).not.toContain('chakra_');

@@ -10,7 +10,13 @@ import { call, startTestServer, type TestServer } from './helpers/server.ts';
 let s3: S3rver;
 let s: TestServer;
 beforeAll(async () => {
-  s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(path.join(tmpdir(), 's3rver-')), configureBuckets: [{ name: 'photos', configs: [] }] });
+  s3 = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: mkdtempSync(path.join(tmpdir(), 's3rver-')),
+    configureBuckets: [{ name: 'photos', configs: [] }],
+  });
   const { port } = await s3.run();
   s = await startTestServer({
     STORAGE_DRIVER: 's3',

@@ -19,13 +19,19 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-async function upload(bytes: Buffer, options: { path?: string; filename?: string; field?: string; key?: string; idempotencyKey?: string } = {}) {
+async function upload(
+  bytes: Buffer,
+  options: { path?: string; filename?: string; field?: string; key?: string; idempotencyKey?: string } = {},
+) {
   const form = new FormData();
   if (options.filename) form.append('filename', options.filename);
   form.append(options.field ?? 'photo', new Blob([new Uint8Array(bytes)]), 'upload.bin');
   const res = await fetch(`${s.url}${options.path ?? '/v1/ext/photo'}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${options.key ?? s.demoKey}`, ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}) },
+    headers: {
+      authorization: `Bearer ${options.key ?? s.demoKey}`,
+      ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
+    },
     body: form,
   });
   return { status: res.status, json: (await res.json()) as any };
@@ -37,7 +43,15 @@ describe('photo upload', () => {
     const res = await upload(png, { filename: 'mobile_screenshot' });
     expect(res.status).toBe(200);
     const config = (await call(s.url, 'GET', '/v1/ext/config', { key: s.demoKey })).json._data;
-    expect(res.json._data).toMatchObject({ filetype: 'png', filename: 'mobile_screenshot', width: 40, height: 30, isPublic: false, team: config.team.id, user: null });
+    expect(res.json._data).toMatchObject({
+      filetype: 'png',
+      filename: 'mobile_screenshot',
+      width: 40,
+      height: 30,
+      isPublic: false,
+      team: config.team.id,
+      user: null,
+    });
 
     const meta = await call(s.url, 'GET', `/v1/ext/photo/${res.json._data.id}`, { key: s.demoKey });
     expect(meta.status).toBe(200);
@@ -78,7 +92,9 @@ describe('photo upload', () => {
     const url = (await call(s.url, 'GET', `/v1/ext/photo/${id}`, { key: s.demoKey })).json._data.url as string;
     const bytes = Buffer.from(await (await fetch(url.replace(s.ctx.config.publicBaseUrl, s.url))).arrayBuffer());
     expect(bytes.equals(makePng(5, 5, 10))).toBe(true);
-    expect((await upload(makePng(1, 1), { path: '/v1/ext/photo/not-a-uuid' })).json._errors).toEqual(['path.photoId: must be a uuid (the id you want the photo to have)']);
+    expect((await upload(makePng(1, 1), { path: '/v1/ext/photo/not-a-uuid' })).json._errors).toEqual([
+      'path.photoId: must be a uuid (the id you want the photo to have)',
+    ]);
   });
 
   it('honours Idempotency-Key: the same file replays the first answer, another file is a 409', async () => {
@@ -111,7 +127,10 @@ describe('photo upload', () => {
     const theirs = (await upload(makePng(4, 4), { key: otherKey })).json._data;
     const ok = await call(s.url, 'POST', '/v1/ext/procedure/lead/process', { key: s.demoKey, body: { data: { photo: mine.id } } });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
-    const bad = await call(s.url, 'POST', '/v1/ext/procedure/fieldvisit/process', { key: s.demoKey, body: { data: { photos: [mine.id, theirs.id] } } });
+    const bad = await call(s.url, 'POST', '/v1/ext/procedure/fieldvisit/process', {
+      key: s.demoKey,
+      body: { data: { photos: [mine.id, theirs.id] } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json._errors).toEqual([`data.photos: unknown photo ${theirs.id}`]);
   });

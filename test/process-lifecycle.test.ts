@@ -87,10 +87,18 @@ describe(`server process lifecycle (${process.env.TEST_DB ?? 'pglite'})`, () => 
     expect(lines[0]).toMatch(/^Demo API key: chk_[A-Za-z0-9_-]{43}$/);
     demoKey = lines[0].slice('Demo API key: '.length);
     // Logs: ISO timestamps, and the version on the ready line.
-    const ready = JSON.parse(first.stdout().split('\n').find((l) => l.includes('"chakra ready"'))!);
+    const ready = JSON.parse(
+      first
+        .stdout()
+        .split('\n')
+        .find((l) => l.includes('"chakra ready"'))!,
+    );
     expect(ready).toMatchObject({ version: PACKAGE_VERSION, time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
     expect((await call(first.url, 'GET', '/v1/health', { key: demoKey })).status).toBe(200);
-    const created = await call(first.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: demoKey, body: { name: 'survivor', role: 'inside_sales' } });
+    const created = await call(first.url, 'POST', '/v1/admin/teams/demo/api-keys', {
+      key: demoKey,
+      body: { name: 'survivor', role: 'inside_sales' },
+    });
     expect(created.status).toBe(200);
     createdKey = created.json._data.key;
   });
@@ -119,7 +127,10 @@ describe(`server process lifecycle (${process.env.TEST_DB ?? 'pglite'})`, () => 
       const second = await start({ KEY_CACHE_TTL_MS: '500' });
       expect(demoKeyLines(second.stdout())).toHaveLength(0);
       // A key revoked through one instance is refused by the other once its cache entry ages out.
-      const doomed = await call(first.url, 'POST', '/v1/admin/teams/demo/api-keys', { key: demoKey, body: { name: 'doomed', role: 'inside_sales' } });
+      const doomed = await call(first.url, 'POST', '/v1/admin/teams/demo/api-keys', {
+        key: demoKey,
+        body: { name: 'doomed', role: 'inside_sales' },
+      });
       expect((await call(second.url, 'GET', '/v1/health', { key: doomed.json._data.key })).status).toBe(200);
       expect((await call(first.url, 'DELETE', `/v1/admin/teams/demo/api-keys/${doomed.json._data.id}`, { key: demoKey })).status).toBe(200);
       expect((await call(first.url, 'GET', '/v1/health', { key: doomed.json._data.key })).status).toBe(401);

@@ -62,7 +62,17 @@ beforeAll(async () => {
         {
           shortId: 'demo',
           name: 'Demo Company',
-          entities: [{ shortId: 'place', name: 'Place', primaryKey: 'code', attributes: [{ shortId: 'code', name: 'Code', type: 'stringId' }, { shortId: 'city', name: 'City', type: 'string' }] }],
+          entities: [
+            {
+              shortId: 'place',
+              name: 'Place',
+              primaryKey: 'code',
+              attributes: [
+                { shortId: 'code', name: 'Code', type: 'stringId' },
+                { shortId: 'city', name: 'City', type: 'string' },
+              ],
+            },
+          ],
           procedures: [
             {
               shortId: 'diff',
@@ -165,7 +175,10 @@ describe('the where grammar', () => {
       const res = await list({ where, limit: 100 });
       expect(res.status, `${JSON.stringify(where)}: ${res.text}`).toBe(200);
       const expected = all.filter((p) => matches(p, where, scope)).map((p) => p.id);
-      expect(res.json._data.map((p: any) => p.id), JSON.stringify(where)).toEqual(expected);
+      expect(
+        res.json._data.map((p: any) => p.id),
+        JSON.stringify(where),
+      ).toEqual(expected);
       sizes.push(expected.length);
     }
     // Agreeing on empty answers proves little: the queries must select. Over seeds 1–6 about
@@ -173,9 +186,18 @@ describe('the where grammar', () => {
     // and 190–202 some but not all. Bounds well below that fail only if the generator degenerates.
     const count = (test: (n: number) => boolean) => sizes.filter(test).length;
     const spread = `result sizes: ${JSON.stringify(sizes)}`;
-    expect(count((n) => n > 0), spread).toBeGreaterThanOrEqual(150);
-    expect(count((n) => n >= 10), spread).toBeGreaterThanOrEqual(75);
-    expect(count((n) => n > 0 && n < all.length), spread).toBeGreaterThanOrEqual(150);
+    expect(
+      count((n) => n > 0),
+      spread,
+    ).toBeGreaterThanOrEqual(150);
+    expect(
+      count((n) => n >= 10),
+      spread,
+    ).toBeGreaterThanOrEqual(75);
+    expect(
+      count((n) => n > 0 && n < all.length),
+      spread,
+    ).toBeGreaterThanOrEqual(150);
   });
 
   it('refuses unknown keys, operators and values, naming them', async () => {
@@ -226,9 +248,19 @@ describe('pagination', () => {
     expect(new Set(seen).size).toBe(seen.length);
 
     const asc = await list({ limit: 5, sort: [{ field: 'createdAt', order: 'asc' }] });
-    expect(asc.json._data.map((p: any) => p.id)).toEqual([...all].reverse().slice(0, 5).map((p) => p.id));
+    expect(asc.json._data.map((p: any) => p.id)).toEqual(
+      [...all]
+        .reverse()
+        .slice(0, 5)
+        .map((p) => p.id),
+    );
     const next = await list({ limit: 5, sort: [{ field: 'createdAt', order: 'asc' }], cursor: asc.json._meta.nextCursor });
-    expect(next.json._data.map((p: any) => p.id)).toEqual([...all].reverse().slice(5, 10).map((p) => p.id));
+    expect(next.json._data.map((p: any) => p.id)).toEqual(
+      [...all]
+        .reverse()
+        .slice(5, 10)
+        .map((p) => p.id),
+    );
     expect(inserted).toBeGreaterThan(3);
   });
 
@@ -238,18 +270,24 @@ describe('pagination', () => {
       expect(res.status).toBe(400);
       return res.json._errors;
     };
-    expect(await errors({ cursor: 'bm9wZQ' })).toEqual(['cursor: is not a cursor this server issued (use _meta.nextCursor of the previous page)']);
+    expect(await errors({ cursor: 'bm9wZQ' })).toEqual([
+      'cursor: is not a cursor this server issued (use _meta.nextCursor of the previous page)',
+    ]);
     // Names that are properties of every JavaScript object are just unknown fields.
     for (const field of ['nope', 'constructor', 'toString', '__proto__', 'record.city']) {
-      expect(await errors({ sort: [{ field }] })).toEqual([`sort[0].field: ${field} is not a sortable field of diff (createdAt, updatedAt, nextActionAt or an attribute of a sortable type)`]);
+      expect(await errors({ sort: [{ field }] })).toEqual([
+        `sort[0].field: ${field} is not a sortable field of diff (createdAt, updatedAt, nextActionAt or an attribute of a sortable type)`,
+      ]);
     }
     expect(await errors({ sort: [{ field: 'n' }, { field: 'n', order: 'desc' }] })).toEqual(['sort[1].field: n is given twice']);
     expect(await errors({ sort: [] })).toEqual(['sort: needs at least one field, or leave it out']);
     const byN = await list({ limit: 2, sort: [{ field: 'n' }] });
-    expect(await errors({ limit: 2, sort: [{ field: 's' }], cursor: byN.json._meta.nextCursor })).toEqual(['cursor: was issued for another sort order']);
+    expect(await errors({ limit: 2, sort: [{ field: 's' }], cursor: byN.json._meta.nextCursor })).toEqual([
+      'cursor: was issued for another sort order',
+    ]);
     // An edited cursor (a value that does not fit its key) is refused before it reaches SQL.
     const c = JSON.parse(Buffer.from(byN.json._meta.nextCursor, 'base64url').toString());
-    c.k[1] = "1; drop table processes";
+    c.k[1] = '1; drop table processes';
     expect(await errors({ cursor: Buffer.from(JSON.stringify(c)).toString('base64url') })).toEqual([
       'cursor: is not a cursor this server issued (use _meta.nextCursor of the previous page)',
     ]);
@@ -310,7 +348,10 @@ describe('sort', () => {
 
   it('combines a sort with a filter, and `order` defaults to asc', async () => {
     const res = await list({ where: { n: { '>=': 0 } }, sort: [{ field: 'n' }, { field: 's', order: 'desc' }], limit: 100 });
-    const expected = reference([{ field: 'n', order: 'asc' }, { field: 's', order: 'desc' }]).filter((p) => typeof p.data.n === 'number' && p.data.n >= 0);
+    const expected = reference([
+      { field: 'n', order: 'asc' },
+      { field: 's', order: 'desc' },
+    ]).filter((p) => typeof p.data.n === 'number' && p.data.n >= 0);
     expect(res.json._data.map((p: any) => p.id)).toEqual(expected.map((p) => p.id));
   });
 });
@@ -324,7 +365,18 @@ describe('sort indexes', () => {
   const applyDiff = (procedure: Record<string, unknown>) =>
     call(s.url, 'POST', '/v1/admin/workspace', {
       key: s.demoKey,
-      body: { version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', procedures: [{ shortId: 'diff', name: 'Diff', states: [{ shortId: 'S1', name: 'One', status: 'OPEN', default: 'start' }], ...procedure }] }] },
+      body: {
+        version: 1,
+        teams: [
+          {
+            shortId: 'demo',
+            name: 'Demo Company',
+            procedures: [
+              { shortId: 'diff', name: 'Diff', states: [{ shortId: 'S1', name: 'One', status: 'OPEN', default: 'start' }], ...procedure },
+            ],
+          },
+        ],
+      },
     });
 
   /** The plan of a list's first page and of a page after a cursor, with the alternatives to an index forbidden (a 100-row table is read faster without one). */
@@ -333,7 +385,15 @@ describe('sort indexes', () => {
     const parts = resolveSort(procedure, sort);
     const plans: string[] = [];
     for (const after of [undefined, [...cursorKey, '00000000-0000-4000-8000-000000000000']]) {
-      const q = listProcessesQuery({ teamId, procedureId: procedure.id, where: { sql: 'true', params: [] }, order: parts, after, limit: 10, offset: 0 });
+      const q = listProcessesQuery({
+        teamId,
+        procedureId: procedure.id,
+        where: { sql: 'true', params: [] },
+        order: parts,
+        after,
+        limit: 10,
+        offset: 0,
+      });
       plans.push(
         await s.ctx.db.tx(async (tx) => {
           await tx.query('set local enable_seqscan = off');
@@ -380,7 +440,10 @@ describe('sort indexes', () => {
     expect(added).toHaveLength(1);
 
     const reverse = sort.map((f) => ({ field: f.field, order: f.order === 'asc' ? ('desc' as const) : ('asc' as const) }));
-    for (const [label, s2] of [['as declared', sort], ['reversed', reverse]] as const) {
+    for (const [label, s2] of [
+      ['as declared', sort],
+      ['reversed', reverse],
+    ] as const) {
       for (const plan of await plansFor([...s2], ['false', 'true', 'false', 'x'])) expect(plan, label).toContain(added[0]);
     }
   });
@@ -392,7 +455,12 @@ describe('sort indexes', () => {
         { shortId: 'e', name: 'E', type: 'stringEnum', options: ['red', 'green', 'blue'] },
         { shortId: 'loc', name: 'Loc', type: 'geolocation' },
       ],
-      sortIndexes: [[{ field: 'n' }, { field: 'nope' }], [{ field: 'loc' }], [{ field: 'n' }, { field: 'n', order: 'desc' }], [{ field: 'constructor' }]],
+      sortIndexes: [
+        [{ field: 'n' }, { field: 'nope' }],
+        [{ field: 'loc' }],
+        [{ field: 'n' }, { field: 'n', order: 'desc' }],
+        [{ field: 'constructor' }],
+      ],
     });
     expect(res.status).toBe(400);
     const details = res.json._meta.details.map((d: any) => `${d.path}: ${d.message}`);

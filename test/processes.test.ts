@@ -73,7 +73,10 @@ describe('create and fetch', () => {
 
   it('links the record with the same primary key and merges its data', async () => {
     const a = await create('lead', { data: {}, record: { data: { phone_number: '+91 99110-12345', city: 'Pune' } } });
-    const b = await create('ticket', { data: { subject: 'Card blocked' }, record: { data: { phone_number: '919911012345', email: 'x@y.in' } } });
+    const b = await create('ticket', {
+      data: { subject: 'Card blocked' },
+      record: { data: { phone_number: '919911012345', email: 'x@y.in' } },
+    });
     expect(b.status, b.text).toBe(200);
     expect(b.json._data.record.id).toBe(a.json._data.record.id);
     expect(b.json._data.record.data).toEqual({ phone_number: '919911012345', city: 'Pune', email: 'x@y.in' });
@@ -98,7 +101,9 @@ describe('create and fetch', () => {
 
   it('concurrent creates for one new customer link a single record', async () => {
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => create('lead', { data: { firstname: `C${i}` }, record: { data: { phone_number: '915550001111', city: `City${i}` } } })),
+      Array.from({ length: 8 }, (_, i) =>
+        create('lead', { data: { firstname: `C${i}` }, record: { data: { phone_number: '915550001111', city: `City${i}` } } }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
     expect(new Set(results.map((r) => r.json._data.record.id)).size).toBe(1);
@@ -141,8 +146,15 @@ describe('attribute validation', () => {
   });
 
   it('coerces lossless numeric strings and ISO times, normalises phones', async () => {
-    const res = await create('lead', { data: { score: '146', budget: '2500.50', follow_up_on: '2026-01-02T00:00:00Z', phone_number: '+91 77012-14822' } });
-    expect(res.json._data.data).toEqual({ score: 146, budget: 2500.5, follow_up_on: Date.parse('2026-01-02T00:00:00Z'), phone_number: '917701214822' });
+    const res = await create('lead', {
+      data: { score: '146', budget: '2500.50', follow_up_on: '2026-01-02T00:00:00Z', phone_number: '+91 77012-14822' },
+    });
+    expect(res.json._data.data).toEqual({
+      score: 146,
+      budget: 2500.5,
+      follow_up_on: Date.parse('2026-01-02T00:00:00Z'),
+      phone_number: '917701214822',
+    });
     expect(await bad('lead', { data: { score: '1.5' } })).toEqual(['data.score: must be an integer']);
   });
 
@@ -171,7 +183,10 @@ describe('attribute validation', () => {
               {
                 shortId: 'handover',
                 name: 'Handover',
-                attributes: [{ shortId: 'owner', name: 'Owner', type: 'user' }, { shortId: 'backup', name: 'Backup', type: 'user' }],
+                attributes: [
+                  { shortId: 'owner', name: 'Owner', type: 'user' },
+                  { shortId: 'backup', name: 'Backup', type: 'user' },
+                ],
                 states: [{ shortId: 'OPEN', name: 'Open', status: 'OPEN', default: 'start' }],
               },
             ],
@@ -189,9 +204,13 @@ describe('attribute validation', () => {
 
   it('refuses unknown users, states and top-level fields', async () => {
     expect(await bad('lead', { data: {}, assignedTo: 'ghost@nowhere' })).toEqual(['assignedTo: unknown user ghost@nowhere']);
-    expect(await bad('lead', { data: {}, state: 'WON' })).toEqual(['state: unknown state WON (states of lead: NEW, CONTACTED, QUALIFIED, CONVERTED, LOST)']);
+    expect(await bad('lead', { data: {}, state: 'WON' })).toEqual([
+      'state: unknown state WON (states of lead: NEW, CONTACTED, QUALIFIED, CONVERTED, LOST)',
+    ]);
     expect(await bad('lead', { data: {}, colour: 'red' })).toEqual(['colour: is not a known field']);
-    expect(await bad('lead', { data: {}, status: 'DONE' })).toEqual([expect.stringMatching(/^status: must be one of "OPEN", "COMPLETED", "CANCELLED"$/)]);
+    expect(await bad('lead', { data: {}, status: 'DONE' })).toEqual([
+      expect.stringMatching(/^status: must be one of "OPEN", "COMPLETED", "CANCELLED"$/),
+    ]);
   });
 });
 

@@ -103,7 +103,10 @@ describe('README curl session', () => {
 describe('docs/bulk.md example', () => {
   it('runs as a script and prints what its comments show', async () => {
     const script = /## Example[\s\S]*?```sh\n([\s\S]*?)```/.exec(BULK_DOC)![1];
-    const expected = script.split('\n').filter((l) => l.startsWith('# {')).map((l) => l.slice(2));
+    const expected = script
+      .split('\n')
+      .filter((l) => l.startsWith('# {'))
+      .map((l) => l.slice(2));
     expect(expected.length).toBeGreaterThan(0);
     const runnable = script
       .split('\n')

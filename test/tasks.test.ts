@@ -14,7 +14,7 @@ const api = (method: string, path: string, body?: unknown) => call(s.url, method
 const newLead = async (body: unknown) => (await api('POST', '/v1/ext/procedure/lead/process', body)).json._data;
 
 describe('create task', () => {
-  it("runs the documented example: a call logged against a lead by its primary key", async () => {
+  it('runs the documented example: a call logged against a lead by its primary key', async () => {
     const lead = await newLead({ data: { lead_id: 'LEAD-003750', firstname: 'Marshall' } });
     const res = await api('POST', '/v1/ext/p/lead/LEAD-003750/task/call', {
       data: { primary_disposition: 'callback', when_to_callback: 1618558867539, remarks: 'call after lunch' },

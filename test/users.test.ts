@@ -10,12 +10,41 @@ beforeAll(async () => {
   s = await startTestServer();
   await applyWorkspaceDocument(
     s.ctx.db,
-    { version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', users: [{ id: JOHN, username: 'john@paisapay.com', firstName: 'John', lastName: 'Doe', email: 'John@PaisaPay.com', phone: '919999000001', role: 'inside_sales' }] }] },
+    {
+      version: 1,
+      teams: [
+        {
+          shortId: 'demo',
+          name: 'Demo Company',
+          users: [
+            {
+              id: JOHN,
+              username: 'john@paisapay.com',
+              firstName: 'John',
+              lastName: 'Doe',
+              email: 'John@PaisaPay.com',
+              phone: '919999000001',
+              role: 'inside_sales',
+            },
+          ],
+        },
+      ],
+    },
     { secrets: s.ctx.secrets },
   );
   await applyWorkspaceDocument(
     s.ctx.db,
-    { version: 1, teams: [{ shortId: 'acme', name: 'Acme', roles: [{ shortId: 'admin', name: 'Admin', privileges: ['admin'] }], users: [{ username: 'wile@acme.com', role: 'admin' }] }] },
+    {
+      version: 1,
+      teams: [
+        {
+          shortId: 'acme',
+          name: 'Acme',
+          roles: [{ shortId: 'admin', name: 'Admin', privileges: ['admin'] }],
+          users: [{ username: 'wile@acme.com', role: 'admin' }],
+        },
+      ],
+    },
     { secrets: s.ctx.secrets },
   );
   const [acme] = await s.ctx.db.query("select id from teams where short_id = 'acme'");
@@ -74,7 +103,12 @@ describe('users', () => {
   it('updates partially with PUT or PATCH and validates each field', async () => {
     const put = await api('PUT', `/v1/ext/user/${JOHN}`, { firstName: 'Johnny', availabilityStatus: 'BUSY', dob: '1990-05-01T00:00:00Z' });
     expect(put.status, put.text).toBe(200);
-    expect(put.json._data).toMatchObject({ firstName: 'Johnny', lastName: 'Doe', availabilityStatus: 'BUSY', dob: Date.parse('1990-05-01T00:00:00Z') });
+    expect(put.json._data).toMatchObject({
+      firstName: 'Johnny',
+      lastName: 'Doe',
+      availabilityStatus: 'BUSY',
+      dob: Date.parse('1990-05-01T00:00:00Z'),
+    });
     const patch = await api('PATCH', `/v1/ext/user/${JOHN}`, { data: { desk: 4 }, lastName: null });
     expect(patch.json._data).toMatchObject({ firstName: 'Johnny', lastName: null, data: { desk: 4 } });
     const bad = await api('PUT', `/v1/ext/user/${JOHN}`, { availabilityStatus: 'ASLEEP', timezone: 'IST', username: 'x' });

@@ -29,7 +29,13 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const env = () => ({ ...db.env, DEMO_WHATSAPP_APP_SECRET: APP_SECRET, WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_RETRY_BASE_MS: '100', SANDBOX_CALLBACKS: 'false' });
+const env = () => ({
+  ...db.env,
+  DEMO_WHATSAPP_APP_SECRET: APP_SECRET,
+  WEBHOOK_TIMEOUT_MS: '1000',
+  WEBHOOK_RETRY_BASE_MS: '100',
+  SANDBOX_CALLBACKS: 'false',
+});
 const start = async (role: 'api' | 'all') => {
   const s = await startChildServer(env(), [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--role', role]);
   servers.push(s);
@@ -39,7 +45,10 @@ const postEvents = async (url: string, n: number) => {
   const wamids = Array.from({ length: n }, () => `wamid.${randomUUID()}`);
   for (const [i, wamid] of wamids.entries()) {
     const raw = messageEvent(`91990${String(i).padStart(7, '0')}`, wamid, `message ${i}`);
-    const res = await call(url, 'POST', `/v1/webhooks/whatsapp/${PLUGIN}`, { raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, APP_SECRET) } });
+    const res = await call(url, 'POST', `/v1/webhooks/whatsapp/${PLUGIN}`, {
+      raw,
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, APP_SECRET) },
+    });
     expect(res.status).toBe(200);
   }
   return wamids;
@@ -53,7 +62,12 @@ it(`forwards every stored event once after a ${SIGNAL} between storing and forwa
   const key = /^Demo API key: (\S+)$/m.exec(api.stdout())![1];
   const configured = await call(api.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/update-config`, {
     key,
-    body: { passThroughWebhookUrl: receiver.url, enableChakraWebhook: true, chakraWebhookUrl: receiver.url, whichChakraWebhookEventsToSend: ['message'] },
+    body: {
+      passThroughWebhookUrl: receiver.url,
+      enableChakraWebhook: true,
+      chakraWebhookUrl: receiver.url,
+      whichChakraWebhookEventsToSend: ['message'],
+    },
   });
   expect(configured.status).toBe(200);
   const first = await postEvents(api.url, 30);
@@ -65,7 +79,11 @@ it(`forwards every stored event once after a ${SIGNAL} between storing and forwa
   await receiver.waitFor(60, 30_000);
   await new Promise((r) => setTimeout(r, 1500));
   expect(receiver.received).toHaveLength(60);
-  const kinds = (w: string) => receiver.received.filter((r) => wamidOf(r.json) === w).map((r) => r.headers['x-chakra-event']).sort();
+  const kinds = (w: string) =>
+    receiver.received
+      .filter((r) => wamidOf(r.json) === w)
+      .map((r) => r.headers['x-chakra-event'])
+      .sort();
   for (const w of first) expect(kinds(w)).toEqual(['message', 'passthrough.messages']);
   expect(new Set(receiver.received.map((r) => r.headers['x-chakra-delivery-id'])).size).toBe(60);
 
@@ -92,6 +110,7 @@ it(`forwards every stored event once after a ${SIGNAL} between storing and forwa
   for (const w of second) expect(new Set(kinds(w))).toEqual(new Set(['message', 'passthrough.messages']));
   // At least once: a delivery cut off by the crash comes once more, under the same id; nothing else repeats.
   const counts = new Map<string, number>();
-  for (const r of receiver.received) counts.set(r.headers['x-chakra-delivery-id'] as string, (counts.get(r.headers['x-chakra-delivery-id'] as string) ?? 0) + 1);
+  for (const r of receiver.received)
+    counts.set(r.headers['x-chakra-delivery-id'] as string, (counts.get(r.headers['x-chakra-delivery-id'] as string) ?? 0) + 1);
   for (const [id, n] of counts) expect(n, id).toBe(SIGNAL === 'SIGKILL' && cutOff.has(id) ? 2 : 1);
 }, 120_000);

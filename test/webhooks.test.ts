@@ -53,7 +53,14 @@ const newLeadId = () => `WH-${randomUUID().slice(0, 8)}`;
 describe('subscriptions', () => {
   it('are created, listed, fetched, changed and deleted', async () => {
     const sub = await subscribe(['process.created']);
-    expect(sub).toMatchObject({ url: receiver.url, events: ['process.created'], description: 'test', enabled: true, failingSince: null, disabledAt: null });
+    expect(sub).toMatchObject({
+      url: receiver.url,
+      events: ['process.created'],
+      description: 'test',
+      enabled: true,
+      failingSince: null,
+      disabledAt: null,
+    });
     expect((await api('GET', '/v1/ext/webhooks')).json._data.map((x: any) => x.id)).toEqual([sub.id]);
     expect((await api('GET', `/v1/ext/webhooks/${sub.id}`)).json._data.id).toBe(sub.id);
     const changed = await api('PATCH', `/v1/ext/webhooks/${sub.id}`, { events: ['process.created', 'task.created'], description: null });
@@ -87,7 +94,8 @@ describe('platform events', () => {
     await subscribe(['process.created', 'process.updated', 'process.deleted', 'task.created']);
     const leadId = newLeadId();
     const t0 = Date.now();
-    const created = (await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: leadId, firstname: 'Asha', score: 3 } })).json._data;
+    const created = (await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: leadId, firstname: 'Asha', score: 3 } })).json
+      ._data;
     // Woken by the commit itself, not found later by a sweep.
     await receiver.waitFor(1);
     expect(receiver.received[0].at - t0).toBeLessThan(2000);
@@ -220,7 +228,11 @@ describe('delivery', () => {
     log = (await api('GET', `/v1/ext/webhooks/${sub.id}/deliveries`)).json._data;
     expect(log.map((d: any) => d.state)).toEqual(['DELIVERED', 'DELIVERED', 'DELIVERED']);
     const attempts = log.flatMap((d: any) => d.attemptLog);
-    expect(attempts.filter((a: any) => a.statusCode === 500).map((a: any) => a.responseExcerpt)).toEqual(['database down', 'database down', 'database down']);
+    expect(attempts.filter((a: any) => a.statusCode === 500).map((a: any) => a.responseExcerpt)).toEqual([
+      'database down',
+      'database down',
+      'database down',
+    ]);
     expect(attempts.filter((a: any) => a.statusCode === 200)).toHaveLength(3);
     expect((await api('GET', `/v1/ext/webhooks/${sub.id}`)).json._data.failingSince).toBeNull();
   });
@@ -230,7 +242,11 @@ describe('delivery', () => {
     await receiver.down();
     const ids = [newLeadId(), newLeadId()];
     for (const id of ids) await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: id } });
-    for (let i = 0; i < 100 && (await s.ctx.db.query('select 1 from webhook_deliveries where destination = $1 and attempts = 0', [sub.id])).length; i++) {
+    for (
+      let i = 0;
+      i < 100 && (await s.ctx.db.query('select 1 from webhook_deliveries where destination = $1 and attempts = 0', [sub.id])).length;
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
     // As after a long outage: one delivery's next retry is an hour away, the other's is now.
@@ -318,7 +334,10 @@ describe('a receiver failing for the whole retry window', () => {
       expect(first.lastError).toMatch(/^answered 503; gave up after \d+ attempts \(retry window of 2 s used up\)$/);
       expect(failing.received.length).toBeGreaterThanOrEqual(2);
       const [told] = await watcher.waitFor(1);
-      expect(told.json).toMatchObject({ event: 'webhook.disabled', data: { id: sub.id, enabled: false, disabledReason: view.disabledReason } });
+      expect(told.json).toMatchObject({
+        event: 'webhook.disabled',
+        data: { id: sub.id, enabled: false, disabledReason: view.disabledReason },
+      });
 
       // Disabled: no new deliveries, and replay is refused until it is enabled again.
       const conflict = await tapi('POST', `/v1/ext/webhook-deliveries/${d.id}/replay`);
@@ -351,8 +370,13 @@ describe('WEBHOOK_BLOCK_PRIVATE_URLS=true', () => {
       expect(res.json._errors[0]).toMatch(/^url: .* is a private, loopback or link-local address, refused by WEBHOOK_BLOCK_PRIVATE_URLS$/);
     }
     // A plugin's webhook URL is checked when delivering (every connection, after DNS).
-    await tapi('POST', `/v1/ext/plugin/whatsapp/d83e1d23-50b8-4d87-8f92-842a0ac516f6/update-config`, { enableChakraWebhook: true, chakraWebhookUrl: receiver.url });
-    const [row] = await t.ctx.db.query('select app_secret_enc from whatsapp_plugins where id = $1', ['d83e1d23-50b8-4d87-8f92-842a0ac516f6']);
+    await tapi('POST', `/v1/ext/plugin/whatsapp/d83e1d23-50b8-4d87-8f92-842a0ac516f6/update-config`, {
+      enableChakraWebhook: true,
+      chakraWebhookUrl: receiver.url,
+    });
+    const [row] = await t.ctx.db.query('select app_secret_enc from whatsapp_plugins where id = $1', [
+      'd83e1d23-50b8-4d87-8f92-842a0ac516f6',
+    ]);
     const raw = messageEvent('919900112277', `wamid.${randomUUID()}`, 'hi');
     const posted = await call(t.url, 'POST', '/v1/webhooks/whatsapp/d83e1d23-50b8-4d87-8f92-842a0ac516f6', {
       raw,

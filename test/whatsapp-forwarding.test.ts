@@ -41,12 +41,16 @@ const configure = async (config: Record<string, unknown>) => {
   expect(res.status, res.text).toBe(200);
 };
 const meta = async (raw: string) => {
-  const res = await call(s.url, 'POST', `/v1/webhooks/whatsapp/${PLUGIN}`, { raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, appSecret) } });
+  const res = await call(s.url, 'POST', `/v1/webhooks/whatsapp/${PLUGIN}`, {
+    raw,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, appSecret) },
+  });
   expect(res.status, res.text).toBe(200);
 };
 const hmac = (raw: string) => createHmac('sha256', HMAC_SECRET).update(raw).digest('hex');
 /** The newest delivery so far; a test reads the deliveries written after it. */
-const lastDelivery = async () => (await s.ctx.db.query<{ seq: string }>('select coalesce(max(seq), 0)::text as seq from webhook_deliveries'))[0].seq;
+const lastDelivery = async () =>
+  (await s.ctx.db.query<{ seq: string }>('select coalesce(max(seq), 0)::text as seq from webhook_deliveries'))[0].seq;
 /**
  * What the plugin's webhooks will be sent for the events Meta posted since `mark`, oldest first
  * (pass-through bodies are the stored event's bytes). A delivery is written in the transaction
@@ -89,7 +93,11 @@ describe('pass-through webhook', () => {
   });
 
   it('forwards template events and echoes only when their toggles are on', async () => {
-    await configure({ passThroughWebhookUrl: passThrough.url, enableMessageEchoesForPassThroughWebhook: false, enableSendMessageTemplateEventForPassThroughWebhook: false });
+    await configure({
+      passThroughWebhookUrl: passThrough.url,
+      enableMessageEchoesForPassThroughWebhook: false,
+      enableSendMessageTemplateEventForPassThroughWebhook: false,
+    });
     const template = templateStatusEvent('900000001', 'nobody_uses_this', 'APPROVED');
     const echo = smbEchoEvent(phone(), `wamid.${randomUUID()}`, 'typed in the app');
     const mark = await lastDelivery();
@@ -133,7 +141,12 @@ describe("Meta's redeliveries", () => {
     await meta(statusEvent([{ id: sent.externalId, status: 'delivered' }], customer).replace('1795945841', '1795945999'));
     const written = await writtenSince(mark);
     expect(written.filter((d) => d.webhook === 'passthrough').map((d) => d.body)).toEqual(events);
-    expect(written.filter((d) => d.webhook === 'chakra').map((d) => d.event)).toEqual(['message', 'status', 'deliveryStatus', 'smb_message_echo']);
+    expect(written.filter((d) => d.webhook === 'chakra').map((d) => d.event)).toEqual([
+      'message',
+      'status',
+      'deliveryStatus',
+      'smb_message_echo',
+    ]);
     await passThrough.waitFor(4);
     await chakra.waitFor(4);
     // Each once; in any order, since the template event is not about the customer (another
@@ -155,16 +168,37 @@ describe("Meta's redeliveries", () => {
 
 describe('Chakra webhook', () => {
   it('sends message, status and the legacy deliveryStatus events, each status once, in order per customer', async () => {
-    await configure({ passThroughWebhookUrl: '', enableChakraWebhook: true, chakraWebhookUrl: chakra.url, whichChakraWebhookEventsToSend: [] });
+    await configure({
+      passThroughWebhookUrl: '',
+      enableChakraWebhook: true,
+      chakraWebhookUrl: chakra.url,
+      whichChakraWebhookEventsToSend: [],
+    });
     const customer = phone();
     const sent = await sendTemplate(customer);
     const incoming = `wamid.${randomUUID()}`;
     const mark = await lastDelivery();
     await meta(statusEvent([{ id: sent.externalId, status: 'sent' }], customer));
-    await meta(statusEvent([{ id: sent.externalId, status: 'delivered' }, { id: sent.externalId, status: 'sent' }], customer));
+    await meta(
+      statusEvent(
+        [
+          { id: sent.externalId, status: 'delivered' },
+          { id: sent.externalId, status: 'sent' },
+        ],
+        customer,
+      ),
+    );
     await meta(messageEvent(customer, incoming, 'Thanks!'));
     await meta(messageEvent(customer, incoming, 'Thanks!')); // Meta's retry: not news
-    await meta(statusEvent([{ id: sent.externalId, status: 'read' }, { id: sent.externalId, status: 'read' }], customer));
+    await meta(
+      statusEvent(
+        [
+          { id: sent.externalId, status: 'read' },
+          { id: sent.externalId, status: 'read' },
+        ],
+        customer,
+      ),
+    );
     const written = await writtenSince(mark);
     await chakra.waitFor(written.length);
     // One customer, so they arrive in the order they were written.
@@ -181,8 +215,20 @@ describe('Chakra webhook', () => {
       'status:READ',
       'deliveryStatus:READ',
     ]);
-    expect(got[0].payload).toMatchObject({ pluginId: PLUGIN, id: sent.id, externalId: sent.externalId, recipientId: customer, timestamp: 1795945841000 });
-    expect(got[1].payload).toEqual({ id: sent.id, externalId: sent.externalId, deliveryStatus: 'SENT', timestamp: 1795945841000, recipientId: customer });
+    expect(got[0].payload).toMatchObject({
+      pluginId: PLUGIN,
+      id: sent.id,
+      externalId: sent.externalId,
+      recipientId: customer,
+      timestamp: 1795945841000,
+    });
+    expect(got[1].payload).toEqual({
+      id: sent.id,
+      externalId: sent.externalId,
+      deliveryStatus: 'SENT',
+      timestamp: 1795945841000,
+      recipientId: customer,
+    });
     expect(got[4].payload).toMatchObject({
       pluginId: PLUGIN,
       whatsappPhoneNumberId: PNID,
@@ -202,7 +248,18 @@ describe('Chakra webhook', () => {
     const sent = await sendTemplate(customer);
     const mark = await lastDelivery();
     await meta(messageEvent(customer, `wamid.${randomUUID()}`, 'not forwarded'));
-    await meta(statusEvent([{ id: sent.externalId, status: 'failed', errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable' }] }], customer));
+    await meta(
+      statusEvent(
+        [
+          {
+            id: sent.externalId,
+            status: 'failed',
+            errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable' }],
+          },
+        ],
+        customer,
+      ),
+    );
     expect((await writtenSince(mark)).map((d) => d.event)).toEqual(['status']);
     await chakra.waitFor(1);
     expect(chakra.received.map((r) => r.json)).toEqual([

@@ -40,7 +40,11 @@ const EVENT =
 
 describe('subscription handshake', () => {
   it("echoes hub.challenge as text when the verify token is the plugin's", async () => {
-    const res = await call(s.url, 'GET', `${hook}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=1158201444`);
+    const res = await call(
+      s.url,
+      'GET',
+      `${hook}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=1158201444`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(res.text).toBe('1158201444');
@@ -50,12 +54,20 @@ describe('subscription handshake', () => {
     const wrong = await call(s.url, 'GET', `${hook}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
     expect(wrong.status).toBe(403);
     expect(wrong.json._errors[0]).toBe("hub.verify_token: does not match the plugin's verify token");
-    const mode = await call(s.url, 'GET', `${hook}?hub.mode=unsubscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=1`);
+    const mode = await call(
+      s.url,
+      'GET',
+      `${hook}?hub.mode=unsubscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=1`,
+    );
     expect(mode.status).toBe(403);
     expect(mode.json._errors[0]).toBe('hub.mode: must be subscribe');
     const challenge = await call(s.url, 'GET', `${hook}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}`);
     expect(challenge.status).toBe(403);
-    const unknown = await call(s.url, 'GET', `/v1/webhooks/whatsapp/00000000-0000-4000-8000-000000000000?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1`);
+    const unknown = await call(
+      s.url,
+      'GET',
+      `/v1/webhooks/whatsapp/00000000-0000-4000-8000-000000000000?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1`,
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.json._errors[0]).toBe('plugin 00000000-0000-4000-8000-000000000000 not found');
   });
@@ -125,7 +137,13 @@ describe('processing', () => {
   it("an incoming message becomes an INCOMING chat message; Meta's retry of the same event stores nothing more", async () => {
     for (let i = 0; i < 2; i++) expect((await post(EVENT, { 'x-hub-signature-256': sign(EVENT) })).status).toBe(200);
     const [message] = await messagesOf('919900112233', (ms) => ms.length > 0);
-    expect(message).toMatchObject({ direction: 'INCOMING', externalId: 'wamid.HBgMOTE5OTAwMTEyMjMzFQIAEhgg', dataType: 'text', text: 'Is my order on its way? é', plugin: PLUGIN });
+    expect(message).toMatchObject({
+      direction: 'INCOMING',
+      externalId: 'wamid.HBgMOTE5OTAwMTEyMjMzFQIAEhgg',
+      dataType: 'text',
+      text: 'Is my order on its way? é',
+      plugin: PLUGIN,
+    });
     await processed();
     expect(await messagesOf('919900112233', () => true)).toHaveLength(1);
   });
@@ -134,7 +152,7 @@ describe('processing', () => {
     const seed0 = Number(process.env.STATUS_SEED ?? Math.floor(Math.random() * 2 ** 31));
     let seed = seed0 || 1;
     const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
-    const pick = <T,>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
     const CASES = 25;
     const wamids: string[] = [];
     for (let i = 0; i < CASES; i++) {
@@ -148,11 +166,18 @@ describe('processing', () => {
     // Each message: Meta's statuses up to a random top, each repeated 1-3 times, plus a random
     // subset of lower ones again; every case shuffled and all of them interleaved in random batches.
     const ORDER = ['sent', 'delivered', 'read', 'failed'];
-    const failure = { code: 131026, title: 'Message undeliverable', error_data: { details: 'Receiver is incapable of receiving this message' } };
+    const failure = {
+      code: 131026,
+      title: 'Message undeliverable',
+      error_data: { details: 'Receiver is incapable of receiving this message' },
+    };
     const tops = wamids.map(() => pick(ORDER));
     const all = wamids.flatMap((id, i) => {
-      const reached = tops[i] === 'failed' ? [...ORDER.slice(0, Math.floor(random() * 3)), 'failed'] : ORDER.slice(0, ORDER.indexOf(tops[i]) + 1);
-      return reached.flatMap((status) => Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ id, status, ...(status === 'failed' ? { errors: [failure] } : {}) })));
+      const reached =
+        tops[i] === 'failed' ? [...ORDER.slice(0, Math.floor(random() * 3)), 'failed'] : ORDER.slice(0, ORDER.indexOf(tops[i]) + 1);
+      return reached.flatMap((status) =>
+        Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ id, status, ...(status === 'failed' ? { errors: [failure] } : {}) })),
+      );
     });
     all.sort(() => random() - 0.5);
     for (let i = 0; i < all.length; ) {
@@ -164,9 +189,17 @@ describe('processing', () => {
     await processed();
     const final = await messagesOf('919900112240', () => true);
     const byWamid = new Map<string, any>(final.map((m: any) => [m.externalId, m]));
-    expect(wamids.map((w) => byWamid.get(w).deliveryStatus), `STATUS_SEED=${seed0}`).toEqual(tops.map((t) => t.toUpperCase()));
+    expect(
+      wamids.map((w) => byWamid.get(w).deliveryStatus),
+      `STATUS_SEED=${seed0}`,
+    ).toEqual(tops.map((t) => t.toUpperCase()));
     for (const [i, w] of wamids.entries()) {
-      if (tops[i] === 'failed') expect(byWamid.get(w).error, `STATUS_SEED=${seed0}`).toEqual({ code: 131026, title: 'Message undeliverable', details: 'Receiver is incapable of receiving this message' });
+      if (tops[i] === 'failed')
+        expect(byWamid.get(w).error, `STATUS_SEED=${seed0}`).toEqual({
+          code: 131026,
+          title: 'Message undeliverable',
+          details: 'Receiver is incapable of receiving this message',
+        });
     }
   });
 });
@@ -174,7 +207,16 @@ describe('processing', () => {
 describe('a status that overtakes its message', () => {
   it('waits for the message and is applied the moment the message is stored with its wamid', async () => {
     const meta = await startMetaDouble();
-    meta.templates.set(WABA, [{ id: '930001', name: 'order_notice', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Order {{1}} is on its way' }] }]);
+    meta.templates.set(WABA, [
+      {
+        id: '930001',
+        name: 'order_notice',
+        language: 'en',
+        status: 'APPROVED',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Order {{1}} is on its way' }],
+      },
+    ]);
     const other = await startTestServer({ WHATSAPP_GRAPH_URL: meta.url });
     try {
       const [row] = await other.ctx.db.query('select app_secret_enc from whatsapp_plugins where id = $1', [PLUGIN]);
@@ -182,7 +224,10 @@ describe('a status that overtakes its message', () => {
       // The double numbers its wamids: the first message it accepts gets this one.
       const wamid = `wamid.HBgM${Buffer.from('1000000').toString('base64')}`;
       const raw = statusEvent([{ id: wamid, status: 'delivered' }]);
-      const res = await call(other.url, 'POST', hook, { raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(raw, secret) } });
+      const res = await call(other.url, 'POST', hook, {
+        raw,
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(raw, secret) },
+      });
       expect(res.status).toBe(200);
       for (let i = 0; i < 300; i++) {
         if ((await other.ctx.db.query('select 1 from whatsapp_inbound_events where processed_at is null')).length === 0) break;
@@ -190,7 +235,11 @@ describe('a status that overtakes its message', () => {
       }
       const sent = await call(other.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900112250/send-template-message`, {
         key: other.demoKey,
-        body: { whatsappPhoneNumberId: PNID, templateName: 'order_notice', mapping: [{ schemaPropertyName: '1', schemaPropertyValue: 'Z-1' }] },
+        body: {
+          whatsappPhoneNumberId: PNID,
+          templateName: 'order_notice',
+          mapping: [{ schemaPropertyName: '1', schemaPropertyValue: 'Z-1' }],
+        },
       });
       expect(sent.status, sent.text).toBe(200);
       expect(sent.json._data).toMatchObject({ externalId: wamid, deliveryStatus: 'DELIVERED' });
@@ -250,7 +299,10 @@ describe('statuses left waiting', () => {
     expect(res.json._data.deliveryStatus).toBe('SENT');
     // What the race leaves behind: the status waiting although its message is there.
     const [team] = await s.ctx.db.query('select team_id from whatsapp_plugins where id = $1', [PLUGIN]);
-    await s.ctx.db.run(`insert into whatsapp_pending_statuses (team_id, external_id, delivery_status) values ($1, $2, 'READ')`, [team.team_id, res.json._data.externalId]);
+    await s.ctx.db.run(`insert into whatsapp_pending_statuses (team_id, external_id, delivery_status) values ($1, $2, 'READ')`, [
+      team.team_id,
+      res.json._data.externalId,
+    ]);
     const [message] = await messagesOf('919900112260', (ms) => ms[0]?.deliveryStatus === 'READ', 12_000);
     expect(message.externalId).toBe(res.json._data.externalId);
     expect(await s.ctx.db.query('select * from whatsapp_pending_statuses where external_id = $1', [res.json._data.externalId])).toEqual([]);
@@ -258,14 +310,16 @@ describe('statuses left waiting', () => {
 });
 
 describe('template status updates', () => {
-  it("reach the template cache at once: a PAUSED template is refused (422) until Meta approves it again", async () => {
+  it('reach the template cache at once: a PAUSED template is refused (422) until Meta approves it again', async () => {
     const send = () =>
       call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900112270/send-template-message`, {
         key: s.demoKey,
         body: { whatsappPhoneNumberId: PNID, templateName: 'hello_world' },
       });
     expect((await send()).status).toBe(200);
-    const list = await call(s.url, 'GET', `/v1/ext/plugin/whatsapp/api/v22.0/${WABA}/message_templates?name=hello_world`, { key: s.demoKey });
+    const list = await call(s.url, 'GET', `/v1/ext/plugin/whatsapp/api/v22.0/${WABA}/message_templates?name=hello_world`, {
+      key: s.demoKey,
+    });
     const templateId = Number(list.json.data[0].id);
     const update = (status: string) =>
       JSON.stringify({
@@ -276,14 +330,23 @@ describe('template status updates', () => {
             time: 1795945841,
             changes: [
               {
-                value: { event: status, message_template_id: templateId, message_template_name: 'hello_world', message_template_language: 'en_US', reason: status === 'PAUSED' ? 'LOW_QUALITY' : 'NONE' },
+                value: {
+                  event: status,
+                  message_template_id: templateId,
+                  message_template_name: 'hello_world',
+                  message_template_language: 'en_US',
+                  reason: status === 'PAUSED' ? 'LOW_QUALITY' : 'NONE',
+                },
                 field: 'message_template_status_update',
               },
             ],
           },
         ],
       });
-    for (const [status, expected] of [['PAUSED', 422], ['APPROVED', 200]] as const) {
+    for (const [status, expected] of [
+      ['PAUSED', 422],
+      ['APPROVED', 200],
+    ] as const) {
       const raw = update(status);
       expect((await post(raw, { 'x-hub-signature-256': sign(raw) })).status).toBe(200);
       await processed();

@@ -26,7 +26,13 @@ const listForPhone = (phone: string, extra: Record<string, unknown> = {}, key = 
 
 describe('messages pass-through', () => {
   it('forwards the body byte for byte, answers the wamid wrapped, and keeps the message in the chat store', async () => {
-    const message = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '919900112233', type: 'text', text: { preview_url: false, body: 'Your card is on its way' } };
+    const message = {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '919900112233',
+      type: 'text',
+      text: { preview_url: false, body: 'Your card is on its way' },
+    };
     const res = await api('POST', path(), message);
     expect(res.status, res.text).toBe(200);
     expect(res.json).toEqual({ _data: { whatsappMessageId: expect.stringMatching(/^wamid\./) }, _meta: {}, _errors: [] });
@@ -80,10 +86,20 @@ describe('messages pass-through', () => {
 
   it("refuses a number that is not the plugin's, and another team's plugin, without calling Meta", async () => {
     const before = meta.requests.length;
-    const wrongNumber = await api('POST', path('123456'), { messaging_product: 'whatsapp', to: '919900112233', type: 'text', text: { body: 'x' } });
+    const wrongNumber = await api('POST', path('123456'), {
+      messaging_product: 'whatsapp',
+      to: '919900112233',
+      type: 'text',
+      text: { body: 'x' },
+    });
     expect(wrongNumber.status).toBe(404);
     expect(wrongNumber.json._errors[0]).toBe('WhatsApp phone number 123456 not found');
-    const other = await api('POST', path(), { messaging_product: 'whatsapp', to: '919900112233', type: 'text', text: { body: 'x' } }, otherKey);
+    const other = await api(
+      'POST',
+      path(),
+      { messaging_product: 'whatsapp', to: '919900112233', type: 'text', text: { body: 'x' } },
+      otherKey,
+    );
     expect(other.status).toBe(404);
     expect(other.json._errors[0]).toBe(`plugin ${PLUGIN} not found`);
     expect(meta.requests.length).toBe(before);
@@ -109,7 +125,13 @@ describe('messages pass-through', () => {
   it('lists the team’s chats with their contact and last message, and a chat’s messages', async () => {
     await api('POST', path(), { messaging_product: 'whatsapp', to: '919822200000', type: 'text', text: { body: 'first' } });
     await api('POST', path(), { messaging_product: 'whatsapp', to: '919822200000', type: 'text', text: { body: 'latest' } });
-    const chats = await api('POST', '/v1/ext/chat', { orderField: 'lastMessageAt', orderDirection: 'desc', limit: 10, page: 1, search: '98222' });
+    const chats = await api('POST', '/v1/ext/chat', {
+      orderField: 'lastMessageAt',
+      orderDirection: 'desc',
+      limit: 10,
+      page: 1,
+      search: '98222',
+    });
     expect(chats.status, chats.text).toBe(200);
     expect(chats.json._data).toHaveLength(1);
     const chat = chats.json._data[0];
@@ -146,7 +168,11 @@ describe('received media', () => {
     for (const prefix of ['/v1/whatsapp', '/v2/whatsapp']) {
       const info = await api('GET', `${prefix}/v22.0/media/1234567890`);
       expect(info.status, info.text).toBe(200);
-      expect(info.json).toMatchObject({ id: '1234567890', mime_type: 'audio/ogg', url: `${s.ctx.config.publicBaseUrl}${prefix}/v22.0/media/1234567890/show` });
+      expect(info.json).toMatchObject({
+        id: '1234567890',
+        mime_type: 'audio/ogg',
+        url: `${s.ctx.config.publicBaseUrl}${prefix}/v22.0/media/1234567890/show`,
+      });
       const shown = await fetch(`${s.url}${prefix}/v22.0/media/1234567890/show`, { headers: { authorization: `Bearer ${s.demoKey}` } });
       expect(shown.status).toBe(200);
       expect(shown.headers.get('content-type')).toBe('audio/ogg');
@@ -163,7 +189,9 @@ describe('received media', () => {
     expect((await api('GET', '/v1/whatsapp/v22.0/media/1234567890', undefined, otherKey)).status).toBe(404);
     expect((await api('GET', '/v1/whatsapp/latest/media/1234567890')).status).toBe(400);
     // Some other Graph object the token can read is not media.
-    meta.templates.set('83784929738012', [{ id: '4242', name: 'x', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [] }]);
+    meta.templates.set('83784929738012', [
+      { id: '4242', name: 'x', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [] },
+    ]);
     expect((await api('GET', '/v1/whatsapp/v22.0/media/4242')).status).toBe(404);
   });
 
@@ -174,4 +202,3 @@ describe('received media', () => {
     expect(res.json._errors[0]).toBe('WhatsApp: Meta gave a media URL outside its own hosts');
   });
 });
-

@@ -32,10 +32,17 @@ describe('plugin configuration', () => {
       chakraWebhookUrl: null,
       whichChakraWebhookEventsToSend: [],
     });
-    const first = await api('POST', updatePath(), { passThroughWebhookUrl: 'https://hooks.example.com/meta', enableMessageEchoesForPassThroughWebhook: true });
+    const first = await api('POST', updatePath(), {
+      passThroughWebhookUrl: 'https://hooks.example.com/meta',
+      enableMessageEchoesForPassThroughWebhook: true,
+    });
     expect(first.status, first.text).toBe(200);
     expect(first.json._data).toEqual({ success: true });
-    await api('POST', updatePath(), { enableChakraWebhook: true, chakraWebhookUrl: 'https://hooks.example.com/chakra', whichChakraWebhookEventsToSend: ['message', 'status'] });
+    await api('POST', updatePath(), {
+      enableChakraWebhook: true,
+      chakraWebhookUrl: 'https://hooks.example.com/chakra',
+      whichChakraWebhookEventsToSend: ['message', 'status'],
+    });
     expect((await api('GET', configPath())).json._data).toEqual({
       passThroughWebhookUrl: 'https://hooks.example.com/meta',
       enableMessageEchoesForPassThroughWebhook: true,
@@ -57,7 +64,10 @@ describe('plugin configuration', () => {
   it.each([
     [{ passThroughWebhookUrl: 'ftp://x.example.com' }, 'passThroughWebhookUrl: must be an http(s) URL'],
     [{ chakraWebhookUrl: 'not a url' }, 'chakraWebhookUrl: must be an http(s) URL'],
-    [{ whichChakraWebhookEventsToSend: ['message', 'typing'] }, 'whichChakraWebhookEventsToSend[1]: must be one of "message", "status", "message_echo", "smb_message_echo", "deliveryStatus"'],
+    [
+      { whichChakraWebhookEventsToSend: ['message', 'typing'] },
+      'whichChakraWebhookEventsToSend[1]: must be one of "message", "status", "message_echo", "smb_message_echo", "deliveryStatus"',
+    ],
     [{ enableChakraWebhook: true }, 'chakraWebhookUrl: is required to enable the Chakra webhook'],
     [{ colour: 'red' }, 'colour: is not a known field'],
   ])('refuses %j', async (body, message) => {
@@ -67,7 +77,11 @@ describe('plugin configuration', () => {
   });
 
   it('answers 404 "plugin <id> not found" for unknown plugins and other teams’ plugins, 403 without whatsapp:manage', async () => {
-    for (const [plugin, key] of [['3b1d3a8e-0000-4000-8000-000000000009', s.demoKey], ['nope', s.demoKey], [PLUGIN, otherKey]]) {
+    for (const [plugin, key] of [
+      ['3b1d3a8e-0000-4000-8000-000000000009', s.demoKey],
+      ['nope', s.demoKey],
+      [PLUGIN, otherKey],
+    ]) {
       const res = await api('GET', configPath(plugin), undefined, key);
       expect(res.status).toBe(404);
       expect(res.json._errors[0]).toBe(`plugin ${plugin} not found`);
@@ -79,7 +93,10 @@ describe('plugin configuration', () => {
   });
 });
 
-async function uploadMedia(bytes: Buffer, options: { filename?: string; field?: string; plugin?: string; key?: string; headers?: Record<string, string> } = {}) {
+async function uploadMedia(
+  bytes: Buffer,
+  options: { filename?: string; field?: string; plugin?: string; key?: string; headers?: Record<string, string> } = {},
+) {
   const form = new FormData();
   form.append(options.field ?? 'file', new Blob([new Uint8Array(bytes)]), 'upload.bin');
   if (options.filename) form.append('filename', options.filename);
@@ -96,12 +113,17 @@ const local = (publicUrl: string) => s.url + new URL(publicUrl).pathname;
 describe('public media', () => {
   it('stores a file sent as the official SDK sends it and serves it at its public URL without a key', async () => {
     const png = makePng(20, 10);
-    const res = await uploadMedia(png, { filename: 'offer banner.png', headers: { 'x-chakra-sdk': 'chakra-chat-sdk/1.0.0', accept: 'application/json' } });
+    const res = await uploadMedia(png, {
+      filename: 'offer banner.png',
+      headers: { 'x-chakra-sdk': 'chakra-chat-sdk/1.0.0', accept: 'application/json' },
+    });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     const config = (await api('GET', '/v1/ext/config')).json._data;
     // On PUBLIC_BASE_URL (here the default, built from PORT=0), fetched at the test server's address.
     const url: string = res.json._data.publicMediaUrl;
-    expect(url).toMatch(new RegExp(`^${s.ctx.config.publicBaseUrl}/public-media/${config.team.id}/\\d{4}-\\d{2}-\\d{2}/[0-9a-f-]{36}\\.png$`));
+    expect(url).toMatch(
+      new RegExp(`^${s.ctx.config.publicBaseUrl}/public-media/${config.team.id}/\\d{4}-\\d{2}-\\d{2}/[0-9a-f-]{36}\\.png$`),
+    );
     const served = await fetch(local(url));
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/png');
@@ -114,7 +136,11 @@ describe('public media', () => {
     const cases: [Buffer, string | undefined, string][] = [
       [Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n'), 'invoice.pdf', 'application/pdf'],
       [Buffer.from('hello, plain text\n'), 'notes.txt', 'text/plain'],
-      [Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(60)]), 'sheet.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      [
+        Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(60)]),
+        'sheet.xlsx',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      ],
       [Buffer.concat([Buffer.from('OggS'), Buffer.alloc(60)]), undefined, 'audio/ogg'],
       [Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(60)]), 'clip.mp4', 'video/mp4'],
     ];
@@ -127,9 +153,24 @@ describe('public media', () => {
   });
 
   it.each([
-    ['bytes of no accepted type', Buffer.from('<html><script>alert(1)</script></html>'), 'page.html', /^file: is not a type WhatsApp accepts/],
-    ['a zip that is not an Office file', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(20)]), 'archive.zip', /^file: is not a type WhatsApp accepts/],
-    ['an image over 5 MB', Buffer.concat([makePng(4, 4), Buffer.alloc(5 * 1024 * 1024)]), 'big.png', /^file: an image may be at most 5 MB \(WhatsApp's limit\)$/],
+    [
+      'bytes of no accepted type',
+      Buffer.from('<html><script>alert(1)</script></html>'),
+      'page.html',
+      /^file: is not a type WhatsApp accepts/,
+    ],
+    [
+      'a zip that is not an Office file',
+      Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(20)]),
+      'archive.zip',
+      /^file: is not a type WhatsApp accepts/,
+    ],
+    [
+      'an image over 5 MB',
+      Buffer.concat([makePng(4, 4), Buffer.alloc(5 * 1024 * 1024)]),
+      'big.png',
+      /^file: an image may be at most 5 MB \(WhatsApp's limit\)$/,
+    ],
   ])('refuses %s (400, nothing stored)', async (_name, bytes, filename, message) => {
     const [{ n: before }] = await s.ctx.db.query('select count(*)::int as n from public_media');
     const res = await uploadMedia(bytes, { filename });
@@ -140,13 +181,18 @@ describe('public media', () => {
   });
 
   it('needs the file field, a plugin of the caller’s team and whatsapp:send', async () => {
-    expect((await uploadMedia(makePng(2, 2), { field: 'photo' })).json._errors[0]).toBe('photo: is not a file field of this upload (send the file as "file")');
+    expect((await uploadMedia(makePng(2, 2), { field: 'photo' })).json._errors[0]).toBe(
+      'photo: is not a file field of this upload (send the file as "file")',
+    );
     const other = await uploadMedia(makePng(2, 2), { key: otherKey });
     expect(other.status).toBe(404);
     expect(other.json._errors[0]).toBe(`plugin ${PLUGIN} not found`);
     const sales = await uploadMedia(makePng(2, 2), { key: salesKey });
     expect(sales.status).toBe(200);
-    const json = await call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/upload-public-media`, { key: s.demoKey, body: { file: 'x' } });
+    const json = await call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/upload-public-media`, {
+      key: s.demoKey,
+      body: { file: 'x' },
+    });
     expect(json.status).toBe(415);
   });
 

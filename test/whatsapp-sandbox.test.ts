@@ -41,7 +41,11 @@ describe('the in-process sandbox', () => {
       ],
     });
     expect(res.status, res.text).toBe(200);
-    expect(res.json._data).toMatchObject({ deliveryStatus: 'SENT', externalId: expect.stringMatching(/^wamid\./), text: 'Hi Asha, your order A-17 is on its way.' });
+    expect(res.json._data).toMatchObject({
+      deliveryStatus: 'SENT',
+      externalId: expect.stringMatching(/^wamid\./),
+      text: 'Hi Asha, your order A-17 is on its way.',
+    });
   });
 
   it('keeps the templates a user creates (approved at once) and sends them', async () => {
@@ -57,7 +61,11 @@ describe('the in-process sandbox', () => {
     expect(again.status).toBe(400);
     expect(again.json.error.message).toMatch(/already exists/);
 
-    const res = await api('POST', sendTo('919900112234'), { whatsappPhoneNumberId: PNID, templateName: 'visit_reminder', mapping: [{ schemaPropertyName: '1', schemaPropertyValue: '10:00' }] });
+    const res = await api('POST', sendTo('919900112234'), {
+      whatsappPhoneNumberId: PNID,
+      templateName: 'visit_reminder',
+      mapping: [{ schemaPropertyName: '1', schemaPropertyValue: '10:00' }],
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.json._data.text).toBe('See you at 10:00');
   });
@@ -67,11 +75,18 @@ describe('the in-process sandbox', () => {
       messaging_product: 'whatsapp',
       to: '919900112235',
       type: 'template',
-      template: { name, language: { code: 'en' }, components: [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }] },
+      template: {
+        name,
+        language: { code: 'en' },
+        components: [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }],
+      },
     });
     const count = await api('POST', messagesPath, template('order_update', ['only one']));
     expect(count.status).toBe(400);
-    expect(count.json.error).toMatchObject({ code: 132000, error_data: { details: 'body: number of localizable_params (1) does not match the expected number of params (2)' } });
+    expect(count.json.error).toMatchObject({
+      code: 132000,
+      error_data: { details: 'body: number of localizable_params (1) does not match the expected number of params (2)' },
+    });
     const unknown = await api('POST', messagesPath, template('no_such_template', []));
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.code).toBe(132001);
@@ -92,7 +107,13 @@ describe('the in-process sandbox', () => {
     await new Promise((r) => setTimeout(r, 1000)); // let the bucket fill again
     const sends = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        api('POST', sendTo('919900112237'), { whatsappPhoneNumberId: PNID, templateName: 'hello_world', language: 'en_US', mapping: [] , headerMapping: [] }).then((r) => [r.status, i]),
+        api('POST', sendTo('919900112237'), {
+          whatsappPhoneNumberId: PNID,
+          templateName: 'hello_world',
+          language: 'en_US',
+          mapping: [],
+          headerMapping: [],
+        }).then((r) => [r.status, i]),
       ),
     );
     expect(sends.map(([status]) => status)).toEqual(Array(8).fill(200));
@@ -105,14 +126,30 @@ describe("the sandbox's pretend customer", () => {
     const receiver = await startReceiver();
     try {
       const tapi = (method: string, path: string, body?: unknown) => call(t.url, method, path, { key: t.demoKey, body });
-      await tapi('POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/update-config`, { enableChakraWebhook: true, chakraWebhookUrl: receiver.url, whichChakraWebhookEventsToSend: ['message', 'status'] });
+      await tapi('POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/update-config`, {
+        enableChakraWebhook: true,
+        chakraWebhookUrl: receiver.url,
+        whichChakraWebhookEventsToSend: ['message', 'status'],
+      });
       const sent = await tapi('POST', sendTo('919900112299'), { whatsappPhoneNumberId: PNID, templateName: 'hello_world' });
       expect(sent.status, sent.text).toBe(200);
       const got = await receiver.waitFor(4);
-      expect(got.map((r) => `${r.json.event}:${r.json.payload.deliveryStatus ?? r.json.payload.message.type}`)).toEqual(['status:SENT', 'status:DELIVERED', 'status:READ', 'message:text']);
-      expect(got.every((r) => r.json.payload.externalId === sent.json._data.externalId || r.json.payload.message?.context?.id === sent.json._data.externalId)).toBe(true);
+      expect(got.map((r) => `${r.json.event}:${r.json.payload.deliveryStatus ?? r.json.payload.message.type}`)).toEqual([
+        'status:SENT',
+        'status:DELIVERED',
+        'status:READ',
+        'message:text',
+      ]);
+      expect(
+        got.every(
+          (r) =>
+            r.json.payload.externalId === sent.json._data.externalId || r.json.payload.message?.context?.id === sent.json._data.externalId,
+        ),
+      ).toBe(true);
       expect(got[3].json.payload.message.text.body).toBe("Thanks! (a sandbox customer's reply to hello_world)");
-      const chat = await tapi('POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', { customerPhoneNumber: '919900112299' });
+      const chat = await tapi('POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', {
+        customerPhoneNumber: '919900112299',
+      });
       expect(chat.json._data.map((m: any) => [m.direction, m.deliveryStatus])).toEqual([
         ['INCOMING', 'DELIVERED'],
         ['OUTGOING', 'READ'],
@@ -144,7 +181,9 @@ describe("the sandbox's pretend customer", () => {
 
 describe('chakra sandbox', () => {
   it('serves the sandbox on its own port and answers a send as Meta does', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', '--messages-per-second', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', '--messages-per-second', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -160,10 +199,19 @@ describe('chakra sandbox', () => {
       const res = await fetch(`${url}/v22.0/${PNID}/messages`, {
         method: 'POST',
         headers: { authorization: 'Bearer any', 'content-type': 'application/json' },
-        body: JSON.stringify({ messaging_product: 'whatsapp', to: '919900112233', type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } }),
+        body: JSON.stringify({
+          messaging_product: 'whatsapp',
+          to: '919900112233',
+          type: 'template',
+          template: { name: 'hello_world', language: { code: 'en_US' } },
+        }),
       });
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ messaging_product: 'whatsapp', contacts: [{ input: '919900112233', wa_id: '919900112233' }], messages: [{ id: expect.stringMatching(/^wamid\./), message_status: 'accepted' }] });
+      expect(await res.json()).toMatchObject({
+        messaging_product: 'whatsapp',
+        contacts: [{ input: '919900112233', wa_id: '919900112233' }],
+        messages: [{ id: expect.stringMatching(/^wamid\./), message_status: 'accepted' }],
+      });
     } finally {
       child.kill('SIGTERM');
     }

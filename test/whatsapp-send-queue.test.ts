@@ -45,7 +45,8 @@ beforeEach(() => {
   meta.throttled = 0;
 });
 
-const setRate = (perSecond: number) => s.ctx.db.run('update whatsapp_plugins set messages_per_second = $1 where id = $2', [perSecond, PLUGIN]);
+const setRate = (perSecond: number) =>
+  s.ctx.db.run('update whatsapp_plugins set messages_per_second = $1 where id = $2', [perSecond, PLUGIN]);
 const sendPath = (phone: string, query = '') => `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/${phone}/send-template-message${query}`;
 const notice = (order: string) => ({
   whatsappPhoneNumberId: PNID,
@@ -98,7 +99,10 @@ describe('queued sends (?async=true)', () => {
     await setRate(20);
     meta.messagesPerSecond = 20;
     // Queued while no worker runs (as behind a busy worker fleet), then drained.
-    await queue('919811000002', Array.from({ length: 61 }, (_, i) => `P-${i}`));
+    await queue(
+      '919811000002',
+      Array.from({ length: 61 }, (_, i) => `P-${i}`),
+    );
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     expect(metrics).toContain(`chakra_whatsapp_sends_queued{phone_number_id="${PNID}"} 61`);
     await s.startWorkers();
@@ -115,7 +119,13 @@ describe('queued sends (?async=true)', () => {
   it('answers at once with the stored QUEUED message, then sends exactly that template and marks it SENT with the wamid', async () => {
     await setRate(80);
     const [queued] = await queue('919811000001', ['A-1']);
-    expect(queued).toMatchObject({ deliveryStatus: 'QUEUED', externalId: null, direction: 'OUTGOING', text: 'Order A-1 is on its way', plugin: PLUGIN });
+    expect(queued).toMatchObject({
+      deliveryStatus: 'QUEUED',
+      externalId: null,
+      direction: 'OUTGOING',
+      text: 'Order A-1 is on its way',
+      plugin: PLUGIN,
+    });
 
     const [message] = await settledMessages('919811000001');
     expect(message).toMatchObject({ id: queued.id, deliveryStatus: 'SENT', externalId: expect.stringMatching(/^wamid\./), error: null });
@@ -125,7 +135,11 @@ describe('queued sends (?async=true)', () => {
         recipient_type: 'individual',
         to: '919811000001',
         type: 'template',
-        template: { name: 'order_notice', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'A-1' }] }] },
+        template: {
+          name: 'order_notice',
+          language: { code: 'en' },
+          components: [{ type: 'body', parameters: [{ type: 'text', text: 'A-1' }] }],
+        },
       },
     ]);
   });
@@ -140,7 +154,8 @@ describe('queued sends (?async=true)', () => {
     expect(messages).toHaveLength(150);
 
     const acceptedByOrder = new Map<string, number>();
-    for (const r of sendsToMeta()) if (r.status === 200) acceptedByOrder.set(orderOf(r.body), (acceptedByOrder.get(orderOf(r.body)) ?? 0) + 1);
+    for (const r of sendsToMeta())
+      if (r.status === 200) acceptedByOrder.set(orderOf(r.body), (acceptedByOrder.get(orderOf(r.body)) ?? 0) + 1);
     const byId = new Map(messages.map((m) => [m.id, m]));
     let sent = 0;
     for (const [i, q] of queued.entries()) {
@@ -196,7 +211,9 @@ describe('synchronous sends', () => {
     // PGlite is one process's database; on PostgreSQL a second server shares the pacing.
     const second = BACKEND === 'postgres' ? await startTestServer({ ...ENV, WHATSAPP_GRAPH_URL: meta.url }, db) : s;
     const answers = await Promise.all(
-      Array.from({ length: 61 }, (_, i) => call(i % 2 ? second.url : s.url, 'POST', sendPath('919811000006'), { key, body: notice(`S-${i}`) })),
+      Array.from({ length: 61 }, (_, i) =>
+        call(i % 2 ? second.url : s.url, 'POST', sendPath('919811000006'), { key, body: notice(`S-${i}`) }),
+      ),
     );
     if (second !== s) await second.close();
     expect(answers.map((a) => a.status)).toEqual(Array(61).fill(200));
@@ -215,7 +232,10 @@ describe('synchronous sends', () => {
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe(131030);
     const [message] = await settledMessages('919811000007');
-    expect(message).toMatchObject({ deliveryStatus: 'FAILED', error: { code: 131030, title: 'Recipient phone number not in allowed list' } });
+    expect(message).toMatchObject({
+      deliveryStatus: 'FAILED',
+      error: { code: 131030, title: 'Recipient phone number not in allowed list' },
+    });
   });
 });
 
@@ -233,6 +253,10 @@ describe('restarts', () => {
     s = await startTestServer({ ...ENV, WHATSAPP_GRAPH_URL: meta.url }, db);
     const messages = await settledMessages('919811000008');
     expect(messages.map((m) => m.deliveryStatus)).toEqual(Array(25).fill('SENT'));
-    expect(sendsToMeta().map((r) => orderOf(r.body)).sort()).toEqual([...orders].sort());
+    expect(
+      sendsToMeta()
+        .map((r) => orderOf(r.body))
+        .sort(),
+    ).toEqual([...orders].sort());
   });
 });

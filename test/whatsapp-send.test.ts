@@ -33,7 +33,8 @@ afterAll(async () => {
   await meta?.close();
 });
 
-const api = (path: string, body: unknown, key = s.demoKey, headers?: Record<string, string>) => call(s.url, 'POST', path, { key, body, headers });
+const api = (path: string, body: unknown, key = s.demoKey, headers?: Record<string, string>) =>
+  call(s.url, 'POST', path, { key, body, headers });
 const toPhone = (phone: string) => `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/${phone}/send-template-message`;
 const sends = () => meta.requests.filter((r) => r.path === `/v22.0/${PNID}/messages`);
 const promoBody = {
@@ -49,7 +50,10 @@ const promoBody = {
 
 describe('send template message to a phone number', () => {
   it('sends the documented example as the SDK does: Meta gets the exact template message, the caller the stored chat message', async () => {
-    const res = await api(toPhone('919900112233'), promoBody, s.demoKey, { 'x-chakra-sdk': 'chakra-chat-sdk/1.0.0', accept: 'application/json' });
+    const res = await api(toPhone('919900112233'), promoBody, s.demoKey, {
+      'x-chakra-sdk': 'chakra-chat-sdk/1.0.0',
+      accept: 'application/json',
+    });
     expect(res.status, res.text).toBe(200);
     expect(JSON.parse(sends().at(-1)!.body)).toEqual({
       messaging_product: 'whatsapp',
@@ -61,7 +65,13 @@ describe('send template message to a phone number', () => {
         language: { code: 'en_US' },
         components: [
           { type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.example.com/xmas.png' } }] },
-          { type: 'body', parameters: [{ type: 'text', text: 'John' }, { type: 'text', text: '20%' }] },
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'John' },
+              { type: 'text', text: '20%' },
+            ],
+          },
           { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'xmas' }] },
         ],
       },
@@ -112,10 +122,26 @@ describe('send template message to a phone number', () => {
   });
 
   it('finds a template created since the cache was filled, and asks for a language when the name has several', async () => {
-    meta.templates.get(WABA)!.push(
-      { id: '900003', name: 'welcome', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Welcome!' }] },
-      { id: '900004', name: 'welcome', language: 'hi', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Swagat!' }] },
-    );
+    meta.templates
+      .get(WABA)!
+      .push(
+        {
+          id: '900003',
+          name: 'welcome',
+          language: 'en',
+          status: 'APPROVED',
+          category: 'UTILITY',
+          components: [{ type: 'BODY', text: 'Welcome!' }],
+        },
+        {
+          id: '900004',
+          name: 'welcome',
+          language: 'hi',
+          status: 'APPROVED',
+          category: 'UTILITY',
+          components: [{ type: 'BODY', text: 'Swagat!' }],
+        },
+      );
     const ambiguous = await api(toPhone('919900112233'), { whatsappPhoneNumberId: PNID, templateName: 'welcome' });
     expect(ambiguous.status).toBe(400);
     expect(ambiguous.json._errors[0]).toBe('language: is required: template welcome exists in en, hi');
@@ -125,7 +151,17 @@ describe('send template message to a phone number', () => {
   });
 
   it("answers Meta's refusal with Meta's status, message and error object", async () => {
-    meta.failWith = { status: 400, body: { error: { message: '(#132001) Template name does not exist in the translation', type: 'OAuthException', code: 132001, fbtrace_id: 'x' } } };
+    meta.failWith = {
+      status: 400,
+      body: {
+        error: {
+          message: '(#132001) Template name does not exist in the translation',
+          type: 'OAuthException',
+          code: 132001,
+          fbtrace_id: 'x',
+        },
+      },
+    };
     try {
       const res = await api(toPhone('919900112233'), promoBody);
       expect(res.status).toBe(400);
@@ -138,13 +174,18 @@ describe('send template message to a phone number', () => {
 
   it("refuses another team's plugin and a number that is not the plugin's", async () => {
     expect((await api(toPhone('919900112233'), promoBody, otherKey)).json._errors[0]).toBe(`plugin ${PLUGIN} not found`);
-    expect((await api(toPhone('919900112233'), { ...promoBody, whatsappPhoneNumberId: '111' })).json._errors[0]).toBe('WhatsApp phone number 111 not found');
+    expect((await api(toPhone('919900112233'), { ...promoBody, whatsappPhoneNumberId: '111' })).json._errors[0]).toBe(
+      'WhatsApp phone number 111 not found',
+    );
   });
 });
 
 describe('send template message for a process', () => {
   it("sends to the process's phone and links the message to the process, by primary key or by id", async () => {
-    const lead = await call(s.url, 'POST', '/v1/ext/procedure/lead/process', { key: s.demoKey, body: { data: { lead_id: 'WA-1', phone_number: '+91 98450 11111' } } });
+    const lead = await call(s.url, 'POST', '/v1/ext/procedure/lead/process', {
+      key: s.demoKey,
+      body: { data: { lead_id: 'WA-1', phone_number: '+91 98450 11111' } },
+    });
     expect(lead.status, lead.text).toBe(200);
     const byPk = await api(`/v1/ext/plugin/whatsapp/${PLUGIN}/process/lead/WA-1/send-template-message`, promoBody);
     expect(byPk.status, byPk.text).toBe(200);
@@ -155,7 +196,10 @@ describe('send template message for a process', () => {
   });
 
   it("falls back to the record's phone, and is a 422 when there is none", async () => {
-    await call(s.url, 'POST', '/v1/ext/procedure/lead/process', { key: s.demoKey, body: { data: { lead_id: 'WA-2' }, record: { data: { phone_number: '919845022222' } } } });
+    await call(s.url, 'POST', '/v1/ext/procedure/lead/process', {
+      key: s.demoKey,
+      body: { data: { lead_id: 'WA-2' }, record: { data: { phone_number: '919845022222' } } },
+    });
     const viaRecord = await api(`/v1/ext/plugin/whatsapp/${PLUGIN}/process/lead/WA-2/send-template-message`, promoBody);
     expect(viaRecord.status, viaRecord.text).toBe(200);
     expect(JSON.parse(sends().at(-1)!.body).to).toBe('919845022222');

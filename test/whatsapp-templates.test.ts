@@ -18,7 +18,9 @@ beforeAll(async () => {
   otherKey = await addTeamWithLeads(s, 'acme');
   const [demo] = await s.ctx.db.query("select id from teams where short_id = 'demo'");
   salesKey = (await createApiKey(s.ctx.db, demo.id, { name: 'sales', role: 'inside_sales' })).key;
-  const [plugin] = await s.ctx.db.query('select access_token_enc from whatsapp_plugins where id = $1', ['d83e1d23-50b8-4d87-8f92-842a0ac516f6']);
+  const [plugin] = await s.ctx.db.query('select access_token_enc from whatsapp_plugins where id = $1', [
+    'd83e1d23-50b8-4d87-8f92-842a0ac516f6',
+  ]);
   token = s.ctx.secrets.decrypt(plugin.access_token_enc);
 });
 afterAll(async () => {
@@ -42,7 +44,12 @@ describe('template pass-through', () => {
     const res = await api('POST', templates, ORDER_UPDATE);
     expect(res.status, res.text).toBe(200);
     expect(res.json).toEqual({ id: expect.any(String), status: 'PENDING', category: 'UTILITY' });
-    expect(lastRequest()).toMatchObject({ method: 'POST', path: `/v22.0/${WABA}/message_templates`, authorization: `Bearer ${token}`, contentType: 'application/json' });
+    expect(lastRequest()).toMatchObject({
+      method: 'POST',
+      path: `/v22.0/${WABA}/message_templates`,
+      authorization: `Bearer ${token}`,
+      contentType: 'application/json',
+    });
     expect(JSON.parse(lastRequest().body)).toEqual(ORDER_UPDATE);
   });
 
@@ -60,8 +67,13 @@ describe('template pass-through', () => {
   it("keeps Meta's status and error object when Meta refuses", async () => {
     const res = await api('POST', templates, { language: 'en_US' });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ error: { message: '(#100) The parameter name is required.', type: 'OAuthException', code: 100, fbtrace_id: 'AbCdEfGhIjK' } });
-    meta.failWith = { status: 503, body: { error: { message: 'Service temporarily unavailable', type: 'OAuthException', code: 2, is_transient: true } } };
+    expect(res.json).toEqual({
+      error: { message: '(#100) The parameter name is required.', type: 'OAuthException', code: 100, fbtrace_id: 'AbCdEfGhIjK' },
+    });
+    meta.failWith = {
+      status: 503,
+      body: { error: { message: 'Service temporarily unavailable', type: 'OAuthException', code: 2, is_transient: true } },
+    };
     try {
       const down = await api('GET', templates);
       expect(down.status).toBe(503);
@@ -73,7 +85,9 @@ describe('template pass-through', () => {
 
   it('edits a template through the plugin that can see it, and deletes by name', async () => {
     const [created] = meta.templates.get(WABA)!;
-    const edit = await api('POST', `/v1/ext/plugin/whatsapp/api/v22.0/${created.id}`, { components: [{ type: 'BODY', text: 'Hello {{1}}' }] });
+    const edit = await api('POST', `/v1/ext/plugin/whatsapp/api/v22.0/${created.id}`, {
+      components: [{ type: 'BODY', text: 'Hello {{1}}' }],
+    });
     expect(edit.status, edit.text).toBe(200);
     expect(edit.json).toEqual({ success: true });
     expect(lastRequest()).toMatchObject({ method: 'POST', path: `/v22.0/${created.id}` });
@@ -81,7 +95,9 @@ describe('template pass-through', () => {
     expect(missing.status).toBe(404);
     expect(missing.json._errors[0]).toBe('template 999999 not found');
     // A template Meta would show this token but that is in no WABA of the team: not ours to edit.
-    meta.templates.set('5550001', [{ id: '777001', name: 'elsewhere', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [] }]);
+    meta.templates.set('5550001', [
+      { id: '777001', name: 'elsewhere', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [] },
+    ]);
     const elsewhere = await api('POST', '/v1/ext/plugin/whatsapp/api/v22.0/777001', { components: [] });
     expect(elsewhere.status).toBe(404);
     expect(meta.requests.some((r) => r.method === 'POST' && r.path === '/v22.0/777001')).toBe(false);
@@ -110,16 +126,45 @@ describe('template pass-through', () => {
     const refused = await call(s.url, 'POST', templates, { key: s.demoKey, raw, headers: { 'content-type': 'application/json' } });
     expect(refused.status, refused.text).toBe(400);
     expect(refused.json._errors[0]).toMatch(/^body: contains an unpaired UTF-16 surrogate/);
-    meta.templates.get(WABA)!.push(
-      { id: '880000', name: 'odd_nul', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi \u0000 {{1}}' }] },
-      { id: '880002', name: 'odd_surrogate', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi \ud800 {{1}}' }] },
-    );
+    meta.templates
+      .get(WABA)!
+      .push(
+        {
+          id: '880000',
+          name: 'odd_nul',
+          language: 'en_US',
+          status: 'APPROVED',
+          category: 'UTILITY',
+          components: [{ type: 'BODY', text: 'Hi \u0000 {{1}}' }],
+        },
+        {
+          id: '880002',
+          name: 'odd_surrogate',
+          language: 'en_US',
+          status: 'APPROVED',
+          category: 'UTILITY',
+          components: [{ type: 'BODY', text: 'Hi \ud800 {{1}}' }],
+        },
+      );
     // Meta approves a new template the cache has never seen: the first send refreshes the list.
-    meta.templates.get(WABA)!.push({ id: '880001', name: 'fresh_after_odd', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello' }] });
-    const res = await api('POST', `/v1/ext/plugin/whatsapp/d83e1d23-50b8-4d87-8f92-842a0ac516f6/phoneNumber/919900112299/send-template-message`, {
-      whatsappPhoneNumberId: '775966265503012',
-      templateName: 'fresh_after_odd',
-    });
+    meta.templates
+      .get(WABA)!
+      .push({
+        id: '880001',
+        name: 'fresh_after_odd',
+        language: 'en_US',
+        status: 'APPROVED',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Hello' }],
+      });
+    const res = await api(
+      'POST',
+      `/v1/ext/plugin/whatsapp/d83e1d23-50b8-4d87-8f92-842a0ac516f6/phoneNumber/919900112299/send-template-message`,
+      {
+        whatsappPhoneNumberId: '775966265503012',
+        templateName: 'fresh_after_odd',
+      },
+    );
     expect(res.status, res.text).toBe(200);
     const [odd] = await s.ctx.db.query("select components from whatsapp_templates where name = 'odd_nul'");
     expect(odd.components[0].text).toBe('Hi \uFFFD {{1}}');

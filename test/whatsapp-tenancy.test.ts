@@ -15,7 +15,9 @@ let otherKey: string;
 
 beforeAll(async () => {
   meta = await startMetaDouble();
-  meta.templates.set(WABA, [{ id: '800001', name: 'hello', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello' }] }]);
+  meta.templates.set(WABA, [
+    { id: '800001', name: 'hello', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello' }] },
+  ]);
   meta.media.set('31337', { bytes: Buffer.from('x'), mime: 'image/jpeg' });
   s = await startTestServer({ WHATSAPP_GRAPH_URL: meta.url });
   otherKey = await addTeamWithLeads(s, 'acme');
@@ -42,7 +44,11 @@ it("no WhatsApp endpoint lets another team's key near this team's plugin or data
     ['POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900000001/send-template-message`, send],
     ['POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/phoneNumber/919900000001/send-template-message?async=true`, send],
     ['POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/process/lead/X-1/send-template-message`, send],
-    ['POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/api/v22.0/${PNID}/messages`, { messaging_product: 'whatsapp', to: '919900000001', type: 'text', text: { body: 'x' } }],
+    [
+      'POST',
+      `/v1/ext/plugin/whatsapp/${PLUGIN}/api/v22.0/${PNID}/messages`,
+      { messaging_product: 'whatsapp', to: '919900000001', type: 'text', text: { body: 'x' } },
+    ],
     ['GET', `/v1/ext/plugin/whatsapp/api/v22.0/${WABA}/message_templates`],
     ['POST', `/v1/ext/plugin/whatsapp/api/v22.0/${WABA}/message_templates`, { name: 'x', language: 'en', category: 'UTILITY' }],
     ['DELETE', `/v1/ext/plugin/whatsapp/api/v22.0/${WABA}/message_templates?name=hello`],
@@ -57,11 +63,18 @@ it("no WhatsApp endpoint lets another team's key near this team's plugin or data
   }
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(makePng(2, 2))]), 'x.png');
-  const upload = await fetch(`${s.url}/v1/ext/plugin/whatsapp/${PLUGIN}/upload-public-media`, { method: 'POST', headers: { authorization: `Bearer ${otherKey}` }, body: form });
+  const upload = await fetch(`${s.url}/v1/ext/plugin/whatsapp/${PLUGIN}/upload-public-media`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${otherKey}` },
+    body: form,
+  });
   expect(upload.status).toBe(404);
   // Lists answer empty rather than 404, and show nothing of the demo team.
   expect((await call(s.url, 'POST', '/v1/ext/chat', { key: otherKey, body: {} })).json._data).toEqual([]);
-  const byPhone = await call(s.url, 'POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', { key: otherKey, body: { customerPhoneNumber: '919900000001' } });
+  const byPhone = await call(s.url, 'POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', {
+    key: otherKey,
+    body: { customerPhoneNumber: '919900000001' },
+  });
   expect(byPhone.json._data).toEqual([]);
   expect(meta.requests.length).toBe(before);
   expect(await s.ctx.db.query('select * from whatsapp_send_queue')).toEqual([]);

@@ -77,7 +77,10 @@ describe('applying a workspace', () => {
     expect(res.status).toBe(400);
     expect(res.json._meta.code).toBe('WORKSPACE_INVALID');
     expect(res.json._errors).toEqual(
-      expect.arrayContaining(['teams[0].procedures[1].states: duplicate shortId OPEN', 'teams[0].procedures[0].attributes[3].type: unknown type "strng"']),
+      expect.arrayContaining([
+        'teams[0].procedures[1].states: duplicate shortId OPEN',
+        'teams[0].procedures[0].attributes[3].type: unknown type "strng"',
+      ]),
     );
     expect(res.json._meta.details.map((d: any) => d.path)).toContain('teams[0].procedures[0].attributes[3].type');
     expect(await rowCounts()).toEqual(before);
@@ -117,11 +120,16 @@ describe('applying a workspace', () => {
     ws.teams[0].roles[1].privileges = ['process:read', 'process:fly'];
     const res = await apply(ws);
     expect(res.status).toBe(400);
-    expect(res.json._errors).toEqual([expect.stringMatching(/^teams\[0\]\.roles\[1\]\.privileges\[1\]: must be one of "process:read", "process:write", .*"admin"$/)]);
+    expect(res.json._errors).toEqual([
+      expect.stringMatching(/^teams\[0\]\.roles\[1\]\.privileges\[1\]: must be one of "process:read", "process:write", .*"admin"$/),
+    ]);
   });
 
   it('refuses a secret given more than one way', async () => {
-    const res = await apply({ version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', hmacSecretEnv: 'X', hmacSecretFile: '/tmp/x' }] }, ADMIN_TOKEN);
+    const res = await apply(
+      { version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', hmacSecretEnv: 'X', hmacSecretFile: '/tmp/x' }] },
+      ADMIN_TOKEN,
+    );
     expect(res.status).toBe(400);
     expect(res.json._errors).toEqual(['teams[0].hmacSecretFile: give one of hmacSecretEnv, hmacSecretFile']);
     const byValue = await apply({ version: 1, teams: [{ shortId: 'demo', name: 'Demo Company', hmacSecret: 'v', hmacSecretEnv: 'X' }] });
@@ -147,7 +155,13 @@ describe('applying a workspace', () => {
 describe('secrets in the workspace', () => {
   const plugin = (over: Record<string, unknown>) => ({
     version: 1,
-    teams: [{ shortId: 'demo', name: 'Demo Company', whatsappPlugins: [{ name: 'Real', accessTokenEnv: 'T_TOKEN', appSecretEnv: 'T_SECRET', verifyTokenEnv: 'T_VERIFY', ...over }] }],
+    teams: [
+      {
+        shortId: 'demo',
+        name: 'Demo Company',
+        whatsappPlugins: [{ name: 'Real', accessTokenEnv: 'T_TOKEN', appSecretEnv: 'T_SECRET', verifyTokenEnv: 'T_VERIFY', ...over }],
+      },
+    ],
   });
 
   it('refuses a plugin that points at Meta when a secret variable is unset, naming the variable', async () => {
@@ -179,8 +193,24 @@ describe('secrets in the workspace', () => {
     const before = await rowCounts();
     const attempts: [Record<string, unknown>, string, string][] = [
       [{ accessTokenEnv: 'CHAKRA_ADMIN_TOKEN' }, 'SECRET_REFERENCE_FORBIDDEN', 'teams[0].whatsappPlugins[0].accessTokenEnv'],
-      [{ accessTokenEnv: undefined, accessTokenFile: '/etc/passwd' }, 'SECRET_REFERENCE_FORBIDDEN', 'teams[0].whatsappPlugins[0].accessTokenFile'],
-      [{ graphApiUrl: 'http://127.0.0.1:9/', accessToken: 'a', appSecret: 'b', verifyToken: 'c', accessTokenEnv: undefined, appSecretEnv: undefined, verifyTokenEnv: undefined }, 'GRAPH_URL_FORBIDDEN', 'teams[0].whatsappPlugins[0].graphApiUrl'],
+      [
+        { accessTokenEnv: undefined, accessTokenFile: '/etc/passwd' },
+        'SECRET_REFERENCE_FORBIDDEN',
+        'teams[0].whatsappPlugins[0].accessTokenFile',
+      ],
+      [
+        {
+          graphApiUrl: 'http://127.0.0.1:9/',
+          accessToken: 'a',
+          appSecret: 'b',
+          verifyToken: 'c',
+          accessTokenEnv: undefined,
+          appSecretEnv: undefined,
+          verifyTokenEnv: undefined,
+        },
+        'GRAPH_URL_FORBIDDEN',
+        'teams[0].whatsappPlugins[0].graphApiUrl',
+      ],
     ];
     for (const [over, code, path] of attempts) {
       const res = await apply(plugin({ name: 'Stolen', ...over }));
@@ -193,7 +223,17 @@ describe('secrets in the workspace', () => {
     expect(await rowCounts()).toEqual(before);
 
     // By value: stored encrypted, like any other secret.
-    const byValue = await apply(plugin({ name: 'Own values', accessToken: 'EAAG-by-value', appSecret: 'own-app-secret', verifyToken: 'own-verify', accessTokenEnv: undefined, appSecretEnv: undefined, verifyTokenEnv: undefined }));
+    const byValue = await apply(
+      plugin({
+        name: 'Own values',
+        accessToken: 'EAAG-by-value',
+        appSecret: 'own-app-secret',
+        verifyToken: 'own-verify',
+        accessTokenEnv: undefined,
+        appSecretEnv: undefined,
+        verifyTokenEnv: undefined,
+      }),
+    );
     expect(byValue.status, byValue.text).toBe(200);
     const [row] = await s.ctx.db.query("select * from whatsapp_plugins where name = 'Own values'");
     expect(row.graph_api_url).toBe('https://graph.facebook.com');
@@ -201,11 +241,24 @@ describe('secrets in the workspace', () => {
     expect(byValue.text).not.toContain('EAAG-by-value');
   });
 
-  it("the operator (CHAKRA_ADMIN_TOKEN) may name variables and files and choose any Graph URL", async () => {
-    const res = await apply(plugin({ name: 'Operator', graphApiUrl: 'http://127.0.0.1:9/', accessTokenEnv: 'T_OP_TOKEN', appSecretEnv: undefined, appSecretFile: '/etc/hostname', verifyToken: 'v', verifyTokenEnv: undefined }), ADMIN_TOKEN);
+  it('the operator (CHAKRA_ADMIN_TOKEN) may name variables and files and choose any Graph URL', async () => {
+    const res = await apply(
+      plugin({
+        name: 'Operator',
+        graphApiUrl: 'http://127.0.0.1:9/',
+        accessTokenEnv: 'T_OP_TOKEN',
+        appSecretEnv: undefined,
+        appSecretFile: '/etc/hostname',
+        verifyToken: 'v',
+        verifyTokenEnv: undefined,
+      }),
+      ADMIN_TOKEN,
+    );
     expect(res.status, res.text).toBe(400);
     // It got as far as reading the environment: the variable is not set in this server.
-    expect(res.json._errors).toEqual(['teams[0].whatsappPlugins[0].accessTokenEnv: environment variable T_OP_TOKEN is not set (required for a plugin that points at http://127.0.0.1:9/)']);
+    expect(res.json._errors).toEqual([
+      'teams[0].whatsappPlugins[0].accessTokenEnv: environment variable T_OP_TOKEN is not set (required for a plugin that points at http://127.0.0.1:9/)',
+    ]);
   });
 
   it('generated sandbox secrets for the demo plugin at the first apply', async () => {

@@ -36,7 +36,8 @@ export const controlSocketPath = (dataDir: string) => path.join(dataDir, CONTROL
 function readRequest(line: string): ControlRequest | undefined {
   try {
     const value = JSON.parse(line);
-    if (typeof value?.command === 'string' && Array.isArray(value.args) && value.args.every((a: unknown) => typeof a === 'string')) return value;
+    if (typeof value?.command === 'string' && Array.isArray(value.args) && value.args.every((a: unknown) => typeof a === 'string'))
+      return value;
   } catch {
     // answered below as a malformed request
   }
@@ -69,7 +70,9 @@ export async function openControlSocket(
       socket.removeAllListeners('data');
       const request = readRequest(buffered.slice(0, end));
       const handler = request && Object.hasOwn(handlers, request.command) ? handlers[request.command] : undefined;
-      const answer = handler ? handler(request!.args) : Promise.resolve({ stdout: '', errors: ['error: the server does not take this command through its control socket'] });
+      const answer = handler
+        ? handler(request!.args)
+        : Promise.resolve({ stdout: '', errors: ['error: the server does not take this command through its control socket'] });
       void answer
         .catch((err: Error): ControlResponse => {
           log.error({ err }, 'control socket command failed');
@@ -92,7 +95,10 @@ export async function openControlSocket(
     });
     chmodSync(file, 0o600);
   } catch (err) {
-    log.warn({ err: { message: (err as Error).message }, socket: file }, 'control socket unavailable: `chakra keys` cannot reach this server while it runs');
+    log.warn(
+      { err: { message: (err as Error).message }, socket: file },
+      'control socket unavailable: `chakra keys` cannot reach this server while it runs',
+    );
     server.close();
     return undefined;
   }
@@ -114,7 +120,9 @@ export function sendToControlSocket(dataDir: string, request: ControlRequest): P
     const socket = net.createConnection(controlSocketPath(dataDir));
     let answer = '';
     socket.setEncoding('utf8');
-    socket.setTimeout(CLIENT_TIMEOUT_MS, () => socket.destroy(new Error(`the running server did not answer within ${CLIENT_TIMEOUT_MS / 1000} s`)));
+    socket.setTimeout(CLIENT_TIMEOUT_MS, () =>
+      socket.destroy(new Error(`the running server did not answer within ${CLIENT_TIMEOUT_MS / 1000} s`)),
+    );
     socket.on('connect', () => socket.write(JSON.stringify(request) + '\n'));
     socket.on('data', (chunk: string) => (answer += chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => {

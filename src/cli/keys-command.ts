@@ -22,7 +22,14 @@ type KeysRequest =
 
 const TEAM = { team: { type: 'string' } } as const;
 const OPTIONS = {
-  create: { ...TEAM, role: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, expires: { type: 'string' }, json: { type: 'boolean' } },
+  create: {
+    ...TEAM,
+    role: { type: 'string' },
+    name: { type: 'string' },
+    description: { type: 'string' },
+    expires: { type: 'string' },
+    json: { type: 'boolean' },
+  },
   list: { ...TEAM, json: { type: 'boolean' } },
   revoke: TEAM,
 } as const;
@@ -31,7 +38,8 @@ const OPTIONS = {
 function parseKeysArgs(args: string[]): KeysRequest | { help: string } {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') return { help: COMMAND_USAGE.keys };
-  if (sub !== 'create' && sub !== 'list' && sub !== 'revoke') throw new UsageError(`unknown keys command "${sub}" (create, list or revoke)`, COMMAND_USAGE.keys);
+  if (sub !== 'create' && sub !== 'list' && sub !== 'revoke')
+    throw new UsageError(`unknown keys command "${sub}" (create, list or revoke)`, COMMAND_USAGE.keys);
   const usage = COMMAND_USAGE[`keys ${sub}`];
   const line = parseCommandLine(rest, OPTIONS[sub], usage, sub === 'revoke');
   if (line.help) return { help: usage };
@@ -93,7 +101,10 @@ async function runKeys(ctx: Pick<AppContext, 'db' | 'keys'>, request: KeysReques
     case 'revoke': {
       const matches = await findApiKeysByIdOrPrefix(ctx.db, team.id, request.key);
       if (matches.length === 0) throw new CliError(`team ${team.short_id} has no API key with the id or prefix "${request.key}"`);
-      if (matches.length > 1) throw new CliError(`the prefix "${request.key}" matches ${matches.length} keys of team ${team.short_id}; give the key's id (chakra keys list)`);
+      if (matches.length > 1)
+        throw new CliError(
+          `the prefix "${request.key}" matches ${matches.length} keys of team ${team.short_id}; give the key's id (chakra keys list)`,
+        );
       const revoked = await revokeApiKey(ctx.db, team.id, matches[0].id);
       ctx.keys.forget(revoked.id);
       return `revoked ${describe(revoked)}\n`;
@@ -122,7 +133,10 @@ export async function keysCommand(args: string[]): Promise<void> {
     } catch (socketError) {
       throw new CliError(`${err.message}, and its control socket did not answer: ${(socketError as Error).message}`);
     }
-    if (!remote) throw new CliError(`${err.message}, which is not listening on its control socket (still starting, or a version without one); try again once it is ready`);
+    if (!remote)
+      throw new CliError(
+        `${err.message}, which is not listening on its control socket (still starting, or a version without one); try again once it is ready`,
+      );
     return print(remote);
   }
   process.stdout.write(stdout);

@@ -35,11 +35,19 @@ const COMMANDS: Record<string, (args: string[]) => Promise<string | void>> = {
     return (await import('./keys-command.ts')).keysCommand(args);
   },
   async sandbox(args) {
-    const options = { port: { type: 'string', default: '3001' }, host: { type: 'string', default: '127.0.0.1' }, 'messages-per-second': { type: 'string', default: '80' } } as const;
+    const options = {
+      port: { type: 'string', default: '3001' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'messages-per-second': { type: 'string', default: '80' },
+    } as const;
     const line = parseCommandLine(args, options, COMMAND_USAGE.sandbox);
     if (line.help) return COMMAND_USAGE.sandbox;
     const v = line.values as Record<keyof typeof options, string>;
-    return (await import('./sandbox-command.ts')).sandboxCommand({ port: v.port, host: v.host, messagesPerSecond: v['messages-per-second'] });
+    return (await import('./sandbox-command.ts')).sandboxCommand({
+      port: v.port,
+      host: v.host,
+      messagesPerSecond: v['messages-per-second'],
+    });
   },
 };
 

@@ -8,7 +8,9 @@ import { migrate } from '../core/db/migrate.ts';
  */
 export async function withCliContext<T>(fn: (ctx: RunningContext, appliedMigrations: string[]) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const ctx = await openContext(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2, config.logFormat), { queue: false });
+  const ctx = await openContext(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2, config.logFormat), {
+    queue: false,
+  });
   try {
     return await fn(ctx, await migrate(ctx.db));
   } finally {

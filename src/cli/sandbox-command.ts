@@ -9,7 +9,8 @@ export async function sandboxCommand(options: { port: string; host: string; mess
   const port = Number(options.port);
   const perSecond = Number(options.messagesPerSecond);
   if (!/^\d+$/.test(options.port) || port > 65535) throw new UsageError(`--port must be a port number, got "${options.port}"`);
-  if (!/^\d+$/.test(options.messagesPerSecond)) throw new UsageError(`--messages-per-second must be a whole number (0: no limit), got "${options.messagesPerSecond}"`);
+  if (!/^\d+$/.test(options.messagesPerSecond))
+    throw new UsageError(`--messages-per-second must be a whole number (0: no limit), got "${options.messagesPerSecond}"`);
   const app = buildSandbox({ messagesPerSecond: () => perSecond });
   const address = await app.listen({ port, host: options.host });
   console.log(`WhatsApp sandbox listening on ${address} (${perSecond ? `${perSecond} messages/s per number` : 'no throughput limit'})`);

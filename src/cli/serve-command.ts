@@ -71,7 +71,14 @@ export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : null;
   log.info(
-    { version: PACKAGE_VERSION, node: process.version, role, port, database: ctx.db.kind, dataDir: ctx.db.kind === 'pglite' ? config.dataDir : undefined },
+    {
+      version: PACKAGE_VERSION,
+      node: process.version,
+      role,
+      port,
+      database: ctx.db.kind,
+      dataDir: ctx.db.kind === 'pglite' ? config.dataDir : undefined,
+    },
     'chakra ready',
   );
 

@@ -53,7 +53,11 @@ function collapseUnionNoise(details: ErrorDetail[]): ErrorDetail[] {
     const d = same[0];
     const literals = same.filter((o) => o.code === 'const');
     if (literals.length > 1) {
-      out.push({ path: d.path, code: 'enum', message: `must be one of ${literals.map((o) => o.message.slice('must be '.length)).join(', ')}` });
+      out.push({
+        path: d.path,
+        code: 'enum',
+        message: `must be one of ${literals.map((o) => o.message.slice('must be '.length)).join(', ')}`,
+      });
     } else out.push(d);
   }
   return out;

@@ -19,8 +19,14 @@ export const ERROR_CATALOGUE = {
   WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'X-Hub-Signature-256: {reason}' },
   WEBHOOK_VERIFICATION_FAILED: { status: 403, message: '{path}: {reason}' },
   TEAM_FORBIDDEN: { status: 403, message: '{path}: your API key may only change team {team}' },
-  SECRET_REFERENCE_FORBIDDEN: { status: 403, message: "{path}: only the server's operator may name environment variables or files; give the secret by value" },
-  GRAPH_URL_FORBIDDEN: { status: 403, message: '{path}: only the server\'s operator may point a plugin at a Graph URL other than https://graph.facebook.com or sandbox' },
+  SECRET_REFERENCE_FORBIDDEN: {
+    status: 403,
+    message: "{path}: only the server's operator may name environment variables or files; give the secret by value",
+  },
+  GRAPH_URL_FORBIDDEN: {
+    status: 403,
+    message: "{path}: only the server's operator may point a plugin at a Graph URL other than https://graph.facebook.com or sandbox",
+  },
   NOT_FOUND: { status: 404, message: '{resource} {id} not found' },
   ROUTE_NOT_FOUND: { status: 404, message: 'route {method} {url} not found' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'method {method} not allowed on {url} (allowed: {allowed})' },

@@ -31,7 +31,14 @@ describe('createLogger', () => {
   it('redacts secrets in both formats', () => {
     for (const format of ['json', 'pretty'] as const) {
       const { log, text } = capture(format);
-      log.info({ authorization: 'Bearer chk_secret', plugin: { accessToken: 'EAAG-secret', appSecret: 'app-secret' }, headers: { authorization: 'x' } }, 'look');
+      log.info(
+        {
+          authorization: 'Bearer chk_secret',
+          plugin: { accessToken: 'EAAG-secret', appSecret: 'app-secret' },
+          headers: { authorization: 'x' },
+        },
+        'look',
+      );
       expect(text()).not.toMatch(/secret|Bearer/);
       expect(text()).toContain('[redacted]');
     }

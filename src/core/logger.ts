@@ -12,7 +12,17 @@ import { prettyLogLine } from './pretty-log-line.ts';
 export type LogFormat = 'pretty' | 'json';
 
 /** Secrets never reach the logs, whatever object a caller hands to the logger. */
-const REDACT = ['err.params', 'authorization', '*.authorization', '*.headers.authorization', 'key', '*.key', '*.accessToken', '*.appSecret', '*.token'];
+const REDACT = [
+  'err.params',
+  'authorization',
+  '*.authorization',
+  '*.headers.authorization',
+  'key',
+  '*.key',
+  '*.accessToken',
+  '*.appSecret',
+  '*.token',
+];
 
 /**
  * `destination` is a file descriptor (1: stdout, 2: stderr) or a stream (tests collect lines).
@@ -28,5 +38,8 @@ export function createLogger(level: string, destination: NodeJS.WritableStream |
     const colors = fd !== undefined && isatty(fd) && !process.env.NO_COLOR;
     stream = { write: (line: string) => void out.write(prettyLogLine(line, colors)) };
   }
-  return pino({ level, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: REDACT, censor: '[redacted]' } }, stream) as unknown as FastifyBaseLogger;
+  return pino(
+    { level, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: REDACT, censor: '[redacted]' } },
+    stream,
+  ) as unknown as FastifyBaseLogger;
 }

@@ -10,6 +10,8 @@ describe('storableText', () => {
   });
 
   it('reaches strings and keys at any depth', () => {
-    expect(storableJson(JSON.parse('{"a\\u0000": [{"b": "\\ud800"}, 1, null, true]}'))).toEqual({ 'a\uFFFD': [{ b: '\uFFFD' }, 1, null, true] });
+    expect(storableJson(JSON.parse('{"a\\u0000": [{"b": "\\ud800"}, 1, null, true]}'))).toEqual({
+      'a\uFFFD': [{ b: '\uFFFD' }, 1, null, true],
+    });
   });
 });

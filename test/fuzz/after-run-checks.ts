@@ -50,10 +50,15 @@ export async function checkAfterRun(s: TestServer, adminKey: string, pools: Pool
   if (posted.status !== 200) return [...problems, `a signed inbound event answered ${posted.status} ${posted.text.slice(0, 200)}`];
   const deadline = Date.now() + INBOUND_WAIT_MS;
   for (;;) {
-    const list = await call(s.url, 'POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', { key: adminKey, body: { customerPhoneNumber: from } });
+    const list = await call(s.url, 'POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', {
+      key: adminKey,
+      body: { customerPhoneNumber: from },
+    });
     if (list.status === 200 && list.json._data.some((m: { externalId: string }) => m.externalId === wamid)) break;
     if (Date.now() > deadline) {
-      problems.push(`an inbound message sent after the run was not processed within ${INBOUND_WAIT_MS / 1000} s (inbound processing is stuck)`);
+      problems.push(
+        `an inbound message sent after the run was not processed within ${INBOUND_WAIT_MS / 1000} s (inbound processing is stuck)`,
+      );
       break;
     }
     await new Promise((r) => setTimeout(r, 250));

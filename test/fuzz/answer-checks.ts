@@ -68,7 +68,8 @@ function envelopeProblem(body: any): string | undefined {
   if (!body._meta || typeof body._meta.code !== 'string' || !body._meta.code) return '_meta.code is missing';
   if (typeof body._meta.requestId !== 'string' || !body._meta.requestId) return '_meta.requestId is missing';
   if (!Array.isArray(body._errors) || body._errors.length === 0) return '_errors is not a non-empty array';
-  if (!body._errors.every((e: unknown) => typeof e === 'string' && e.length > 0)) return '_errors holds something other than non-empty strings';
+  if (!body._errors.every((e: unknown) => typeof e === 'string' && e.length > 0))
+    return '_errors holds something other than non-empty strings';
   return undefined;
 }
 
@@ -82,7 +83,10 @@ export function checkAnswer(op: Operation, answer: FuzzAnswer, schemas: Response
   const requestId = answer.headers['x-request-id'];
 
   if (status >= 500 && !(isWhatsApp(op) && (status === 502 || status === 504))) {
-    findings.push({ kind: 'server-error', detail: `${status} ${body?._meta?.code ?? ''} ${body?._errors?.[0] ?? answer.text.slice(0, 200)}` });
+    findings.push({
+      kind: 'server-error',
+      detail: `${status} ${body?._meta?.code ?? ''} ${body?._errors?.[0] ?? answer.text.slice(0, 200)}`,
+    });
   }
   if (!requestId) findings.push({ kind: 'no-request-id', detail: `${status} without x-request-id` });
 

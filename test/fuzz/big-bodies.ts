@@ -55,7 +55,9 @@ export function expensiveBody(properties: string[], isProcessList: boolean): fc.
   const options: fc.Arbitrary<RawBody>[] = [
     fc.tuple(key, fc.constantFrom(...DEPTHS)).map(([k, d]) => nestedObjects(k, d)),
     fc.tuple(key, fc.constantFrom(...DEPTHS)).map(([k, d]) => nestedArrays(k, d)),
-    fc.tuple(key, fc.constantFrom(...COUNTS), fc.constantFrom('1', 'null', '{}', '"x"', '{"field":"constructor"}')).map(([k, n, item]) => longArray(k, n, item)),
+    fc
+      .tuple(key, fc.constantFrom(...COUNTS), fc.constantFrom('1', 'null', '{}', '"x"', '{"field":"constructor"}'))
+      .map(([k, n, item]) => longArray(k, n, item)),
     fc.tuple(key, fc.constantFrom(1_000, 50_000)).map(([k, n]) => manyKeys(k, n)),
     fc.tuple(key, fc.constantFrom(100_000, 900_000, 2_000_000)).map(([k, n]) => hugeString(k, n)),
   ];

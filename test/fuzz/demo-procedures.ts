@@ -19,7 +19,20 @@ export interface ProcedureFacts {
 export const DEMO_PROCEDURES: ProcedureFacts[] = [
   {
     shortId: 'lead',
-    attributes: ['lead_id', 'firstname', 'lastname', 'score', 'email', 'phone_number', 'source', 'budget', 'interested_in', 'photo', 'follow_up_on', 'address'],
+    attributes: [
+      'lead_id',
+      'firstname',
+      'lastname',
+      'score',
+      'email',
+      'phone_number',
+      'source',
+      'budget',
+      'interested_in',
+      'photo',
+      'follow_up_on',
+      'address',
+    ],
     states: ['NEW', 'CONTACTED', 'QUALIFIED', 'CONVERTED', 'LOST'],
     primaryKey: 'lead_id',
     stateTasks: ['call', 'meeting'],
@@ -56,7 +69,10 @@ export function attributeValue(name: string, v: ValueSources): fc.Arbitrary<unkn
   switch (name) {
     case 'lead_id':
     case 'ticket_no':
-      return fc.oneof(fc.constantFrom(...v.pkValues), fc.nat({ max: 100_000 }).map((n) => `FZ-N-${n}`));
+      return fc.oneof(
+        fc.constantFrom(...v.pkValues),
+        fc.nat({ max: 100_000 }).map((n) => `FZ-N-${n}`),
+      );
     case 'score':
       return fc.integer({ min: -1000, max: 1000 });
     case 'priority':
@@ -88,7 +104,11 @@ export function attributeValue(name: string, v: ValueSources): fc.Arbitrary<unkn
 }
 
 /** A `data` object of some of the procedure's attributes. */
-export function procedureData(p: ProcedureFacts, v: ValueSources, options: { withKey?: boolean } = {}): fc.Arbitrary<Record<string, unknown>> {
+export function procedureData(
+  p: ProcedureFacts,
+  v: ValueSources,
+  options: { withKey?: boolean } = {},
+): fc.Arbitrary<Record<string, unknown>> {
   const others = p.attributes.filter((a) => a !== p.primaryKey);
   return fc.tuple(fc.subarray(others, { maxLength: Math.min(4, others.length) }), fc.boolean()).chain(([chosen, key]) => {
     const names = options.withKey !== false && p.primaryKey && (key || options.withKey) ? [p.primaryKey, ...chosen] : chosen;
@@ -100,9 +120,23 @@ export function procedureData(p: ProcedureFacts, v: ValueSources, options: { wit
 export function procedureWhere(p: ProcedureFacts, v: ValueSources): fc.Arbitrary<Record<string, unknown>> {
   const keys = [...p.attributes, 'status', 'state', 'createdAt', 'updatedAt', 'record.city', 'constructor', 'record.__proto__'];
   const scalarFor = (k: string): fc.Arbitrary<unknown> =>
-    k === 'status' ? fc.constantFrom('OPEN', 'COMPLETED', 'CANCELLED') : k === 'state' ? fc.constantFrom(...p.states) : k.endsWith('At') ? fc.integer({ min: 0, max: 4_102_444_800_000 }) : attributeValue(k, v);
+    k === 'status'
+      ? fc.constantFrom('OPEN', 'COMPLETED', 'CANCELLED')
+      : k === 'state'
+        ? fc.constantFrom(...p.states)
+        : k.endsWith('At')
+          ? fc.integer({ min: 0, max: 4_102_444_800_000 })
+          : attributeValue(k, v);
   const condition = (k: string) =>
-    fc.oneof(scalarFor(k), fc.array(scalarFor(k), { minLength: 1, maxLength: 3 }), fc.dictionary(fc.constantFrom('=', '!=', '>', '>=', '<', '<='), scalarFor(k), { minKeys: 1, maxKeys: 2 }));
+    fc.oneof(
+      scalarFor(k),
+      fc.array(scalarFor(k), { minLength: 1, maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('=', '!=', '>', '>=', '<', '<='), scalarFor(k), { minKeys: 1, maxKeys: 2 }),
+    );
   const flat = fc.subarray(keys, { maxLength: 3 }).chain((ks) => fc.record(Object.fromEntries(ks.map((k) => [k, condition(k)]))));
-  return fc.oneof(flat, fc.tuple(flat, flat).map(([a, b]) => ({ or: [a, b] })), fc.tuple(flat, flat).map(([a, b]) => ({ and: [a, { or: [b] }] })));
+  return fc.oneof(
+    flat,
+    fc.tuple(flat, flat).map(([a, b]) => ({ or: [a, b] })),
+    fc.tuple(flat, flat).map(([a, b]) => ({ and: [a, { or: [b] }] })),
+  );
 }

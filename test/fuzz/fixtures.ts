@@ -77,7 +77,9 @@ function must(res: { status: number; text: string }, what: string) {
 function multipart(field: string, file: Buffer, filename: string) {
   const boundary = `fixture${randomUUID()}`;
   const raw = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`,
+    ),
     file,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
@@ -112,20 +114,44 @@ export async function createFixtures(s: TestServer, key: string): Promise<Fixtur
     chatIds: [],
     phones: ['919900112233', '+91 99001 12234'],
     publicMedia: [],
-    attributes: ['lead_id', 'firstname', 'lastname', 'score', 'email', 'phone_number', 'source', 'budget', 'interested_in', 'photo', 'follow_up_on', 'address', 'subject', 'priority'],
+    attributes: [
+      'lead_id',
+      'firstname',
+      'lastname',
+      'score',
+      'email',
+      'phone_number',
+      'source',
+      'budget',
+      'interested_in',
+      'photo',
+      'follow_up_on',
+      'address',
+      'subject',
+      'priority',
+    ],
     states: ['NEW', 'CONTACTED', 'QUALIFIED', 'CONVERTED', 'LOST', 'OPEN', 'RESOLVED'],
   };
 
   // Subscriptions first, so that every process created below leaves a delivery to replay.
   for (let i = 0; i < 2; i++) {
-    const sub = must(await api('POST', '/v1/ext/webhooks', { url: `http://127.0.0.1:9/fuzz-${i}`, events: ['process.created', 'process.updated'] }), 'webhook');
+    const sub = must(
+      await api('POST', '/v1/ext/webhooks', { url: `http://127.0.0.1:9/fuzz-${i}`, events: ['process.created', 'process.updated'] }),
+      'webhook',
+    );
     pools.webhookIds.push(sub._data.id);
   }
   for (let i = 0; i < 3; i++) {
-    const sub = must(await api('POST', '/v1/ext/webhooks', { url: `http://127.0.0.1:9/victim-${i}`, events: ['process.deleted'] }), 'victim webhook');
+    const sub = must(
+      await api('POST', '/v1/ext/webhooks', { url: `http://127.0.0.1:9/victim-${i}`, events: ['process.deleted'] }),
+      'victim webhook',
+    );
     pools.victimWebhookIds.push(sub._data.id);
   }
-  const keptSub = must(await api('POST', '/v1/ext/webhooks', { url: 'http://127.0.0.1:9/kept', events: ['task.created'], description: 'kept' }), 'kept webhook');
+  const keptSub = must(
+    await api('POST', '/v1/ext/webhooks', { url: 'http://127.0.0.1:9/kept', events: ['task.created'], description: 'kept' }),
+    'kept webhook',
+  );
 
   for (let i = 1; i <= 6; i++) {
     const lead = must(
@@ -138,14 +164,22 @@ export async function createFixtures(s: TestServer, key: string): Promise<Fixtur
     pools.processes.push({ procedure: 'lead', id: lead._data.id, pk: `FZ-${i}` });
   }
   for (let i = 1; i <= 2; i++) {
-    const ticket = must(await api('POST', '/v1/ext/procedure/ticket/process', { data: { ticket_no: `FZ-T${i}`, subject: 'fuzz' } }), 'ticket');
+    const ticket = must(
+      await api('POST', '/v1/ext/procedure/ticket/process', { data: { ticket_no: `FZ-T${i}`, subject: 'fuzz' } }),
+      'ticket',
+    );
     pools.processes.push({ procedure: 'ticket', id: ticket._data.id, pk: `FZ-T${i}` });
   }
   const visit = must(await api('POST', '/v1/ext/procedure/fieldvisit/process', { data: { notes: 'fuzz' } }), 'field visit');
   pools.processes.push({ procedure: 'fieldvisit', id: visit._data.id });
   for (let i = 1; i <= 6; i++) {
     const [procedure, key] = i % 2 ? ['lead', 'lead_id'] : ['ticket', 'ticket_no'];
-    const victim = must(await api('POST', `/v1/ext/procedure/${procedure}/process`, { data: { [key]: `FZ-V${i}`, ...(procedure === 'ticket' ? { subject: 'victim' } : {}) } }), 'victim process');
+    const victim = must(
+      await api('POST', `/v1/ext/procedure/${procedure}/process`, {
+        data: { [key]: `FZ-V${i}`, ...(procedure === 'ticket' ? { subject: 'victim' } : {}) },
+      }),
+      'victim process',
+    );
     pools.victimProcesses.push({ procedure, id: victim._data.id, pk: `FZ-V${i}` });
   }
   pools.processIds.push(...pools.processes.map((p) => p.id));
@@ -159,7 +193,14 @@ export async function createFixtures(s: TestServer, key: string): Promise<Fixtur
     pools.pkValues.push(longKey);
   }
 
-  const job = must(await api('POST', '/v1/ext/procedure/lead/process/bulk-create', [{ data: { lead_id: 'FZ-B1' } }, { data: { lead_id: 'FZ-B2' } }, { data: { score: 'x' } }]), 'bulk job');
+  const job = must(
+    await api('POST', '/v1/ext/procedure/lead/process/bulk-create', [
+      { data: { lead_id: 'FZ-B1' } },
+      { data: { lead_id: 'FZ-B2' } },
+      { data: { score: 'x' } },
+    ]),
+    'bulk job',
+  );
   pools.jobIds.push(job._data.id);
 
   for (let i = 0; i < 2; i++) {
@@ -188,13 +229,23 @@ export async function createFixtures(s: TestServer, key: string): Promise<Fixtur
 
   // The sandbox stands in for Meta: its templates give template ids, a sent text gives a chat.
   const templates = await api('GET', `/v1/ext/plugin/whatsapp/api/v22.0/${WABA}/message_templates`);
-  if (templates.status === 200) pools.templateIds.push(...(templates.json?.data ?? []).slice(0, 3).map((t: { id: string }) => String(t.id)));
-  await api('POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/api/v22.0/${PNID}/messages`, { messaging_product: 'whatsapp', to: '919900112233', type: 'text', text: { body: 'fuzz' } });
+  if (templates.status === 200)
+    pools.templateIds.push(...(templates.json?.data ?? []).slice(0, 3).map((t: { id: string }) => String(t.id)));
+  await api('POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/api/v22.0/${PNID}/messages`, {
+    messaging_product: 'whatsapp',
+    to: '919900112233',
+    type: 'text',
+    text: { body: 'fuzz' },
+  });
   const chats = await api('POST', '/v1/ext/chat', {});
   if (chats.status === 200) pools.chatIds.push(...chats.json._data.map((c: { id: string }) => c.id));
 
   const media = multipart('file', makePng(2, 2), 'fuzz.png');
-  const uploaded = await call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/upload-public-media`, { key, raw: media.raw, headers: media.headers });
+  const uploaded = await call(s.url, 'POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/upload-public-media`, {
+    key,
+    raw: media.raw,
+    headers: media.headers,
+  });
   const url = uploaded.json?._data?.publicMediaUrl as string | undefined;
   const parts = url && /\/public-media\/([^/]+)\/([^/]+)\/([^/?]+)$/.exec(url);
   if (parts) pools.publicMedia.push({ team: parts[1], date: parts[2], name: parts[3] });
@@ -203,18 +254,49 @@ export async function createFixtures(s: TestServer, key: string): Promise<Fixtur
   const kept: KeptObject[] = [];
   const otherKey = await addTeamWithLeads(s, 'fuzzkeep');
   for (let i = 1; i <= 2; i++) {
-    const other = must(await call(s.url, 'POST', '/v1/ext/procedure/lead/process', { key: otherKey, body: { data: { lead_id: `FZ-${i}` } } }), 'other team lead');
-    kept.push({ label: `team fuzzkeep lead FZ-${i}`, key: otherKey, path: `/v1/ext/procedure/lead/process/${other._data.id}`, expected: { id: other._data.id, data: other._data.data, state: other._data.state, isDeleted: false } });
+    const other = must(
+      await call(s.url, 'POST', '/v1/ext/procedure/lead/process', { key: otherKey, body: { data: { lead_id: `FZ-${i}` } } }),
+      'other team lead',
+    );
+    kept.push({
+      label: `team fuzzkeep lead FZ-${i}`,
+      key: otherKey,
+      path: `/v1/ext/procedure/lead/process/${other._data.id}`,
+      expected: { id: other._data.id, data: other._data.data, state: other._data.state, isDeleted: false },
+    });
   }
   for (let i = 1; i <= 2; i++) {
-    const t = must(await api('POST', '/v1/ext/procedure/ticket/process', { data: { ticket_no: `KEEP-${randomUUID()}`, subject: `kept ${i}`, priority: 2 } }), 'kept ticket');
-    kept.push({ label: `demo ticket ${t._data.data.ticket_no}`, key, path: `/v1/ext/procedure/ticket/process/${t._data.id}`, expected: { id: t._data.id, data: t._data.data, state: t._data.state, status: t._data.status, isDeleted: false } });
+    const t = must(
+      await api('POST', '/v1/ext/procedure/ticket/process', {
+        data: { ticket_no: `KEEP-${randomUUID()}`, subject: `kept ${i}`, priority: 2 },
+      }),
+      'kept ticket',
+    );
+    kept.push({
+      label: `demo ticket ${t._data.data.ticket_no}`,
+      key,
+      path: `/v1/ext/procedure/ticket/process/${t._data.id}`,
+      expected: { id: t._data.id, data: t._data.data, state: t._data.state, status: t._data.status, isDeleted: false },
+    });
   }
   const keptPhoto = randomUUID();
   const photo = multipart('photo', makePng(4, 4), 'kept.png');
-  const photoRes = must(await call(s.url, 'POST', `/v1/ext/photo/${keptPhoto}`, { key, raw: photo.raw, headers: photo.headers }), 'kept photo');
-  kept.push({ label: 'kept photo', key, path: `/v1/ext/photo/${keptPhoto}`, expected: { id: keptPhoto, width: 4, height: 4, filename: photoRes._data.filename } });
-  kept.push({ label: 'kept webhook subscription', key, path: `/v1/ext/webhooks/${keptSub._data.id}`, expected: { id: keptSub._data.id, url: keptSub._data.url, events: keptSub._data.events, description: 'kept' } });
+  const photoRes = must(
+    await call(s.url, 'POST', `/v1/ext/photo/${keptPhoto}`, { key, raw: photo.raw, headers: photo.headers }),
+    'kept photo',
+  );
+  kept.push({
+    label: 'kept photo',
+    key,
+    path: `/v1/ext/photo/${keptPhoto}`,
+    expected: { id: keptPhoto, width: 4, height: 4, filename: photoRes._data.filename },
+  });
+  kept.push({
+    label: 'kept webhook subscription',
+    key,
+    path: `/v1/ext/webhooks/${keptSub._data.id}`,
+    expected: { id: keptSub._data.id, url: keptSub._data.url, events: keptSub._data.events, description: 'kept' },
+  });
 
   return { pools, kept, limitedKey: limited._data.key };
 }
@@ -230,7 +312,8 @@ export async function checkKeptData(s: TestServer, kept: KeptObject[]): Promise<
     }
     for (const [field, value] of Object.entries(k.expected)) {
       const actual = res.json._data[field];
-      if (JSON.stringify(actual) !== JSON.stringify(value)) problems.push(`${k.label}: ${field} is ${JSON.stringify(actual)}, was ${JSON.stringify(value)}`);
+      if (JSON.stringify(actual) !== JSON.stringify(value))
+        problems.push(`${k.label}: ${field} is ${JSON.stringify(actual)}, was ${JSON.stringify(value)}`);
     }
   }
   return problems;

@@ -51,7 +51,14 @@ export async function sendFuzzRequest(baseUrl: string, request: FuzzRequest, tim
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), durationMs: elapsed() }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+            durationMs: elapsed(),
+          }),
+        );
         res.on('error', (e: NodeJS.ErrnoException) => reject(new NoAnswer(e.code ?? e.message, elapsed())));
       },
     );
@@ -71,8 +78,15 @@ export async function sendTruncatedRequest(baseUrl: string, request: FuzzRequest
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const body = request.body ?? Buffer.alloc(0);
-  const headers = { host: url.host, ...request.headers, 'content-length': String(body.length + (request.truncateBy ?? 1)), connection: 'close' };
-  const head = `${request.method} ${request.path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+  const headers = {
+    host: url.host,
+    ...request.headers,
+    'content-length': String(body.length + (request.truncateBy ?? 1)),
+    connection: 'close',
+  };
+  const head = `${request.method} ${request.path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n`;
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname);
     const chunks: Buffer[] = [];

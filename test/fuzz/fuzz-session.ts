@@ -91,7 +91,14 @@ export async function runFuzzSession(s: TestServer, adminKey: string, options: F
   if (!operations.length) throw new Error(`no operation matches ${options.only}`);
   const fixtures = await createFixtures(s, adminKey);
   const schemas = new ResponseSchemas(doc);
-  const ctx: RequestContext = { doc, pools: fixtures.pools, adminKey, limitedKey: fixtures.limitedKey, appSecret: options.appSecret, verifyToken: options.verifyToken };
+  const ctx: RequestContext = {
+    doc,
+    pools: fixtures.pools,
+    adminKey,
+    limitedKey: fixtures.limitedKey,
+    appSecret: options.appSecret,
+    verifyToken: options.verifyToken,
+  };
   const perOperation = new Map(operations.map((op) => [op.id, requestArbitrary(op, ctx)]));
   const anyRequest = fc.constantFrom(...operations).chain((op) => perOperation.get(op.id)!);
   const batch = fc.array(anyRequest, { minLength: options.concurrency, maxLength: options.concurrency });
@@ -131,7 +138,9 @@ export async function runFuzzSession(s: TestServer, adminKey: string, options: F
       cause,
     };
     failures.set(signature, failure);
-    log(`FAIL ${kind} ${request.operation} → ${status}: ${detail.slice(0, 200)}\n     ${failure.curl.slice(0, 600)}\n     replay: ${failure.replay} npm run fuzz`);
+    log(
+      `FAIL ${kind} ${request.operation} → ${status}: ${detail.slice(0, 200)}\n     ${failure.curl.slice(0, 600)}\n     replay: ${failure.replay} npm run fuzz`,
+    );
   };
 
   const spans: RequestSpan[] = [];
@@ -139,7 +148,11 @@ export async function runFuzzSession(s: TestServer, adminKey: string, options: F
   const sendOne = async (request: FuzzRequest, path: string) => {
     requests++;
     const startedAt = performance.now();
-    const span: RequestSpan = { startedAt, endedAt: Infinity, label: `${request.method} ${request.path.slice(0, 120)} (${request.notes.join('; ')})` };
+    const span: RequestSpan = {
+      startedAt,
+      endedAt: Infinity,
+      label: `${request.method} ${request.path.slice(0, 120)} (${request.notes.join('; ')})`,
+    };
     spans.push(span);
     try {
       await exchange(request, path);
@@ -163,11 +176,18 @@ export async function runFuzzSession(s: TestServer, adminKey: string, options: F
     statusCounts[answer.status] = (statusCounts[answer.status] ?? 0) + 1;
     if (answer.status >= 200 && answer.status < 300) succeeded.add(request.operation);
     if (slowest.length < 5 || answer.durationMs > slowest[slowest.length - 1].ms) {
-      slowest.push({ operation: request.operation, ms: answer.durationMs, status: answer.status, notes: request.notes.join('; '), curl: display(request) });
+      slowest.push({
+        operation: request.operation,
+        ms: answer.durationMs,
+        status: answer.status,
+        notes: request.notes.join('; '),
+        curl: display(request),
+      });
       slowest.sort((a, b) => b.ms - a.ms).splice(5);
     }
     const requestId = answer.headers['x-request-id'] as string | undefined;
-    for (const f of checkAnswer(byId.get(request.operation)!, answer, schemas)) record(request, f.kind, answer.status, f.detail, path, requestId);
+    for (const f of checkAnswer(byId.get(request.operation)!, answer, schemas))
+      record(request, f.kind, answer.status, f.detail, path, requestId);
   };
 
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -233,7 +253,9 @@ export function formatReport(r: FuzzReport): string {
     'slowest requests:',
     ...r.slowest.map((x) => `  ${x.ms} ms ${x.operation} → ${x.status} (${x.notes})`),
     'longest event-loop stalls, with the requests in flight (none: the fuzzer generating):',
-    ...r.stalls.map((st) => `  ${st.ms} ms: ${st.suspects.length ? st.suspects.map((x) => x.slice(0, 220)).join(' | ') : '(no request in flight)'}`),
+    ...r.stalls.map(
+      (st) => `  ${st.ms} ms: ${st.suspects.length ? st.suspects.map((x) => x.slice(0, 220)).join(' | ') : '(no request in flight)'}`,
+    ),
   ];
   if (r.neverSucceeded.length) lines.push(`operations with no 2xx in this run: ${r.neverSucceeded.join(', ')}`);
   if (r.loggedErrors.length) lines.push('server logged errors:', ...r.loggedErrors.map((e) => `  ${e.count}× ${e.message}`));

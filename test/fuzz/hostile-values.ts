@@ -56,7 +56,16 @@ export const INJECTIONS = [
 ];
 
 /** Keys that are properties of every JavaScript object. */
-export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'];
+export const PROTOTYPE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  'isPrototypeOf',
+];
 
 /** Numbers at the edges of JavaScript's, JSON's and PostgreSQL's ranges. */
 export const EDGE_NUMBERS = [
@@ -83,7 +92,21 @@ export const EDGE_NUMBERS = [
 ];
 
 /** Numbers as text, for strings a server might coerce. */
-export const NUMERIC_STRINGS = ['NaN', 'Infinity', '-0', '1e308', '1e309', '9223372036854775808', '-9223372036854775809', '0x10', '1_000', ' 1', '1.', '.5', '١٢٣'];
+export const NUMERIC_STRINGS = [
+  'NaN',
+  'Infinity',
+  '-0',
+  '1e308',
+  '1e309',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '0x10',
+  '1_000',
+  ' 1',
+  '1.',
+  '.5',
+  '١٢٣',
+];
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...UNICODE_EDGES) },
@@ -93,7 +116,12 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   // Long text: over every column width and index limit a schema might have forgotten.
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('a', 'é', '😀', '\u0000', "'"), fc.constantFrom(101, 256, 1001, 10_000, 100_000)).map(([c, n]) => c.repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('a', 'é', '😀', '\u0000', "'"), fc.constantFrom(101, 256, 1001, 10_000, 100_000))
+      .map(([c, n]) => c.repeat(n)),
+  },
 );
 
 export const hostileNumber: fc.Arbitrary<number> = fc.oneof(

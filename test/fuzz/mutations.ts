@@ -20,7 +20,11 @@ export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('null' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('drop-key' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('extra-key' as const), at: fc.nat(), key: hostileKey, value: hostileJson }),
-  fc.record({ kind: fc.constant('edge-number' as const), at: fc.nat(), value: fc.constantFrom<number | string>(...EDGE_NUMBERS, ...NUMERIC_STRINGS) }),
+  fc.record({
+    kind: fc.constant('edge-number' as const),
+    at: fc.nat(),
+    value: fc.constantFrom<number | string>(...EDGE_NUMBERS, ...NUMERIC_STRINGS),
+  }),
   fc.record({ kind: fc.constant('wrap-in-array' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('stringify' as const), at: fc.nat() }),
 );
@@ -32,7 +36,8 @@ function slots(root: { v: unknown }): Slot[] {
   const out: Slot[] = [{ parent: root, key: 'v' }];
   const walk = (node: unknown) => {
     if (Array.isArray(node)) node.forEach((child, i) => (out.push({ parent: node, key: i }), walk(child)));
-    else if (node && typeof node === 'object') for (const k of Object.keys(node)) out.push({ parent: node, key: k }), walk((node as any)[k]);
+    else if (node && typeof node === 'object')
+      for (const k of Object.keys(node)) out.push({ parent: node, key: k }), walk((node as any)[k]);
   };
   walk(root.v);
   return out;

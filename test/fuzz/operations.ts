@@ -56,7 +56,8 @@ export function readOperations(doc: JsonSchema): Operation[] {
       for (const [status, response] of Object.entries<Record<string, any>>(op.responses ?? {})) {
         const schema = response.content?.['application/json']?.schema;
         responses.set(status, schema);
-        if (schema) responsePointers.set(status, `#/paths/${escapePointer(template)}/${method}/responses/${status}/content/application~1json/schema`);
+        if (schema)
+          responsePointers.set(status, `#/paths/${escapePointer(template)}/${method}/responses/${status}/content/application~1json/schema`);
       }
       const multipart = method === 'post' && MULTIPART.some((r) => r.test(template));
       operations.push({

@@ -47,7 +47,12 @@ const RAW_SEGMENTS = [
 export function pathSegment(pool: string[]): fc.Arbitrary<{ segment: string; hostile: boolean }> {
   const hostile = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...RAW_SEGMENTS) },
-    { weight: 3, arbitrary: fc.oneof(fc.constantFrom(...INJECTIONS, ...UNICODE_EDGES, ...PROTOTYPE_KEYS, ...NUMERIC_STRINGS), hostileString).map(encodeSegment) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .oneof(fc.constantFrom(...INJECTIONS, ...UNICODE_EDGES, ...PROTOTYPE_KEYS, ...NUMERIC_STRINGS), hostileString)
+        .map(encodeSegment),
+    },
     // Over-long: around Fastify's parameter limit, the primary-key limit (1,000) and far beyond.
     { weight: 2, arbitrary: fc.constantFrom(100, 101, 257, 1000, 1001, 4000, 9000).map((n) => 'a'.repeat(n)) },
     { weight: 1, arbitrary: fc.uuid().map((u) => u) },
@@ -56,7 +61,8 @@ export function pathSegment(pool: string[]): fc.Arbitrary<{ segment: string; hos
     // Never empty: `/webhooks/` is another route (the list), not a hostile id.
     { weight: 4, arbitrary: hostile.filter((segment) => segment.length > 0).map((segment) => ({ segment, hostile: true })) },
   ];
-  if (pool.length) arbitraries.push({ weight: 6, arbitrary: fc.constantFrom(...pool).map((v) => ({ segment: encodeSegment(v), hostile: false })) });
+  if (pool.length)
+    arbitraries.push({ weight: 6, arbitrary: fc.constantFrom(...pool).map((v) => ({ segment: encodeSegment(v), hostile: false })) });
   return fc.oneof(...arbitraries);
 }
 
@@ -75,7 +81,12 @@ function queryValue(param: Parameter): fc.Arbitrary<string> {
             : fc.string({ maxLength: 10 });
   return fc.oneof(
     { weight: 3, arbitrary: plausible.map(encodeSegment) },
-    { weight: 2, arbitrary: fc.constantFrom(...NUMERIC_STRINGS, '1e308', '-1', '99999999999999999999', '9223372036854775808', '%00', '%', '').map((v) => (v.startsWith('%') ? v : encodeSegment(v))) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .constantFrom(...NUMERIC_STRINGS, '1e308', '-1', '99999999999999999999', '9223372036854775808', '%00', '%', '')
+        .map((v) => (v.startsWith('%') ? v : encodeSegment(v))),
+    },
     { weight: 1, arbitrary: hostileString.map(encodeSegment) },
   );
 }
@@ -92,7 +103,9 @@ export function queryString(params: Parameter[]): fc.Arbitrary<string> {
     ),
   );
   const strangers = fc.array(
-    fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS), fc.constantFrom('where', 'async', 'fields', 'access_token', 'a'.repeat(2000))).map((k) => `${encodeSegment(k)}=1`),
+    fc
+      .oneof(fc.constantFrom(...PROTOTYPE_KEYS), fc.constantFrom('where', 'async', 'fields', 'access_token', 'a'.repeat(2000)))
+      .map((k) => `${encodeSegment(k)}=1`),
     { maxLength: 2 },
   );
   const oddPiece = fc.option(fc.constantFrom('&&', '=', '&=&', 'a', '%'), { freq: 8 });

@@ -37,7 +37,11 @@ const WHOLE_BODIES: RawBody[] = [
   { bytes: Buffer.from('1e308'), contentType: 'application/json', note: 'number body' },
   { bytes: Buffer.from('{'), contentType: 'application/json', note: 'one brace' },
   { bytes: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), contentType: 'application/json', note: 'invalid UTF-8 in a key' },
-  { bytes: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc0, 0x80, 0x22, 0x7d]), contentType: 'application/json', note: 'overlong UTF-8 NUL' },
+  {
+    bytes: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc0, 0x80, 0x22, 0x7d]),
+    contentType: 'application/json',
+    note: 'overlong UTF-8 NUL',
+  },
   { bytes: Buffer.from('{"a":1}', 'utf16le'), contentType: 'application/json; charset=utf-16', note: 'UTF-16 body' },
   { bytes: Buffer.from('{"a":"\u0000"}'), contentType: 'application/json', note: 'raw NUL byte' },
 ];
@@ -78,7 +82,17 @@ export function damagedJson(valid: unknown): fc.Arbitrary<RawBody> {
 /** YAML for the workspace endpoint: alias bombs, deep nesting, tags, merge keys. */
 export const hostileYaml: fc.Arbitrary<RawBody> = fc
   .constantFrom(
-    { note: 'YAML alias bomb', text: ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n') },
+    {
+      note: 'YAML alias bomb',
+      text: [
+        'a: &a ["x","x","x","x","x","x","x","x","x"]',
+        ...Array.from(
+          { length: 9 },
+          (_, i) =>
+            `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+        ),
+      ].join('\n'),
+    },
     { note: 'YAML nested 10000 deep', text: `${'['.repeat(10_000)}${']'.repeat(10_000)}` },
     { note: 'YAML nested maps', text: Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1' },
     { note: 'YAML js tag', text: 'version: !!js/function "function(){ return 1 }"\nteams: []' },

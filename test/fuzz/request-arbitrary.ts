@@ -101,7 +101,9 @@ function hintsFor(p: Pools, procedure: ProcedureFacts | undefined): FieldHints {
     language: fc.constantFrom('en', 'en_US', 'hi'),
     photo: p.photoIds.length ? fc.constantFrom(...p.photoIds) : fc.uuid(),
     url: fc.constantFrom('http://127.0.0.1:9/fuzz', 'https://example.com/hook'),
-    events: fc.subarray(['process.created', 'process.updated', 'process.deleted', 'task.created', 'background_job.completed'], { minLength: 1 }),
+    events: fc.subarray(['process.created', 'process.updated', 'process.deleted', 'task.created', 'background_job.completed'], {
+      minLength: 1,
+    }),
   };
   return (key) => hints[key] ?? (anyProcedure.attributes.includes(key) ? attributeValue(key, p) : undefined);
 }
@@ -117,7 +119,16 @@ function authorization(ctx: RequestContext): fc.Arbitrary<{ header?: string; not
     {
       weight: 6,
       arbitrary: fc
-        .constantFrom('Bearer', 'Bearer ', 'Basic YTpi', `Bearer ${encodeSegment("' or 1=1 --")}`, `Bearer chk_${'a'.repeat(43)}`, `Bearer ${'a'.repeat(5000)}`, `bearer ${ctx.adminKey}`, `Bearer  ${ctx.adminKey}`)
+        .constantFrom(
+          'Bearer',
+          'Bearer ',
+          'Basic YTpi',
+          `Bearer ${encodeSegment("' or 1=1 --")}`,
+          `Bearer chk_${'a'.repeat(43)}`,
+          `Bearer ${'a'.repeat(5000)}`,
+          `bearer ${ctx.adminKey}`,
+          `Bearer  ${ctx.adminKey}`,
+        )
         .map((header) => ({ header, note: 'malformed key' })),
     },
   );
@@ -126,7 +137,12 @@ function authorization(ctx: RequestContext): fc.Arbitrary<{ header?: string; not
 /** Headers besides the key: hostile request ids and idempotency keys, now and then a huge one. */
 const extraHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
   { weight: 20, arbitrary: fc.constant({}) },
-  { weight: 2, arbitrary: fc.oneof(hostileString, fc.constantFrom(...INJECTIONS)).map((v) => ({ 'x-request-id': encodeSegment(v).slice(0, 300) || '-' })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .oneof(hostileString, fc.constantFrom(...INJECTIONS))
+      .map((v) => ({ 'x-request-id': encodeSegment(v).slice(0, 300) || '-' })),
+  },
   { weight: 2, arbitrary: fc.oneof(hostileString, fc.uuid()).map((v) => ({ 'idempotency-key': encodeSegment(v).slice(0, 600) || '-' })) },
   { weight: 1, arbitrary: fc.constantFrom(8_000, 17_000, 70_000).map((n) => ({ 'x-fuzz-padding': 'a'.repeat(n) })) },
   { weight: 1, arbitrary: fc.constantFrom('gzip', 'br', 'x-unknown').map((e) => ({ 'content-encoding': e })) },
@@ -135,7 +151,10 @@ const extraHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
 
 /** A Meta-shaped inbound event carrying hostile text, as the inbound webhook receives them. */
 function metaEvent(ctx: RequestContext): fc.Arbitrary<string> {
-  const text = fc.oneof(fc.constantFrom('\\u0000', '\\ud800', 'a\\u0000b', '\\udfff\\ud800'), hostileString.map((s) => JSON.stringify(s).slice(1, -1)));
+  const text = fc.oneof(
+    fc.constantFrom('\\u0000', '\\ud800', 'a\\u0000b', '\\udfff\\ud800'),
+    hostileString.map((s) => JSON.stringify(s).slice(1, -1)),
+  );
   return fc.tuple(text, fc.nat({ max: 1000 }), fc.constantFrom('message', 'status', 'template')).map(([t, n, kind]) => {
     const value =
       kind === 'message'
@@ -149,17 +168,30 @@ function metaEvent(ctx: RequestContext): fc.Arbitrary<string> {
 }
 
 function inboundBody(ctx: RequestContext): fc.Arbitrary<{ body: RawBody; headers: Record<string, string> }> {
-  return fc.tuple(fc.oneof(metaEvent(ctx), hostileJson.map((v) => JSON.stringify(v) ?? 'null')), fc.constantFrom('signed', 'signed', 'unsigned', 'bad signature')).map(([text, signing]) => {
-    const bytes = Buffer.from(text);
-    const headers: Record<string, string> = {};
-    if (signing === 'signed') headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', ctx.appSecret).update(bytes).digest('hex')}`;
-    if (signing === 'bad signature') headers['x-hub-signature-256'] = `sha256=${'0'.repeat(64)}`;
-    return { body: { bytes, contentType: 'application/json', note: `${signing} Meta event` }, headers };
-  });
+  return fc
+    .tuple(
+      fc.oneof(
+        metaEvent(ctx),
+        hostileJson.map((v) => JSON.stringify(v) ?? 'null'),
+      ),
+      fc.constantFrom('signed', 'signed', 'unsigned', 'bad signature'),
+    )
+    .map(([text, signing]) => {
+      const bytes = Buffer.from(text);
+      const headers: Record<string, string> = {};
+      if (signing === 'signed')
+        headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', ctx.appSecret).update(bytes).digest('hex')}`;
+      if (signing === 'bad signature') headers['x-hub-signature-256'] = `sha256=${'0'.repeat(64)}`;
+      return { body: { bytes, contentType: 'application/json', note: `${signing} Meta event` }, headers };
+    });
 }
 
 /** The body for a JSON operation: valid-looking, damaged, hostile, expensive or truncated. */
-function jsonBody(op: Operation, ctx: RequestContext, procedure: ProcedureFacts | undefined): fc.Arbitrary<{ body?: RawBody; truncateBy?: number }> {
+function jsonBody(
+  op: Operation,
+  ctx: RequestContext,
+  procedure: ProcedureFacts | undefined,
+): fc.Arbitrary<{ body?: RawBody; truncateBy?: number }> {
   const schema = op.body?.schema ?? {};
   const fromSchema = valueForSchema(schema, ctx.doc, hintsFor(ctx.pools, procedure));
   const example = exampleBody(op, procedure, ctx.pools);
@@ -176,10 +208,21 @@ function jsonBody(op: Operation, ctx: RequestContext, procedure: ProcedureFacts 
   const topLevel = Object.keys(schema.properties ?? {});
   const options: fc.WeightedArbitrary<{ body?: RawBody; truncateBy?: number }>[] = [
     { weight: 45, arbitrary: mutated },
-    { weight: 12, arbitrary: hostileJson.map((v) => ({ body: { bytes: Buffer.from(JSON.stringify(v) ?? 'null'), contentType: 'application/json', note: 'hostile JSON body' } })) },
+    {
+      weight: 12,
+      arbitrary: hostileJson.map((v) => ({
+        body: { bytes: Buffer.from(JSON.stringify(v) ?? 'null'), contentType: 'application/json', note: 'hostile JSON body' },
+      })),
+    },
     { weight: 15, arbitrary: valid.chain(damagedJson).map((body) => ({ body })) },
     { weight: 4, arbitrary: expensiveBody(topLevel, op.template.endsWith('/process/list')).map((body) => ({ body })) },
-    { weight: 2, arbitrary: valid.map((v) => ({ body: { bytes: Buffer.from(JSON.stringify(v) ?? '{}'), contentType: 'application/json', note: 'truncated upload' }, truncateBy: 50 })) },
+    {
+      weight: 2,
+      arbitrary: valid.map((v) => ({
+        body: { bytes: Buffer.from(JSON.stringify(v) ?? '{}'), contentType: 'application/json', note: 'truncated upload' },
+        truncateBy: 50,
+      })),
+    },
     { weight: 2, arbitrary: fc.constant({ body: undefined }) },
   ];
   if (op.body?.contentTypes.some((t) => t.includes('yaml'))) options.push({ weight: 8, arbitrary: hostileYaml.map((body) => ({ body })) });
@@ -189,14 +232,33 @@ function jsonBody(op: Operation, ctx: RequestContext, procedure: ProcedureFacts 
 /** A body on an operation that takes none (GET, DELETE, POST …/cancel): usually nothing. */
 const strayBody: fc.Arbitrary<{ body?: RawBody; truncateBy?: number }> = fc.oneof(
   { weight: 17, arbitrary: fc.constant({}) },
-  { weight: 1, arbitrary: fc.constant({ body: { bytes: Buffer.from('{"a":1}'), contentType: 'application/json', note: 'a body where none is taken' } }) },
-  { weight: 1, arbitrary: fc.constantFrom(undefined, 'application/json', 'application/octet-stream').map((contentType) => ({ body: { bytes: Buffer.alloc(2_000_000, 0x61), contentType, note: `a 2 MB body (${contentType ?? 'no Content-Type'})` } })) },
-  { weight: 1, arbitrary: fc.constant({ body: { bytes: Buffer.from('{"a":'), contentType: 'application/json', note: 'truncated upload' }, truncateBy: 100 }) },
+  {
+    weight: 1,
+    arbitrary: fc.constant({
+      body: { bytes: Buffer.from('{"a":1}'), contentType: 'application/json', note: 'a body where none is taken' },
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(undefined, 'application/json', 'application/octet-stream')
+      .map((contentType) => ({
+        body: { bytes: Buffer.alloc(2_000_000, 0x61), contentType, note: `a 2 MB body (${contentType ?? 'no Content-Type'})` },
+      })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constant({
+      body: { bytes: Buffer.from('{"a":'), contentType: 'application/json', note: 'truncated upload' },
+      truncateBy: 100,
+    }),
+  },
 );
 
 /** Queries that get past an operation's own checks: a signed link, Meta's handshake. */
 function validQuery(op: Operation, ctx: RequestContext): fc.Arbitrary<string> | undefined {
-  if (op.template === '/v1/photo-files/{photoId}' && ctx.pools.photoLinks.length) return fc.constantFrom(...ctx.pools.photoLinks.map((l) => l.query));
+  if (op.template === '/v1/photo-files/{photoId}' && ctx.pools.photoLinks.length)
+    return fc.constantFrom(...ctx.pools.photoLinks.map((l) => l.query));
   if (op.template === '/v1/webhooks/whatsapp/{pluginId}' && op.method === 'GET') {
     return fc.nat().map((n) => `?hub.mode=subscribe&hub.verify_token=${encodeSegment(ctx.verifyToken)}&hub.challenge=${n}`);
   }
@@ -219,35 +281,57 @@ export function requestArbitrary(op: Operation, ctx: RequestContext): fc.Arbitra
   const valid = validQuery(op, ctx);
   const query = valid ? fc.oneof(valid, queryString(op.query)) : queryString(op.query);
   return ps.chain((psSegment) => {
-    const procedure = psSegment && !psSegment.hostile ? procedureFacts(decodeURIComponent(psSegment.segment)) : psParam ? undefined : procedureFacts('lead');
+    const procedure =
+      psSegment && !psSegment.hostile
+        ? procedureFacts(decodeURIComponent(psSegment.segment))
+        : psParam
+          ? undefined
+          : procedureFacts('lead');
     const segments = op.pathParams
       .filter((p) => p.name !== 'ps')
       .map((p) => pathSegment(poolFor(op, p.name, ctx.pools, procedure)).map((s) => ({ ...s, name: p.name })));
-    return fc.tuple(fc.tuple(...segments), query, authorization(ctx), extraHeaders, bodyFor(procedure)).map(([others, query, auth, headers, b]) => {
-      const params = psSegment ? [psSegment, ...others] : others;
-      let path = op.template;
-      for (const p of params) path = path.replace(`{${p.name}}`, p.segment);
-      const notes: string[] = [];
-      const hostileParams = params.filter((p) => p.hostile).map((p) => p.name);
-      if (hostileParams.length) notes.push(`hostile ${hostileParams.join(', ')}`);
-      if (auth.note) notes.push(auth.note);
-      if (b.body) notes.push(b.body.note);
-      const allHeaders: Record<string, string> = { ...headers, ...(b.headers ?? {}) };
-      if (auth.header) allHeaders.authorization = auth.header;
-      if (b.body?.contentType !== undefined) allHeaders['content-type'] = b.body.contentType;
-      return { operation: label(op), method: op.method, path: path + query, headers: allHeaders, body: b.body?.bytes, truncateBy: b.truncateBy, notes };
-    });
+    return fc
+      .tuple(fc.tuple(...segments), query, authorization(ctx), extraHeaders, bodyFor(procedure))
+      .map(([others, query, auth, headers, b]) => {
+        const params = psSegment ? [psSegment, ...others] : others;
+        let path = op.template;
+        for (const p of params) path = path.replace(`{${p.name}}`, p.segment);
+        const notes: string[] = [];
+        const hostileParams = params.filter((p) => p.hostile).map((p) => p.name);
+        if (hostileParams.length) notes.push(`hostile ${hostileParams.join(', ')}`);
+        if (auth.note) notes.push(auth.note);
+        if (b.body) notes.push(b.body.note);
+        const allHeaders: Record<string, string> = { ...headers, ...(b.headers ?? {}) };
+        if (auth.header) allHeaders.authorization = auth.header;
+        if (b.body?.contentType !== undefined) allHeaders['content-type'] = b.body.contentType;
+        return {
+          operation: label(op),
+          method: op.method,
+          path: path + query,
+          headers: allHeaders,
+          body: b.body?.bytes,
+          truncateBy: b.truncateBy,
+          notes,
+        };
+      });
   });
 }
 
-function operationBody(op: Operation, ctx: RequestContext, procedure: ProcedureFacts | undefined): fc.Arbitrary<{ body?: RawBody; truncateBy?: number; headers?: Record<string, string> }> {
+function operationBody(
+  op: Operation,
+  ctx: RequestContext,
+  procedure: ProcedureFacts | undefined,
+): fc.Arbitrary<{ body?: RawBody; truncateBy?: number; headers?: Record<string, string> }> {
   const isInbound = op.template.startsWith('/v1/webhooks/whatsapp/') && op.method === 'POST';
   const fileField = op.template.includes('upload-public-media') ? 'file' : 'photo';
   if (isInbound) return inboundBody(ctx);
   if (op.multipart) {
     return fc.oneof(
       { weight: 9, arbitrary: uploadBody(fileField).map((b) => ({ body: b })) },
-      { weight: 1, arbitrary: uploadBody(fileField).map((b) => ({ body: { ...b, note: `${b.note}, truncated upload` }, truncateBy: 200 })) },
+      {
+        weight: 1,
+        arbitrary: uploadBody(fileField).map((b) => ({ body: { ...b, note: `${b.note}, truncated upload` }, truncateBy: 200 })),
+      },
     );
   }
   return op.body ? jsonBody(op, ctx, procedure) : strayBody;

@@ -58,7 +58,8 @@ export function valueForSchema(schema: JsonSchema, doc: JsonSchema, hints: Field
   if ('const' in s) return fc.constant(s.const);
   if (Array.isArray(s.enum)) return fc.constantFrom(...s.enum);
   const alternatives = s.anyOf ?? s.oneOf;
-  if (Array.isArray(alternatives) && alternatives.length) return fc.oneof(...alternatives.map((a: JsonSchema) => valueForSchema(a, doc, hints, depth + 1)));
+  if (Array.isArray(alternatives) && alternatives.length)
+    return fc.oneof(...alternatives.map((a: JsonSchema) => valueForSchema(a, doc, hints, depth + 1)));
   if (Array.isArray(s.allOf) && s.allOf.length) return valueForSchema(s.allOf[0], doc, hints, depth + 1);
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
   switch (type) {
@@ -84,7 +85,11 @@ export function valueForSchema(schema: JsonSchema, doc: JsonSchema, hints: Field
       if (names.length === 0) {
         if (type === undefined) return fc.oneof(fc.string(), fc.integer(), fc.boolean());
         // A free-form object (process `data`, Meta's message): a few scalar fields.
-        return fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean()), { maxKeys: 3 });
+        return fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 10 }),
+          fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean()),
+          { maxKeys: 3 },
+        );
       }
       const record: Record<string, fc.Arbitrary<unknown>> = {};
       for (const name of names) record[name] = hints(name) ?? valueForSchema(properties[name], doc, hints, depth + 1);

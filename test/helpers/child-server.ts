@@ -19,7 +19,10 @@ const TSX_LOADER = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta
 /** The port on a `chakra ready` line, JSON (`"port":3000`) or pretty (`port=3000`). */
 function readyLine(out: string): { port: number; pid: number } | undefined {
   // Whole lines only: a chunk may end inside the ready line.
-  const line = out.split('\n').slice(0, -1).find((l) => l.includes('"chakra ready"') || / INFO +chakra ready /.test(l));
+  const line = out
+    .split('\n')
+    .slice(0, -1)
+    .find((l) => l.includes('"chakra ready"') || / INFO +chakra ready /.test(l));
   if (!line) return undefined;
   if (line.startsWith('{')) return JSON.parse(line);
   return { port: Number(/ port=(\d+)/.exec(line)![1]), pid: Number(/ pid=(\d+)/.exec(line)?.[1] ?? 0) };
@@ -39,7 +42,11 @@ export interface ChildServer {
 }
 
 /** `chakra <args>` from the sources; `cwd` elsewhere than the project needs the loader's full path. */
-export function runCli(args: string[], env: Record<string, string>, cwd = PROJECT_DIR): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd = PROJECT_DIR,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX_LOADER, `${PROJECT_DIR}src/cli/main.ts`, ...args], {
       cwd,

@@ -58,13 +58,18 @@ export const RATE_LIMIT_HIT = {
     fbtrace_id: 'AbCdEfGhIjK',
   },
 };
-const SERVICE_UNAVAILABLE = { error: { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, is_transient: true, fbtrace_id: 'AbCdEfGhIjK' } };
+const SERVICE_UNAVAILABLE = {
+  error: { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, is_transient: true, fbtrace_id: 'AbCdEfGhIjK' },
+};
 const NOT_ALLOWED = {
   error: {
     message: '(#131030) Recipient phone number not in allowed list',
     type: 'OAuthException',
     code: 131030,
-    error_data: { messaging_product: 'whatsapp', details: 'Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again.' },
+    error_data: {
+      messaging_product: 'whatsapp',
+      details: 'Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again.',
+    },
     fbtrace_id: 'AbCdEfGhIjK',
   },
 };
@@ -74,7 +79,15 @@ export function metaError(message: string, code: number, type = 'OAuthException'
 }
 
 export async function startMetaDouble(listenPort = 0): Promise<MetaDouble> {
-  const double: MetaDouble = { url: '', requests: [], templates: new Map(), media: new Map(), notAllowed: new Set(), throttled: 0, close: async () => {} };
+  const double: MetaDouble = {
+    url: '',
+    requests: [],
+    templates: new Map(),
+    media: new Map(),
+    notAllowed: new Set(),
+    throttled: 0,
+    close: async () => {},
+  };
   let nextId = 1_000_000;
   /** Per sending number, a token bucket: refills at the throughput limit, holds 200 ms worth. */
   const buckets = new Map<string, { tokens: number; at: number }>();
@@ -94,7 +107,15 @@ export async function startMetaDouble(listenPort = 0): Promise<MetaDouble> {
 
   function handle(req: IncomingMessage, body: string, res: ServerResponse, at: number) {
     const [path, query = ''] = (req.url ?? '').split('?');
-    const recorded: RecordedRequest = { method: req.method!, path, query, authorization: req.headers.authorization, contentType: req.headers['content-type'], body, at };
+    const recorded: RecordedRequest = {
+      method: req.method!,
+      path,
+      query,
+      authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
+      body,
+      at,
+    };
     double.requests.push(recorded);
     const send = (status: number, json: unknown) => {
       recorded.status = status;
@@ -107,7 +128,8 @@ export async function startMetaDouble(listenPort = 0): Promise<MetaDouble> {
     };
     if (path === '/healthz') return send(200, { ok: true });
     if (double.failWith) return send(double.failWith.status, double.failWith.body);
-    if (!req.headers.authorization?.startsWith('Bearer ')) return send(401, metaError('Invalid OAuth access token - Cannot parse access token', 190));
+    if (!req.headers.authorization?.startsWith('Bearer '))
+      return send(401, metaError('Invalid OAuth access token - Cannot parse access token', 190));
     const parts = path.split('/').filter(Boolean);
     if (parts[0] === 'media-bytes' && req.method === 'GET') {
       const media = double.media.get(parts[1]);
@@ -117,7 +139,14 @@ export async function startMetaDouble(listenPort = 0): Promise<MetaDouble> {
     }
     if (parts.length === 2 && req.method === 'GET' && double.media.has(parts[1])) {
       const media = double.media.get(parts[1])!;
-      return send(200, { messaging_product: 'whatsapp', url: media.url ?? `${double.url}/media-bytes/${parts[1]}`, mime_type: media.mime, sha256: 'x', file_size: media.bytes.length, id: parts[1] });
+      return send(200, {
+        messaging_product: 'whatsapp',
+        url: media.url ?? `${double.url}/media-bytes/${parts[1]}`,
+        mime_type: media.mime,
+        sha256: 'x',
+        file_size: media.bytes.length,
+        id: parts[1],
+      });
     }
     if (parts.length === 3 && parts[2] === 'message_templates') {
       const list = double.templates.get(parts[1]) ?? [];
@@ -129,20 +158,36 @@ export async function startMetaDouble(listenPort = 0): Promise<MetaDouble> {
         if (params.get('after')) return send(200, { data: [], paging: { cursors: { before: 'MjQZD', after: 'MjQZD' } } });
         const token = (req.headers.authorization ?? '').slice('Bearer '.length);
         const next = `${double.url}${path}?access_token=${token}&limit=25&after=MjQZD`;
-        return send(200, { data: list.filter((t) => !name || t.name === name), paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' }, next } });
+        return send(200, {
+          data: list.filter((t) => !name || t.name === name),
+          paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' }, next },
+        });
       }
       if (req.method === 'POST') {
         const t = JSON.parse(body || '{}');
-        if (!t.name || !t.language || !t.category) return send(400, metaError('(#100) The parameter name is required.', 100, 'OAuthException'));
-        const template = { id: String(nextId++), name: t.name, language: t.language, status: 'PENDING', category: t.category, components: t.components ?? [] };
+        if (!t.name || !t.language || !t.category)
+          return send(400, metaError('(#100) The parameter name is required.', 100, 'OAuthException'));
+        const template = {
+          id: String(nextId++),
+          name: t.name,
+          language: t.language,
+          status: 'PENDING',
+          category: t.category,
+          components: t.components ?? [],
+        };
         list.push(template);
         return send(200, { id: template.id, status: template.status, category: template.category });
       }
       if (req.method === 'DELETE') {
         const name = params.get('name');
         const before = list.length;
-        double.templates.set(parts[1], list.filter((t) => t.name !== name));
-        return before === double.templates.get(parts[1])!.length ? send(400, metaError('Message template not found', 100)) : send(200, { success: true });
+        double.templates.set(
+          parts[1],
+          list.filter((t) => t.name !== name),
+        );
+        return before === double.templates.get(parts[1])!.length
+          ? send(400, metaError('Message template not found', 100))
+          : send(200, { success: true });
       }
     }
     if (parts.length === 3 && parts[2] === 'messages' && req.method === 'POST') {
@@ -155,7 +200,16 @@ export async function startMetaDouble(listenPort = 0): Promise<MetaDouble> {
       if (m.messaging_product !== 'whatsapp') return send(400, metaError('(#100) The parameter messaging_product is required.', 100));
       if (m.status === 'read') return send(200, { success: true });
       if (typeof m.to !== 'string' || !/^\+?\d{7,15}$/.test(m.to)) {
-        return send(400, { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details: 'Invalid WhatsApp ID' }, error_user_msg: 'The phone number is not valid', fbtrace_id: 'AbCdEfGhIjK' } });
+        return send(400, {
+          error: {
+            message: '(#100) Invalid parameter',
+            type: 'OAuthException',
+            code: 100,
+            error_data: { messaging_product: 'whatsapp', details: 'Invalid WhatsApp ID' },
+            error_user_msg: 'The phone number is not valid',
+            fbtrace_id: 'AbCdEfGhIjK',
+          },
+        });
       }
       if (double.flaky && double.flaky.random() < double.flaky.ratio) {
         return double.flaky.random() < 0.5 ? send(500, SERVICE_UNAVAILABLE) : send(400, RATE_LIMIT_HIT);
@@ -166,11 +220,16 @@ export async function startMetaDouble(listenPort = 0): Promise<MetaDouble> {
       }
       if (double.notAllowed.has(m.to)) return send(400, NOT_ALLOWED);
       const wamid = `wamid.HBgM${Buffer.from(String(nextId++)).toString('base64')}`;
-      return send(200, { messaging_product: 'whatsapp', contacts: [{ input: m.to, wa_id: m.to.replace('+', '') }], messages: [{ id: wamid }] });
+      return send(200, {
+        messaging_product: 'whatsapp',
+        contacts: [{ input: m.to, wa_id: m.to.replace('+', '') }],
+        messages: [{ id: wamid }],
+      });
     }
     if (parts.length === 2) {
       const template = [...double.templates.values()].flat().find((t) => t.id === parts[1]);
-      if (!template) return send(400, metaError(`Unsupported get request. Object with ID '${parts[1]}' does not exist`, 100, 'GraphMethodException'));
+      if (!template)
+        return send(400, metaError(`Unsupported get request. Object with ID '${parts[1]}' does not exist`, 100, 'GraphMethodException'));
       if (req.method === 'GET') return send(200, { id: template.id });
       if (req.method === 'POST') {
         Object.assign(template, { components: JSON.parse(body || '{}').components ?? template.components });

@@ -25,7 +25,13 @@ export const messageEvent = (from: string, wamid: string, text: string, name = '
   });
 
 export const templateStatusEvent = (templateId: string, name: string, event: string) =>
-  envelope('message_template_status_update', { event, message_template_id: Number(templateId), message_template_name: name, message_template_language: 'en', reason: 'NONE' });
+  envelope('message_template_status_update', {
+    event,
+    message_template_id: Number(templateId),
+    message_template_name: name,
+    message_template_language: 'en',
+    reason: 'NONE',
+  });
 
 export const smbEchoEvent = (to: string, wamid: string, text: string) =>
   envelope('smb_message_echoes', {

@@ -21,4 +21,3 @@ export type Privilege = (typeof PRIVILEGES)[number];
 export function hasPrivilege(granted: ReadonlySet<string>, wanted: Privilege): boolean {
   return granted.has('admin') || granted.has(wanted);
 }
-

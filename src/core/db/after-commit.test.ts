@@ -17,10 +17,12 @@ describe('afterCommit', () => {
         expect(seen).toEqual([]);
       });
       expect(seen).toEqual([db]);
-      await db.tx(async (tx) => {
-        afterCommit(tx, () => seen.push('rolled back'));
-        throw new Error('abort');
-      }).catch(() => {});
+      await db
+        .tx(async (tx) => {
+          afterCommit(tx, () => seen.push('rolled back'));
+          throw new Error('abort');
+        })
+        .catch(() => {});
       expect(seen).toEqual([db]);
       afterCommit(db, (d) => seen.push(d));
       expect(seen).toEqual([db, db]);

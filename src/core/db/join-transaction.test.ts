@@ -45,11 +45,13 @@ describe('joinTransaction', () => {
 
   it('runs queries made in parallel on the joined Db one after another, in order', async () => {
     const order: number[] = [];
-    await db.tx(async (tx) => {
-      const joined = joinTransaction(db, tx);
-      await Promise.all([1, 2, 3].map((n) => joined.query('select $1::int as n', [n]).then(([row]) => order.push(row.n))));
-      await expect(joined.query('select * from no_such_table')).rejects.toThrow();
-    }).catch(() => {});
+    await db
+      .tx(async (tx) => {
+        const joined = joinTransaction(db, tx);
+        await Promise.all([1, 2, 3].map((n) => joined.query('select $1::int as n', [n]).then(([row]) => order.push(row.n))));
+        await expect(joined.query('select * from no_such_table')).rejects.toThrow();
+      })
+      .catch(() => {});
     expect(order).toEqual([1, 2, 3]);
   });
 });

@@ -30,7 +30,10 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   let appError: AppError;
   switch (error.code) {
     case 'FST_ERR_BAD_URL':
-      appError = invalid('path', 'is not valid percent-encoding (each % must start an escape such as %2F, and the escapes must spell UTF-8)');
+      appError = invalid(
+        'path',
+        'is not valid percent-encoding (each % must start an escape such as %2F, and the escapes must spell UTF-8)',
+      );
       break;
     case 'FST_ERR_MAX_PARAM_LENGTH':
       appError = new AppError('URI_TOO_LONG', { limit: MAX_PATH_PARAM_LENGTH });
@@ -87,7 +90,10 @@ export function clientErrorHandler(log: FastifyBaseLogger) {
     // The server is built without its own maxHeaderSize: Node's (16 KiB, or --max-http-header-size).
     const appError = clientErrorFor(err, http.maxHeaderSize);
     const requestId = randomUUID();
-    log.info({ reqId: requestId, err: { code: err.code, message: err.message }, statusCode: appError.status }, 'refused a request the HTTP parser could not read');
+    log.info(
+      { reqId: requestId, err: { code: err.code, message: err.message }, statusCode: appError.status },
+      'refused a request the HTTP parser could not read',
+    );
     const body = JSON.stringify(errorBody(appError, requestId));
     socket.end(
       `HTTP/1.1 ${appError.status} ${http.STATUS_CODES[appError.status]}\r\n` +

@@ -43,7 +43,8 @@ export function toAppError(err: FastifyError | Error, bodyLimit: number): AppErr
   // The client closed the connection while its body was being read (Node's request stream
   // fails with exactly this): its doing, and no one is left to read the answer — not a server
   // failure to log and count as a 500.
-  if (fe.code === 'ECONNRESET' && err.message === 'aborted') return new AppError('MALFORMED_REQUEST', { reason: 'the connection was closed before the whole body arrived' });
+  if (fe.code === 'ECONNRESET' && err.message === 'aborted')
+    return new AppError('MALFORMED_REQUEST', { reason: 'the connection was closed before the whole body arrived' });
   // A value the database refuses (data exception, size limit) came from the request: a 400,
   // not a 500. Validation should have caught it; this keeps a gap from becoming a crash.
   const sqlState = refusedValueState(err);
@@ -65,5 +66,8 @@ export function errorBody(err: AppError, requestId: string) {
 export function sendError(err: AppError, request: FastifyRequest, reply: FastifyReply) {
   drainUnreadBody(request, reply);
   for (const [name, value] of Object.entries(err.headers)) reply.header(name, value);
-  return reply.code(err.status).type('application/json; charset=utf-8').send(errorBody(err, String(request.id)));
+  return reply
+    .code(err.status)
+    .type('application/json; charset=utf-8')
+    .send(errorBody(err, String(request.id)));
 }

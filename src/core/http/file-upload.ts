@@ -19,11 +19,16 @@ export async function acceptUploads(app: FastifyInstance, limits: FastifyMultipa
   });
 }
 
-export function readFileUpload(request: FastifyRequest, fileField: string, noun: string): { bytes: Buffer; text(field: string): string | undefined } {
+export function readFileUpload(
+  request: FastifyRequest,
+  fileField: string,
+  noun: string,
+): { bytes: Buffer; text(field: string): string | undefined } {
   if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: request.headers['content-type'] ?? '(none)' });
   const body = (request.body ?? {}) as Record<string, unknown>;
   for (const [field, value] of Object.entries(body)) {
-    if (Buffer.isBuffer(value) && field !== fileField) throw invalid(field, `is not a file field of this upload (send ${noun} as "${fileField}")`);
+    if (Buffer.isBuffer(value) && field !== fileField)
+      throw invalid(field, `is not a file field of this upload (send ${noun} as "${fileField}")`);
   }
   const bytes = body[fileField];
   if (!Buffer.isBuffer(bytes)) throw invalid(fileField, `is required: send ${noun} as the multipart file field "${fileField}"`);

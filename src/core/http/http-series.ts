@@ -22,7 +22,12 @@ export class HttpSeries {
     const key = `${method} ${route} ${status}`;
     let s = this.series.get(key);
     if (!s) {
-      s = { labels: `method="${escape(method)}",route="${escape(route)}",status="${status}"`, count: 0, sum: 0, buckets: new Float64Array(BUCKETS.length + 1) };
+      s = {
+        labels: `method="${escape(method)}",route="${escape(route)}",status="${status}"`,
+        count: 0,
+        sum: 0,
+        buckets: new Float64Array(BUCKETS.length + 1),
+      };
       this.series.set(key, s);
     }
     s.count++;

@@ -42,10 +42,13 @@ export async function reclaimIdempotencyKey(db: Queryable, owner: string, key: s
 }
 
 export async function completeIdempotencyKey(db: Queryable, owner: string, key: string, status: number, body: string, type: string) {
-  await db.run(
-    'update idempotency_keys set status_code = $3, response_body = $4, response_type = $5 where owner = $1 and key = $2',
-    [owner, key, status, body, type],
-  );
+  await db.run('update idempotency_keys set status_code = $3, response_body = $4, response_type = $5 where owner = $1 and key = $2', [
+    owner,
+    key,
+    status,
+    body,
+    type,
+  ]);
 }
 
 export async function releaseIdempotencyKey(db: Queryable, owner: string, key: string) {

@@ -35,7 +35,10 @@ function bodyHash(request: FastifyRequest): string {
   if (body && typeof body === 'object' && String(request.headers['content-type']).startsWith('multipart/')) {
     for (const key of Object.keys(body).sort()) {
       const value = (body as Record<string, unknown>)[key];
-      hash.update(`${key}\0`).update(Buffer.isBuffer(value) ? value : JSON.stringify(value)).update('\0');
+      hash
+        .update(`${key}\0`)
+        .update(Buffer.isBuffer(value) ? value : JSON.stringify(value))
+        .update('\0');
     }
     return hash.digest('hex');
   }
@@ -94,7 +97,14 @@ export function installIdempotency(app: FastifyInstance, db: Db) {
     if (status >= 500 || status === 401 || status === 429 || typeof payload !== 'string') {
       await repo.releaseIdempotencyKey(db, claim.owner, claim.key);
     } else {
-      await repo.completeIdempotencyKey(db, claim.owner, claim.key, status, payload, String(reply.getHeader('content-type') ?? 'application/json'));
+      await repo.completeIdempotencyKey(
+        db,
+        claim.owner,
+        claim.key,
+        status,
+        payload,
+        String(reply.getHeader('content-type') ?? 'application/json'),
+      );
     }
     return payload;
   }

@@ -14,7 +14,8 @@ export function nestsDeeperThan(text: string, limit: number = MAX_JSON_DEPTH): b
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -40,6 +41,7 @@ const LONE_SURROGATE = new RegExp(`${ESCAPED}(?:${HIGH}(?!${LOW})|(?<!${HIGH})${
 /** Why the text cannot be stored, or undefined. */
 export function unstorableEscape(text: string): string | undefined {
   if (NUL_ESCAPE.test(text)) return 'contains the NUL character \\u0000, which cannot be stored';
-  if (/\\u[dD]/.test(text) && LONE_SURROGATE.test(text)) return 'contains an unpaired UTF-16 surrogate (such as \\ud800), which cannot be stored';
+  if (/\\u[dD]/.test(text) && LONE_SURROGATE.test(text))
+    return 'contains an unpaired UTF-16 surrogate (such as \\ud800), which cannot be stored';
   return undefined;
 }

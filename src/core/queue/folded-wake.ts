@@ -25,7 +25,9 @@ export class FoldedWakes {
       this.inFlight.set(id, 'writing');
       write()
         .then(() => this.afterWrite(queueName))
-        .catch((err) => this.log.warn({ err: (err as Error).message, queue: queueName }, 'wake-up not written; the sweep will pick the work up'))
+        .catch((err) =>
+          this.log.warn({ err: (err as Error).message, queue: queueName }, 'wake-up not written; the sweep will pick the work up'),
+        )
         // A short pause before the next write of this key: under load, requests keep coming while
         // a worker is already busy with the key, and each write is a statement the database pays for.
         .finally(() => setTimeout(() => (this.inFlight.get(id) === 'again' ? run() : this.inFlight.delete(id)), COOLDOWN_MS));

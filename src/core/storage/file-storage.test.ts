@@ -15,7 +15,13 @@ import { s3Storage } from './s3-storage.ts';
 let s3: S3rver;
 let endpoint: string;
 beforeAll(async () => {
-  s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(path.join(tmpdir(), 's3rver-')), configureBuckets: [{ name: 'chakra', configs: [] }] });
+  s3 = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: mkdtempSync(path.join(tmpdir(), 's3rver-')),
+    configureBuckets: [{ name: 'chakra', configs: [] }],
+  });
   const { port } = await s3.run();
   endpoint = `http://127.0.0.1:${port}`;
 });
@@ -25,7 +31,16 @@ const drivers: [string, () => FileStorage][] = [
   ['local directory', () => localStorage(mkdtempSync(path.join(tmpdir(), 'chakra-files-')))],
   [
     'S3-compatible bucket',
-    () => s3Storage({ bucket: 'chakra', region: 'us-east-1', endpoint, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', prefix: 'test/' }),
+    () =>
+      s3Storage({
+        bucket: 'chakra',
+        region: 'us-east-1',
+        endpoint,
+        forcePathStyle: true,
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+        prefix: 'test/',
+      }),
   ],
 ];
 

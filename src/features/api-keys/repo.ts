@@ -20,7 +20,16 @@ const SELECT = `select k.id, k.team_id, k.name, k.description, k.key_prefix, k.r
 
 export async function insertApiKey(
   db: Queryable,
-  key: { id: string; teamId: string; roleId: string; name: string; description: string | null; hash: string; prefix: string; expiresAt: Date | null },
+  key: {
+    id: string;
+    teamId: string;
+    roleId: string;
+    name: string;
+    description: string | null;
+    hash: string;
+    prefix: string;
+    expiresAt: Date | null;
+  },
 ): Promise<ApiKeyRow> {
   await db.run(
     `insert into api_keys (id, team_id, role_id, name, description, key_hash, key_prefix, expires_at)
@@ -37,7 +46,10 @@ export async function findApiKey(db: Queryable, teamId: string, id: string): Pro
 
 /** A key by its id, or the keys whose shown prefix (`chk_` and 6 characters) is `ref`. */
 export async function findApiKeysByIdOrPrefix(db: Queryable, teamId: string, ref: string): Promise<ApiKeyRow[]> {
-  return db.query<ApiKeyRow>(`${SELECT} where k.team_id = $1 and (k.id::text = $2 or k.key_prefix = $2) order by k.created_at, k.id`, [teamId, ref]);
+  return db.query<ApiKeyRow>(`${SELECT} where k.team_id = $1 and (k.id::text = $2 or k.key_prefix = $2) order by k.created_at, k.id`, [
+    teamId,
+    ref,
+  ]);
 }
 
 /**
@@ -74,6 +86,8 @@ export async function findRole(db: Queryable, teamId: string, key: string) {
 }
 
 export async function findTeam(db: Queryable, key: string) {
-  const rows = await db.query<{ id: string; short_id: string }>('select id, short_id from teams where short_id = $1 or id::text = $1', [key]);
+  const rows = await db.query<{ id: string; short_id: string }>('select id, short_id from teams where short_id = $1 or id::text = $1', [
+    key,
+  ]);
   return rows[0];
 }

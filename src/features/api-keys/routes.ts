@@ -17,7 +17,10 @@ const ApiKey = Type.Object({
   revokedAt: Time,
   lastUsedAt: Type.Union([Type.Number(), Type.Null()], { description: 'epoch milliseconds; recorded in batches, up to 30 s behind' }),
 });
-const CreatedApiKey = Type.Intersect([ApiKey, Type.Object({ key: Type.String({ description: 'the secret key: shown this once, never again' }) })]);
+const CreatedApiKey = Type.Intersect([
+  ApiKey,
+  Type.Object({ key: Type.String({ description: 'the secret key: shown this once, never again' }) }),
+]);
 const CreateBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -55,7 +58,12 @@ export function apiKeyRoutes(ctx: AppContext) {
       '/v1/admin/teams/:team/api-keys',
       {
         config: { auth: 'admin' },
-        schema: { tags: ['admin'], summary: 'List API keys (no secrets)', params: TeamParams, response: { 200: Envelope(Type.Array(ApiKey)), ...errorResponses } },
+        schema: {
+          tags: ['admin'],
+          summary: 'List API keys (no secrets)',
+          params: TeamParams,
+          response: { 200: Envelope(Type.Array(ApiKey)), ...errorResponses },
+        },
       },
       async (request) => {
         const team = await resolveAdminTeam(ctx.db, request.principal, request.params.team);
@@ -68,7 +76,12 @@ export function apiKeyRoutes(ctx: AppContext) {
       '/v1/admin/teams/:team/api-keys/:id',
       {
         config: { auth: 'admin', idempotent: true },
-        schema: { tags: ['admin'], summary: 'Revoke an API key', params: KeyParams, response: { 200: Envelope(ApiKey), ...errorResponses } },
+        schema: {
+          tags: ['admin'],
+          summary: 'Revoke an API key',
+          params: KeyParams,
+          response: { 200: Envelope(ApiKey), ...errorResponses },
+        },
       },
       async (request) => {
         const team = await resolveAdminTeam(ctx.db, request.principal, request.params.team);

@@ -140,7 +140,9 @@ export function checkValue(attr: AttributeDef, v: unknown): Checked {
       return epochMs(v);
     case 'time': {
       const n = integer(v);
-      return n.ok && (n.value as number) >= 0 && (n.value as number) < DAY_MS ? n : no('must be milliseconds since midnight (0 to 86399999)');
+      return n.ok && (n.value as number) >= 0 && (n.value as number) < DAY_MS
+        ? n
+        : no('must be milliseconds since midnight (0 to 86399999)');
     }
     case 'datetimeISO8601':
       return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? ok(v) : no('must be an ISO-8601 time');

@@ -19,12 +19,7 @@ export interface DataCheck {
   photoRefs: { key: string; id: string }[];
 }
 
-export function checkData(
-  attributes: Map<string, AttributeDef>,
-  data: unknown,
-  path: string,
-  options: { creating: boolean },
-): DataCheck {
+export function checkData(attributes: Map<string, AttributeDef>, data: unknown, path: string, options: { creating: boolean }): DataCheck {
   const out: DataCheck = { values: {}, problems: [], userRefs: [], photoRefs: [] };
   const add = (p: string, message: string) => out.problems.push({ path: p, code: 'invalid', message });
   if (data === undefined || data === null) data = {};

@@ -111,7 +111,15 @@ export function buildTeamConfig(rows: TeamConfigRows): TeamConfig {
   const procedures: ProcedureDef[] = rows.procedures.map((p: any) => {
     const states: (StateDef & { start: boolean; completed: boolean })[] = rows.states
       .filter((s: any) => s.procedure_id === p.id)
-      .map((s: any) => ({ id: s.id, shortId: s.short_id, name: s.name, status: s.status, order: s.position, start: s.is_default_start, completed: s.is_default_completed }));
+      .map((s: any) => ({
+        id: s.id,
+        shortId: s.short_id,
+        name: s.name,
+        status: s.status,
+        order: s.position,
+        start: s.is_default_start,
+        completed: s.is_default_completed,
+      }));
     const attrs = byOwner.get(p.id) ?? [];
     const clean = states.map(({ start, completed, ...s }) => s);
     return {
@@ -140,11 +148,24 @@ export function buildTeamConfig(rows: TeamConfigRows): TeamConfig {
 
   const t = rows.team;
   return {
-    team: { id: t.id, shortId: t.short_id, name: t.name, timezone: t.timezone, createdAt: t.created_at.getTime(), updatedAt: t.updated_at.getTime() },
+    team: {
+      id: t.id,
+      shortId: t.short_id,
+      name: t.name,
+      timezone: t.timezone,
+      createdAt: t.created_at.getTime(),
+      updatedAt: t.updated_at.getTime(),
+    },
     roles: rows.roles.map((r: any) => ({ id: r.id, shortId: r.short_id, name: r.name, privileges: r.privileges })),
     pods: rows.pods.map((p: any) => ({ id: p.id, shortId: p.short_id, name: p.name, parent: p.parent_id })),
     taskTypes: rows.taskTypes.map((t: any) => ({ id: t.id, shortId: t.short_id, name: t.name })),
-    entities: rows.entities.map((e: any) => ({ id: e.id, shortId: e.short_id, name: e.name, primaryKey: e.primary_key, attributes: byOwner.get(e.id) ?? [] })),
+    entities: rows.entities.map((e: any) => ({
+      id: e.id,
+      shortId: e.short_id,
+      name: e.name,
+      primaryKey: e.primary_key,
+      attributes: byOwner.get(e.id) ?? [],
+    })),
     procedures,
     procedureByKey,
     attributes,

@@ -12,7 +12,9 @@ export async function loadTeamConfigRows(db: Queryable, teamId: string) {
     db.query('select * from states where team_id = $1 order by procedure_id, position', [teamId]),
     db.query('select * from state_tasks where team_id = $1 order by procedure_id, short_id', [teamId]),
     db.query('select * from attributes where team_id = $1 order by owner_id, position', [teamId]),
-    db.query<{ event: string }>('select distinct unnest(events) as event from webhook_subscriptions where team_id = $1 and enabled', [teamId]),
+    db.query<{ event: string }>('select distinct unnest(events) as event from webhook_subscriptions where team_id = $1 and enabled', [
+      teamId,
+    ]),
   ]);
   return { team: teams[0], roles, pods, taskTypes, entities, procedures, states, stateTasks, attributes, webhookEvents };
 }

@@ -30,7 +30,10 @@ export const ConfigData = Type.Object({
     Type.Object({
       ...Base,
       type: Type.String(),
-      options: Type.Union([Type.Array(Type.Object({ value: Type.Union([Type.String(), Type.Number()]), label: Type.String() })), Type.Null()]),
+      options: Type.Union([
+        Type.Array(Type.Object({ value: Type.Union([Type.String(), Type.Number()]), label: Type.String() })),
+        Type.Null(),
+      ]),
       schema: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
       isRequired: Type.Boolean(),
       entity: NullableId,

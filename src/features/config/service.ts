@@ -8,7 +8,12 @@ function builtinId(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const ATTRIBUTE_TYPES = ALL_ATTRIBUTE_TYPES.map((t) => ({ id: builtinId(`attributeType:${t}`), shortId: t, name: t, datatype: datatypeOf(t) }));
+const ATTRIBUTE_TYPES = ALL_ATTRIBUTE_TYPES.map((t) => ({
+  id: builtinId(`attributeType:${t}`),
+  shortId: t,
+  name: t,
+  datatype: datatypeOf(t),
+}));
 
 const ids = (xs: { id: string }[]) => xs.map((x) => x.id);
 
@@ -33,10 +38,17 @@ const responses = new WeakMap<TeamConfig, unknown>();
 export function configResponse(config: TeamConfig) {
   const cached = responses.get(config);
   if (cached) return cached;
-  const attrId = (attrs: AttributeDef[], shortId: string | null) => (shortId ? (attrs.find((a) => a.shortId === shortId)?.id ?? null) : null);
+  const attrId = (attrs: AttributeDef[], shortId: string | null) =>
+    shortId ? (attrs.find((a) => a.shortId === shortId)?.id ?? null) : null;
   const out = {
     team: config.team,
-    entities: config.entities.map((e) => ({ id: e.id, shortId: e.shortId, name: e.name, attributes: ids(e.attributes), primaryKey: attrId(e.attributes, e.primaryKey) })),
+    entities: config.entities.map((e) => ({
+      id: e.id,
+      shortId: e.shortId,
+      name: e.name,
+      attributes: ids(e.attributes),
+      primaryKey: attrId(e.attributes, e.primaryKey),
+    })),
     procedures: config.procedures.map((p) => {
       const entityAttrs = config.entities.find((e) => e.id === p.entityId)?.attributes ?? [];
       return {

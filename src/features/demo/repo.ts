@@ -24,7 +24,11 @@ export interface Dated {
   updatedAt: Date;
 }
 
-const columns = (rows: Dated[]) => [rows.map((r) => r.id), rows.map((r) => r.createdAt.toISOString()), rows.map((r) => r.updatedAt.toISOString())];
+const columns = (rows: Dated[]) => [
+  rows.map((r) => r.id),
+  rows.map((r) => r.createdAt.toISOString()),
+  rows.map((r) => r.updatedAt.toISOString()),
+];
 
 /** Moves processes to their sample times, then each one's record to its processes' first and last. */
 export async function backdateProcesses(q: Queryable, rows: Dated[]): Promise<void> {

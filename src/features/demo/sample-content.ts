@@ -60,16 +60,82 @@ function seeded(seed: number): () => number {
 }
 
 const FIRST_NAMES = [
-  'Aarav', 'Priya', 'Rohan', 'Ananya', 'Vikram', 'Sneha', 'Arjun', 'Kavya', 'Rahul', 'Ishita', 'Karan', 'Meera',
-  'Aditya', 'Pooja', 'Siddharth', 'Neha', 'Manish', 'Divya', 'Nikhil', 'Riya', 'Amit', 'Shreya', 'Varun', 'Tanvi',
-  'Harsh', 'Nisha', 'Kunal', 'Aditi', 'Deepak', 'Swati', 'Rajesh', 'Anjali', 'Sanjay', 'Kiran', 'Gaurav', 'Lakshmi',
+  'Aarav',
+  'Priya',
+  'Rohan',
+  'Ananya',
+  'Vikram',
+  'Sneha',
+  'Arjun',
+  'Kavya',
+  'Rahul',
+  'Ishita',
+  'Karan',
+  'Meera',
+  'Aditya',
+  'Pooja',
+  'Siddharth',
+  'Neha',
+  'Manish',
+  'Divya',
+  'Nikhil',
+  'Riya',
+  'Amit',
+  'Shreya',
+  'Varun',
+  'Tanvi',
+  'Harsh',
+  'Nisha',
+  'Kunal',
+  'Aditi',
+  'Deepak',
+  'Swati',
+  'Rajesh',
+  'Anjali',
+  'Sanjay',
+  'Kiran',
+  'Gaurav',
+  'Lakshmi',
 ];
-const LAST_NAMES = ['Sharma', 'Patel', 'Iyer', 'Reddy', 'Nair', 'Gupta', 'Singh', 'Menon', 'Kumar', 'Das', 'Joshi', 'Rao', 'Mehta', 'Bose', 'Kapoor', 'Pillai', 'Verma'];
+const LAST_NAMES = [
+  'Sharma',
+  'Patel',
+  'Iyer',
+  'Reddy',
+  'Nair',
+  'Gupta',
+  'Singh',
+  'Menon',
+  'Kumar',
+  'Das',
+  'Joshi',
+  'Rao',
+  'Mehta',
+  'Bose',
+  'Kapoor',
+  'Pillai',
+  'Verma',
+];
 const CITIES: [string, string][] = [
-  ['Bengaluru', '560034'], ['Mumbai', '400050'], ['Pune', '411014'], ['Chennai', '600041'], ['Hyderabad', '500081'],
-  ['New Delhi', '110017'], ['Kolkata', '700091'], ['Ahmedabad', '380015'], ['Jaipur', '302017'], ['Kochi', '682024'],
+  ['Bengaluru', '560034'],
+  ['Mumbai', '400050'],
+  ['Pune', '411014'],
+  ['Chennai', '600041'],
+  ['Hyderabad', '500081'],
+  ['New Delhi', '110017'],
+  ['Kolkata', '700091'],
+  ['Ahmedabad', '380015'],
+  ['Jaipur', '302017'],
+  ['Kochi', '682024'],
 ];
-const STREETS = ['12 MG Road', '4th Cross, Indiranagar', '7 Linking Road', 'Flat 302, Lake View Apartments', '21 Park Street', '9 Anna Salai'];
+const STREETS = [
+  '12 MG Road',
+  '4th Cross, Indiranagar',
+  '7 Linking Road',
+  'Flat 302, Lake View Apartments',
+  '21 Park Street',
+  '9 Anna Salai',
+];
 /** Documentation domains (RFC 2606): sample addresses never reach a real mailbox. */
 const MAIL_DOMAINS = ['example.com', 'example.org', 'example.net'];
 const SOURCES = ['web', 'referral', 'walk_in', 'whatsapp'];
@@ -122,7 +188,11 @@ function sampleLeads(now: number, random: () => number): SampleProcess[] {
     if (i % 4 === 0) data.address = { line1: STREETS[i % STREETS.length], pincode };
     const tasks: SampleTask[] = [];
     if (state === 'NEW') {
-      tasks.push({ stateTask: 'call', afterHours: 1, input: { status: 'OPEN', title: `First call to ${firstname}`, dueBy: now + between(2, 48) * HOUR } });
+      tasks.push({
+        stateTask: 'call',
+        afterHours: 1,
+        input: { status: 'OPEN', title: `First call to ${firstname}`, dueBy: now + between(2, 48) * HOUR },
+      });
     } else {
       const disposition = state === 'LOST' ? 'not_interested' : state === 'CONTACTED' && i % 2 === 0 ? 'callback' : 'interested';
       const callData: Record<string, unknown> = { primary_disposition: disposition, remarks: pick(CALL_REMARKS[disposition]) };
@@ -133,7 +203,13 @@ function sampleLeads(now: number, random: () => number): SampleProcess[] {
         tasks.push({
           stateTask: 'meeting',
           afterHours: 20,
-          input: { status: 'OPEN', title: `Branch meeting with ${firstname}`, startsAt, endsAt: startsAt + HOUR, data: { remarks: 'Bring PAN, Aadhaar and 3 months of bank statements' } },
+          input: {
+            status: 'OPEN',
+            title: `Branch meeting with ${firstname}`,
+            startsAt,
+            endsAt: startsAt + HOUR,
+            data: { remarks: 'Bring PAN, Aadhaar and 3 months of bank statements' },
+          },
         });
       }
     }
@@ -156,14 +232,62 @@ function sampleLeads(now: number, random: () => number): SampleProcess[] {
 }
 
 const TICKETS: { subject: string; description: string; priority: number; state: string; lead: number }[] = [
-  { subject: 'Card not received after 10 days', description: 'Customer applied for the card on the website; courier tracking shows no movement.', priority: 2, state: 'OPEN', lead: 5 },
-  { subject: 'EMI debited twice this month', description: 'Two debits of the same EMI amount on consecutive days. Wants the second one reversed.', priority: 1, state: 'IN_PROGRESS', lead: 14 },
-  { subject: 'Update registered mobile number', description: 'Changed number; needs OTPs on the new one.', priority: 3, state: 'RESOLVED', lead: 23 },
-  { subject: 'Interest certificate for tax filing', description: 'Needs the interest certificate for the last financial year.', priority: 3, state: 'OPEN', lead: 32 },
-  { subject: 'Loan foreclosure charges', description: 'Wants to close the loan early and asks what the charges are.', priority: 2, state: 'IN_PROGRESS', lead: 5 },
-  { subject: 'App login fails with an OTP error', description: 'The OTP arrives but the app says it has expired.', priority: 1, state: 'OPEN', lead: 14 },
-  { subject: 'Insurance claim status', description: 'Claim filed three weeks ago; no update since the surveyor visit.', priority: 2, state: 'RESOLVED', lead: 23 },
-  { subject: 'Address change on card statement', description: 'Moved to a new flat; statements still go to the old address.', priority: 3, state: 'CLOSED', lead: 32 },
+  {
+    subject: 'Card not received after 10 days',
+    description: 'Customer applied for the card on the website; courier tracking shows no movement.',
+    priority: 2,
+    state: 'OPEN',
+    lead: 5,
+  },
+  {
+    subject: 'EMI debited twice this month',
+    description: 'Two debits of the same EMI amount on consecutive days. Wants the second one reversed.',
+    priority: 1,
+    state: 'IN_PROGRESS',
+    lead: 14,
+  },
+  {
+    subject: 'Update registered mobile number',
+    description: 'Changed number; needs OTPs on the new one.',
+    priority: 3,
+    state: 'RESOLVED',
+    lead: 23,
+  },
+  {
+    subject: 'Interest certificate for tax filing',
+    description: 'Needs the interest certificate for the last financial year.',
+    priority: 3,
+    state: 'OPEN',
+    lead: 32,
+  },
+  {
+    subject: 'Loan foreclosure charges',
+    description: 'Wants to close the loan early and asks what the charges are.',
+    priority: 2,
+    state: 'IN_PROGRESS',
+    lead: 5,
+  },
+  {
+    subject: 'App login fails with an OTP error',
+    description: 'The OTP arrives but the app says it has expired.',
+    priority: 1,
+    state: 'OPEN',
+    lead: 14,
+  },
+  {
+    subject: 'Insurance claim status',
+    description: 'Claim filed three weeks ago; no update since the surveyor visit.',
+    priority: 2,
+    state: 'RESOLVED',
+    lead: 23,
+  },
+  {
+    subject: 'Address change on card statement',
+    description: 'Moved to a new flat; statements still go to the old address.',
+    priority: 3,
+    state: 'CLOSED',
+    lead: 32,
+  },
 ];
 
 function sampleTickets(now: number): SampleProcess[] {
@@ -174,9 +298,16 @@ function sampleTickets(now: number): SampleProcess[] {
       {
         stateTask: 'reply',
         afterHours: 2,
-        input: t.state === 'OPEN'
-          ? { status: 'OPEN', title: 'Reply to the customer', dueBy: now + (4 + i) * HOUR, assignedTo: assignee }
-          : { status: 'COMPLETED', assignedTo: assignee, data: { remarks: done ? 'Explained the resolution; customer confirmed.' : 'Acknowledged, looking into it with the back office.' } },
+        input:
+          t.state === 'OPEN'
+            ? { status: 'OPEN', title: 'Reply to the customer', dueBy: now + (4 + i) * HOUR, assignedTo: assignee }
+            : {
+                status: 'COMPLETED',
+                assignedTo: assignee,
+                data: {
+                  remarks: done ? 'Explained the resolution; customer confirmed.' : 'Acknowledged, looking into it with the back office.',
+                },
+              },
       },
     ];
     return {
@@ -200,17 +331,37 @@ const CHATS: SampleChat[] = [
     leadKey: 'LEAD-102',
     messages: [
       { direction: 'INCOMING', text: 'Hi! I saw your ad for personal loans. What is the interest rate?', minutesAgo: 26 * 60 },
-      { direction: 'OUTGOING', text: 'Hi Priya, thanks for writing to Demo Company! Personal loans start at 10.5% a year. How much are you looking for?', status: 'READ', minutesAgo: 26 * 60 - 6 },
+      {
+        direction: 'OUTGOING',
+        text: 'Hi Priya, thanks for writing to Demo Company! Personal loans start at 10.5% a year. How much are you looking for?',
+        status: 'READ',
+        minutesAgo: 26 * 60 - 6,
+      },
       { direction: 'INCOMING', text: 'Around 3 lakh, for two years.', minutesAgo: 26 * 60 - 15 },
-      { direction: 'OUTGOING', text: 'That works. Keep your PAN and the last 3 months of bank statements handy; Alex from our team will call you today at 5:30 pm.', status: 'READ', minutesAgo: 26 * 60 - 21 },
+      {
+        direction: 'OUTGOING',
+        text: 'That works. Keep your PAN and the last 3 months of bank statements handy; Alex from our team will call you today at 5:30 pm.',
+        status: 'READ',
+        minutesAgo: 26 * 60 - 21,
+      },
       { direction: 'INCOMING', text: 'Perfect, thank you!', minutesAgo: 26 * 60 - 24 },
-      { direction: 'OUTGOING', text: 'Here is the checklist we talked about: PAN, Aadhaar, 3 months of bank statements and 2 salary slips.', status: 'DELIVERED', minutesAgo: 95 },
+      {
+        direction: 'OUTGOING',
+        text: 'Here is the checklist we talked about: PAN, Aadhaar, 3 months of bank statements and 2 salary slips.',
+        status: 'DELIVERED',
+        minutesAgo: 95,
+      },
     ],
   },
   {
     leadKey: 'LEAD-103',
     messages: [
-      { direction: 'OUTGOING', text: 'Hello Rohan, this is John from Demo Company. Thanks for your time on the call! Your branch meeting is booked; reply here to change the time.', status: 'READ', minutesAgo: 5 * 60 },
+      {
+        direction: 'OUTGOING',
+        text: 'Hello Rohan, this is John from Demo Company. Thanks for your time on the call! Your branch meeting is booked; reply here to change the time.',
+        status: 'READ',
+        minutesAgo: 5 * 60,
+      },
       { direction: 'INCOMING', text: 'Great, see you then. Can my wife join for a joint application?', minutesAgo: 4 * 60 + 40 },
       { direction: 'OUTGOING', text: 'Of course. Please bring her PAN and bank statements too.', status: 'SENT', minutesAgo: 4 * 60 + 35 },
     ],

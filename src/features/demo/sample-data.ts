@@ -76,7 +76,14 @@ export async function addDemoSampleData(db: Db, tx: Queryable, teamId: string, n
 }
 
 /** A conversation with the lead's customer, message by message as the send and inbound paths store them. */
-async function writeConversation(tx: Queryable, teamId: string, number: repo.SendingNumber, lead: ProcessView, chat: SampleChat, now: number): Promise<repo.Dated[]> {
+async function writeConversation(
+  tx: Queryable,
+  teamId: string,
+  number: repo.SendingNumber,
+  lead: ProcessView,
+  chat: SampleChat,
+  now: number,
+): Promise<repo.Dated[]> {
   const phone = String(lead.data.phone_number);
   const times: repo.Dated[] = [];
   for (const [i, message] of chat.messages.entries()) {
@@ -87,7 +94,15 @@ async function writeConversation(tx: Queryable, teamId: string, number: repo.Sen
       // The message object as Meta's webhook delivers it.
       const payload = { from: phone, id: wamid, timestamp: String(Math.floor(sentAt / 1000)), type: 'text', text: { body: message.text } };
       const [row] = await insertIncomingMessages(tx, teamId, number.plugin_id, [
-        { id: randomUUID(), phone_number: phone, whatsapp_phone_number_id: number.phone_number_id, external_id: wamid, data_type: 'text', text: textOf(payload), payload },
+        {
+          id: randomUUID(),
+          phone_number: phone,
+          whatsapp_phone_number_id: number.phone_number_id,
+          external_id: wamid,
+          data_type: 'text',
+          text: textOf(payload),
+          payload,
+        },
       ]);
       times.push({ id: row.id, createdAt: new Date(sentAt), updatedAt: new Date(sentAt) });
       continue;
@@ -98,7 +113,13 @@ async function writeConversation(tx: Queryable, teamId: string, number: repo.Sen
       pluginId: number.plugin_id,
       phoneNumberId: number.phone_number_id,
       to: phone,
-      payload: { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, type: 'text', text: { preview_url: false, body: message.text } },
+      payload: {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: phone,
+        type: 'text',
+        text: { preview_url: false, body: message.text },
+      },
       wamid,
       deliveryStatus: 'SENT',
       procedureId: lead.procedure,

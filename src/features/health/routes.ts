@@ -26,7 +26,10 @@ export function healthRoutes(ctx: AppContext, metrics: Metrics) {
 
     app.get(
       '/healthz',
-      { config: { auth: 'none' }, schema: { tags: ['operations'], summary: 'Liveness (no auth)', security: [], response: { 200: Status } } },
+      {
+        config: { auth: 'none' },
+        schema: { tags: ['operations'], summary: 'Liveness (no auth)', security: [], response: { 200: Status } },
+      },
       async () => ({ status: 'ok' }),
     );
 
@@ -34,7 +37,12 @@ export function healthRoutes(ctx: AppContext, metrics: Metrics) {
       '/readyz',
       {
         config: { auth: 'none' },
-        schema: { tags: ['operations'], summary: 'Readiness: the database answers (no auth)', security: [], response: { 200: Status, 503: Status } },
+        schema: {
+          tags: ['operations'],
+          summary: 'Readiness: the database answers (no auth)',
+          security: [],
+          response: { 200: Status, 503: Status },
+        },
       },
       async (_request, reply) => {
         try {

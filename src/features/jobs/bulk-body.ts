@@ -16,7 +16,9 @@ export function checkBulkBody(body: unknown, maxItems: number): { value: Record<
   if (!Array.isArray(items)) return { error: invalid(name, 'must be an array of processes, or {"processes": [...]}') };
   if (items.length === 0) return { error: invalid(name, 'must hold at least one process') };
   if (items.length > maxItems) {
-    return { error: invalid(name, `holds ${items.length} items, more than the limit of ${maxItems} per request; split it into several jobs`) };
+    return {
+      error: invalid(name, `holds ${items.length} items, more than the limit of ${maxItems} per request; split it into several jobs`),
+    };
   }
   const bad = items.findIndex((item) => item === null || typeof item !== 'object' || Array.isArray(item));
   if (bad >= 0) return { error: invalid(`${name}[${bad}]`, 'must be an object') };

@@ -40,7 +40,10 @@ export async function createChunk(
 
   // Users, photos: one lookup for the whole chunk, then each item's references checked against it.
   const wanted = checked.map((c) => referencesOf(c.prepared.checks, c.input.assignedTo));
-  const found = await loadReferences(tx, teamId, { userRefs: wanted.flatMap((w) => w.userRefs), photoIds: wanted.flatMap((w) => w.photoIds) });
+  const found = await loadReferences(tx, teamId, {
+    userRefs: wanted.flatMap((w) => w.userRefs),
+    photoIds: wanted.flatMap((w) => w.photoIds),
+  });
   let ready: Ready[] = [];
   for (const c of checked) {
     const applied = attemptRule(() => applyReferences(found, c.prepared.checks, c.input.assignedTo));
@@ -52,14 +55,24 @@ export async function createChunk(
   // first item with a primary-key value wins, inside the chunk and against what exists.
   const entity = entityOf(config, procedure);
   if (entity) {
-    const refused = await refusedRecordLinks(tx, teamId, entity, ready.map((r) => r.prepared.link!));
+    const refused = await refusedRecordLinks(
+      tx,
+      teamId,
+      entity,
+      ready.map((r) => r.prepared.link!),
+    );
     for (const [i, err] of refused) invalid(ready[i].idx, err.messages.join('; '));
     ready = ready.filter((_, i) => !refused.has(i));
   }
   if (procedure.primaryKey) {
     const pk = procedure.primaryKey;
     const firstByPk = new Map<string, number>();
-    const taken = await existingPrimaryKeys(tx, teamId, procedure.id, ready.flatMap((r) => (r.pkValue === null ? [] : [r.pkValue])));
+    const taken = await existingPrimaryKeys(
+      tx,
+      teamId,
+      procedure.id,
+      ready.flatMap((r) => (r.pkValue === null ? [] : [r.pkValue])),
+    );
     const fromThisJob = await duplicateOf(tx, jobId, [...taken.values()]);
     ready = ready.filter((r) => {
       if (r.pkValue === null) return true;
@@ -77,15 +90,35 @@ export async function createChunk(
     });
   }
 
-  const recordIds = entity ? await linkRecords(tx, teamId, entity, ready.map((r) => r.prepared.link!)) : [];
+  const recordIds = entity
+    ? await linkRecords(
+        tx,
+        teamId,
+        entity,
+        ready.map((r) => r.prepared.link!),
+      )
+    : [];
   const rows = ready.map((r, i) => newProcess(procedure, r.prepared, recordIds[i] ?? null, r.assignee));
   const inserted = await insertProcesses(tx, teamId, procedure, rows, 'id');
   // A single create took one of our primary keys after we looked: redo the chunk from scratch.
   if (inserted.length !== rows.length) throw new ChunkRace();
   if (rows.length && config.webhookEvents.has('process.created')) {
-    const byId = new Map((await findProcessesWithRecords(tx, teamId, rows.map((r) => r.id))).map((p) => [p.id, p]));
+    const byId = new Map(
+      (
+        await findProcessesWithRecords(
+          tx,
+          teamId,
+          rows.map((r) => r.id),
+        )
+      ).map((p) => [p.id, p]),
+    );
     const created = rows.map((r) => byId.get(r.id)!);
-    await emitProcessEvents(tx, config, 'process.created', created.map((p) => ({ after: toView(procedure, p, p.record) })));
+    await emitProcessEvents(
+      tx,
+      config,
+      'process.created',
+      created.map((p) => ({ after: toView(procedure, p, p.record) })),
+    );
   }
   ready.forEach((r, i) => log.success(r.idx, rows[i].id));
   return log.of(entries);

@@ -13,9 +13,21 @@ const attr = (ownerId: string, shortId: string, type: string): AttributeDef => (
   ownerKind: ownerId === 'place' ? 'entity' : 'procedure',
   ownerId,
 });
-const state = (shortId: string, status: StateDef['status'], order: number): StateDef => ({ id: `state-${shortId}`, shortId, name: shortId, status, order });
+const state = (shortId: string, status: StateDef['status'], order: number): StateDef => ({
+  id: `state-${shortId}`,
+  shortId,
+  name: shortId,
+  status,
+  order,
+});
 
-const place: EntityDef = { id: 'place', shortId: 'place', name: 'Place', primaryKey: 'code', attributes: [attr('place', 'code', 'stringId'), attr('place', 'city', 'string')] };
+const place: EntityDef = {
+  id: 'place',
+  shortId: 'place',
+  name: 'Place',
+  primaryKey: 'code',
+  attributes: [attr('place', 'code', 'stringId'), attr('place', 'city', 'string')],
+};
 
 function procedure(shortId: string, primaryKey: string | null, entityId: string | null): ProcedureDef {
   const attributes = [attr(shortId, 'lead_id', 'stringId'), attr(shortId, 'score', 'integer'), attr(shortId, 'firstname', 'name')];
@@ -47,7 +59,10 @@ const failure = (checked: { ok: true } | { ok: false; message: string }) => (che
 
 describe('checkCreateItem', () => {
   it('accepts the body the create endpoint takes, with its values checked and the start state', () => {
-    const checked = checkCreateItem(config, lead, { data: { lead_id: 'LEAD-1', score: '7' }, record: { data: { code: 'P1', city: 'Pune' } } });
+    const checked = checkCreateItem(config, lead, {
+      data: { lead_id: 'LEAD-1', score: '7' },
+      record: { data: { code: 'P1', city: 'Pune' } },
+    });
     expect(checked.ok).toBe(true);
     if (!checked.ok) return;
     expect(checked.prepared.state.shortId).toBe('NEW');
@@ -67,16 +82,26 @@ describe('checkCreateItem', () => {
 
   it('fails an item with the text the endpoint would answer: schema problems, then the rules', () => {
     expect(failure(checkCreateItem(config, lead, { data: { lead_id: 'L4' }, colour: 'red' }))).toBe('colour: is not a known field');
-    expect(failure(checkCreateItem(config, lead, { data: { lead_id: 'L4' }, status: 'DONE' }))).toBe('status: must be one of "OPEN", "COMPLETED", "CANCELLED"');
+    expect(failure(checkCreateItem(config, lead, { data: { lead_id: 'L4' }, status: 'DONE' }))).toBe(
+      'status: must be one of "OPEN", "COMPLETED", "CANCELLED"',
+    );
     expect(failure(checkCreateItem(config, lead, [{ data: {} }]))).toBe('body: must be object');
     expect(failure(checkCreateItem(config, lead, { data: { lead_id: 'L4', score: 'many' } }))).toBe('data.score: must be an integer');
-    expect(failure(checkCreateItem(config, lead, { data: { lead_id: 'L4' }, state: 'LOST' }))).toBe('state: unknown state LOST (states of lead: NEW, CONTACTED, WON)');
-    expect(failure(checkCreateItem(config, note, { data: {}, record: { data: { code: 'P1' } } }))).toBe('record: procedure note has no entity to link a record of');
-    expect(failure(checkCreateItem(config, lead, { data: { lead_id: 'L4' }, nextActionAt: 'soon' }))).toBe('nextActionAt: must be epoch milliseconds or an ISO-8601 time');
+    expect(failure(checkCreateItem(config, lead, { data: { lead_id: 'L4' }, state: 'LOST' }))).toBe(
+      'state: unknown state LOST (states of lead: NEW, CONTACTED, WON)',
+    );
+    expect(failure(checkCreateItem(config, note, { data: {}, record: { data: { code: 'P1' } } }))).toBe(
+      'record: procedure note has no entity to link a record of',
+    );
+    expect(failure(checkCreateItem(config, lead, { data: { lead_id: 'L4' }, nextActionAt: 'soon' }))).toBe(
+      'nextActionAt: must be epoch milliseconds or an ISO-8601 time',
+    );
   });
 
   it('refuses a primary-key value too long to address in a path', () => {
-    expect(failure(checkCreateItem(config, lead, { data: { lead_id: 'L'.repeat(1001) } }))).toBe('data.lead_id: is a primary key: at most 1000 characters');
+    expect(failure(checkCreateItem(config, lead, { data: { lead_id: 'L'.repeat(1001) } }))).toBe(
+      'data.lead_id: is a primary key: at most 1000 characters',
+    );
   });
 });
 
@@ -122,7 +147,11 @@ describe('checkUpdateItem', () => {
     expect(failure(checkUpdateItem(lead, { id: 'p-1', update: { colour: 'red' } }))).toBe('colour: is not a known field');
     expect(failure(checkUpdateItem(lead, { id: 'p-1', update: { isDeleted: 'yes' } }))).toBe('isDeleted: must be boolean');
     expect(failure(checkUpdateItem(lead, { id: 'p-1', update: { data: { score: 1.5 } } }))).toBe('data.score: must be an integer');
-    expect(failure(checkUpdateItem(lead, { id: 'p-1', update: { data: { lead_id: null } } }))).toBe('data.lead_id: the primary key cannot be cleared');
-    expect(failure(checkUpdateItem(lead, { id: 'p-1', update: { state: 'LOST' } }))).toBe('state: unknown state LOST (states of lead: NEW, CONTACTED, WON)');
+    expect(failure(checkUpdateItem(lead, { id: 'p-1', update: { data: { lead_id: null } } }))).toBe(
+      'data.lead_id: the primary key cannot be cleared',
+    );
+    expect(failure(checkUpdateItem(lead, { id: 'p-1', update: { state: 'LOST' } }))).toBe(
+      'state: unknown state LOST (states of lead: NEW, CONTACTED, WON)',
+    );
   });
 });

@@ -8,7 +8,14 @@ import { createValidator } from '../../core/http/validator.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { CreateBody } from '../processes/schemas.ts';
 import { pkText } from '../processes/primary-keys.ts';
-import { prepareCreate, prepareUpdate, type CreateInput, type PreparedCreate, type PreparedUpdate, type UpdateInput } from '../processes/service.ts';
+import {
+  prepareCreate,
+  prepareUpdate,
+  type CreateInput,
+  type PreparedCreate,
+  type PreparedUpdate,
+  type UpdateInput,
+} from '../processes/service.ts';
 import { attemptRule } from './chunk-support.ts';
 import { BulkChanges } from './schemas.ts';
 
@@ -26,9 +33,12 @@ export type CheckedUpdate = { ok: true; target: UpdateTarget; changes: BulkChang
 const fail = (message: string): Failed => ({ ok: false, message });
 
 function schemaFailure(errors: Parameters<typeof ajvErrorsToDetails>[0] | null | undefined): Failed {
-  return fail(ajvErrorsToDetails(errors ?? []).map((d) => `${d.path}: ${d.message}`).join('; '));
+  return fail(
+    ajvErrorsToDetails(errors ?? [])
+      .map((d) => `${d.path}: ${d.message}`)
+      .join('; '),
+  );
 }
-
 
 export function checkCreateItem(config: TeamConfig, procedure: ProcedureDef, item: unknown): CheckedCreate {
   if (!validCreate(item)) return schemaFailure(validCreate.errors);

@@ -20,7 +20,6 @@ import type { Outcome } from './repo.ts';
 
 type Ready = Extract<CheckedUpdate, { ok: true }> & { idx: number; processId: string; assignee: string | null | undefined };
 
-
 /** The processes as the API shows them, by id, for the events a wave reports. */
 async function viewsOf(tx: Queryable, config: TeamConfig, procedure: ProcedureDef, ids: string[]): Promise<Map<string, ProcessView>> {
   const rows = await findProcessesWithRecords(tx, config.team.id, ids);
@@ -64,12 +63,20 @@ export async function updateChunk(
   };
 
   const wanted = checked.map((c) => referencesOf([{ path: 'data', check: c.prepared.check }], c.changes.assignedTo));
-  const found = await loadReferences(tx, teamId, { userRefs: wanted.flatMap((w) => w.userRefs), photoIds: wanted.flatMap((w) => w.photoIds) });
+  const found = await loadReferences(tx, teamId, {
+    userRefs: wanted.flatMap((w) => w.userRefs),
+    photoIds: wanted.flatMap((w) => w.photoIds),
+  });
 
   let keysChange = false;
   const ready: Ready[] = [];
   for (const c of checked) {
-    const processId = 'id' in c.target ? (isUuid(c.target.id) && keyOf.has(c.target.id.toLowerCase()) ? c.target.id.toLowerCase() : undefined) : byKey.get(c.target.pkValue);
+    const processId =
+      'id' in c.target
+        ? isUuid(c.target.id) && keyOf.has(c.target.id.toLowerCase())
+          ? c.target.id.toLowerCase()
+          : undefined
+        : byKey.get(c.target.pkValue);
     if (!processId) {
       notFound(c.idx, c.target);
       continue;
@@ -110,10 +117,22 @@ export async function updateChunk(
   }
   for (const wave of waves) {
     const reporting = config.webhookEvents.has('process.updated') || config.webhookEvents.has('process.deleted');
-    const before = reporting ? await viewsOf(tx, config, procedure, wave.map((r) => r.processId)) : undefined;
+    const before = reporting
+      ? await viewsOf(
+          tx,
+          config,
+          procedure,
+          wave.map((r) => r.processId),
+        )
+      : undefined;
     let updated: { id: string }[];
     try {
-      updated = await updateProcesses(tx, teamId, wave.map((r) => ({ ...processChange(r.processId, r.prepared, r.assignee), isDeleted: r.changes.isDeleted === true })), 'id');
+      updated = await updateProcesses(
+        tx,
+        teamId,
+        wave.map((r) => ({ ...processChange(r.processId, r.prepared, r.assignee), isDeleted: r.changes.isDeleted === true })),
+        'id',
+      );
     } catch (err) {
       if (isUniqueViolation(err)) throw new ChunkRace();
       throw err;
@@ -126,9 +145,21 @@ export async function updateChunk(
     }
     if (before) {
       const after = await viewsOf(tx, config, procedure, [...done]);
-      const changes = wave.filter((r) => done.has(r.processId)).map((r) => ({ r, change: { before: before.get(r.processId), after: after.get(r.processId)! } }));
-      await emitProcessEvents(tx, config, 'process.updated', changes.filter(({ r }) => !r.changes.isDeleted).map((c) => c.change));
-      await emitProcessEvents(tx, config, 'process.deleted', changes.filter(({ r }) => r.changes.isDeleted).map((c) => ({ after: c.change.after })));
+      const changes = wave
+        .filter((r) => done.has(r.processId))
+        .map((r) => ({ r, change: { before: before.get(r.processId), after: after.get(r.processId)! } }));
+      await emitProcessEvents(
+        tx,
+        config,
+        'process.updated',
+        changes.filter(({ r }) => !r.changes.isDeleted).map((c) => c.change),
+      );
+      await emitProcessEvents(
+        tx,
+        config,
+        'process.deleted',
+        changes.filter(({ r }) => r.changes.isDeleted).map((c) => ({ after: c.change.after })),
+      );
     }
   }
   return log.of(entries);

@@ -48,19 +48,30 @@ interface SliceData {
 /** Queues the next slice of a job. Teams with fewer unfinished jobs go first, so a big importer cannot starve a small one. */
 export async function enqueueSlice(tx: Queryable, ctx: Pick<AppContext, 'queue' | 'config'>, teamId: string, jobId: string) {
   const others = await repo.countUnfinished(tx, teamId, jobId);
-  await ctx.queue.send<SliceData>(tx, BULK_QUEUE, { jobId, teamId }, {
-    priority: -others,
-    expireInSeconds: ctx.config.jobs.timeoutSeconds,
-    retryLimit: SLICE_RETRIES,
-    retryDelaySeconds: 1,
-    deadLetter: BULK_DEAD_LETTER,
-  });
+  await ctx.queue.send<SliceData>(
+    tx,
+    BULK_QUEUE,
+    { jobId, teamId },
+    {
+      priority: -others,
+      expireInSeconds: ctx.config.jobs.timeoutSeconds,
+      retryLimit: SLICE_RETRIES,
+      retryDelaySeconds: 1,
+      deadLetter: BULK_DEAD_LETTER,
+    },
+  );
 }
 
 /** Ends a job and writes its `background_job.completed` event in the same transaction. */
 export async function finishJob(tx: Queryable, job: repo.JobRow, status: 'COMPLETED' | 'FAILED' | 'CANCELLED', message: string | null) {
   const row = await repo.finishJob(tx, job.id, status, message);
-  await writePlatformEvent(tx, row.team_id, 'background_job.completed', row.id, platformBody('background_job.completed', toJobView(row), { meta: jobMeta(row) }));
+  await writePlatformEvent(
+    tx,
+    row.team_id,
+    'background_job.completed',
+    row.id,
+    platformBody('background_job.completed', toJobView(row), { meta: jobMeta(row) }),
+  );
   return row;
 }
 
@@ -109,7 +120,9 @@ export function bulkWorker(ctx: AppContext) {
   /** The entry a chunk could not get past is an ERROR, so that the rest of the job goes on. */
   async function refuseNextEntry(data: SliceData, err: unknown): Promise<ChunkState> {
     const code = (err as { code?: string }).code;
-    const message = code ? `could not be stored: the database refused a value (SQLSTATE ${code})` : 'could not be stored: a value is out of range';
+    const message = code
+      ? `could not be stored: the database refused a value (SQLSTATE ${code})`
+      : 'could not be stored: a value is out of range';
     return withRunningJob(data, async (tx, job) => {
       const [entry] = await repo.nextEntries(tx, job, 1);
       return settle(tx, job, entry ? [{ idx: entry.idx, status: 'ERROR', message, processId: null }] : []);

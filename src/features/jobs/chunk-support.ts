@@ -37,7 +37,12 @@ export function attemptRule<T>(rule: () => T): { value: T } | { error: string } 
 }
 
 /** Live processes of a procedure holding any of these primary-key values: value → process id. */
-export async function existingPrimaryKeys(tx: Queryable, teamId: string, procedureId: string, values: string[]): Promise<Map<string, string>> {
+export async function existingPrimaryKeys(
+  tx: Queryable,
+  teamId: string,
+  procedureId: string,
+  values: string[],
+): Promise<Map<string, string>> {
   const rows = await findLiveProcesses(tx, teamId, procedureId, { pkValues: values });
   return new Map(rows.map((r) => [r.pk_value!, r.id]));
 }

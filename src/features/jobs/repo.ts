@@ -34,7 +34,10 @@ export interface EntryRow {
 export const UNFINISHED = ['NOT_STARTED', 'IN_PROGRESS'];
 
 export async function findJob(db: Queryable, teamId: string, id: string, lock = false): Promise<JobRow | undefined> {
-  const rows = await db.query<JobRow>(`select * from background_jobs where id = $1 and team_id = $2${lock ? ' for update' : ''}`, [id, teamId]);
+  const rows = await db.query<JobRow>(`select * from background_jobs where id = $1 and team_id = $2${lock ? ' for update' : ''}`, [
+    id,
+    teamId,
+  ]);
   return rows[0];
 }
 
@@ -77,10 +80,11 @@ export async function countUnfinished(db: Queryable, teamId: string, exceptId: s
 
 /** The next entries the worker has not settled, in order, from the job's resume point. */
 export async function nextEntries(db: Queryable, job: JobRow, limit: number): Promise<{ idx: number; input: unknown }[]> {
-  return db.query(
-    `select idx, input from background_job_entries where job_id = $1 and idx >= $2 order by idx limit $3`,
-    [job.id, job.next_idx, limit],
-  );
+  return db.query(`select idx, input from background_job_entries where job_id = $1 and idx >= $2 order by idx limit $3`, [
+    job.id,
+    job.next_idx,
+    limit,
+  ]);
 }
 
 export interface Outcome {
@@ -109,7 +113,12 @@ export async function recordOutcomes(db: Queryable, jobId: string, outcomes: Out
   return rows[0];
 }
 
-export async function finishJob(db: Queryable, jobId: string, status: 'COMPLETED' | 'FAILED' | 'CANCELLED', message: string | null): Promise<JobRow> {
+export async function finishJob(
+  db: Queryable,
+  jobId: string,
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED',
+  message: string | null,
+): Promise<JobRow> {
   const rows = await db.query<JobRow>(
     `update background_jobs
         set completion_status = $2, status_message = $3, completed_at = now(), updated_at = now()
@@ -120,10 +129,11 @@ export async function finishJob(db: Queryable, jobId: string, status: 'COMPLETED
 }
 
 export async function setStatusMessage(db: Queryable, jobId: string, message: string) {
-  await db.run(
-    `update background_jobs set status_message = $2, updated_at = now() where id = $1 and completion_status = any($3)`,
-    [jobId, message, UNFINISHED],
-  );
+  await db.run(`update background_jobs set status_message = $2, updated_at = now() where id = $1 and completion_status = any($3)`, [
+    jobId,
+    message,
+    UNFINISHED,
+  ]);
 }
 
 /** An entry's status as the API shows it: the worker's outcome, else NOT_STARTED. */

@@ -38,9 +38,15 @@ export function jobRoutes(ctx: AppContext) {
     const key = request.headers['idempotency-key'];
     const submitKey =
       typeof key === 'string' && key
-        ? createHash('sha256').update(`${principal.keyId}\0${operation}\0${procedure.id}\0${key}\0`).update(JSON.stringify(request.body)).digest('hex')
+        ? createHash('sha256')
+            .update(`${principal.keyId}\0${operation}\0${procedure.id}\0${key}\0`)
+            .update(JSON.stringify(request.body))
+            .digest('hex')
         : null;
-    const { job, meta } = await service.submitBulk(ctx, config, procedure, operation, request.body, { submittedBy: principal.keyId, submitKey });
+    const { job, meta } = await service.submitBulk(ctx, config, procedure, operation, request.body, {
+      submittedBy: principal.keyId,
+      submitKey,
+    });
     return ok(job, meta);
   }
 

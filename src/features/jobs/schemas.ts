@@ -4,7 +4,6 @@ import { Uuid, StringEnum } from '../../core/schema-types.ts';
 import { Changes, CreateBody } from '../processes/schemas.ts';
 import { MAX_OFFSET } from '../../core/http/paging.ts';
 
-
 export const JOB_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export const ENTRY_STATUSES = ['INVALID', 'NOT_STARTED', 'SUCCESS', 'ERROR'] as const;
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];

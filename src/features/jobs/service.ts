@@ -68,7 +68,12 @@ export async function getJob(db: Queryable, teamId: string, id: string) {
   return { job: toJobView(job), meta: jobMeta(job) };
 }
 
-export async function listEntries(db: Queryable, teamId: string, id: string, q: { skip: number; limit: number; completionStatus?: EntryStatus }) {
+export async function listEntries(
+  db: Queryable,
+  teamId: string,
+  id: string,
+  q: { skip: number; limit: number; completionStatus?: EntryStatus },
+) {
   const job = await findJob(db, teamId, id);
   const rows = await repo.listEntries(db, job.id, { skip: q.skip, limit: q.limit, status: q.completionStatus });
   const counts = jobMeta(job).bjEntryCompletionStatusVsCount;

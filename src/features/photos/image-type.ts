@@ -22,7 +22,8 @@ function sniff(b: Buffer): ImageInfo['filetype'] | undefined {
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', heic: 'image/heic' } as const;
 
 /** A side read from a damaged header can be anything: no real image is a million pixels across. */
-const plausible = (side: number | undefined) => (side !== undefined && Number.isInteger(side) && side > 0 && side <= 1_000_000 ? side : null);
+const plausible = (side: number | undefined) =>
+  side !== undefined && Number.isInteger(side) && side > 0 && side <= 1_000_000 ? side : null;
 
 /** The image's type and size, or undefined when the bytes are not an accepted image. */
 export function inspectImage(bytes: Buffer): ImageInfo | undefined {

@@ -17,7 +17,10 @@ export interface PhotoRow {
 }
 
 /** Inserts the photo unless its id is taken (by any team); undefined when taken. */
-export async function insertPhoto(db: Queryable, p: Omit<PhotoRow, 'created_at' | 'updated_at' | 'is_public' | 'user_id'>): Promise<PhotoRow | undefined> {
+export async function insertPhoto(
+  db: Queryable,
+  p: Omit<PhotoRow, 'created_at' | 'updated_at' | 'is_public' | 'user_id'>,
+): Promise<PhotoRow | undefined> {
   const rows = await db.query<PhotoRow>(
     `insert into photos (id, team_id, filename, filetype, mime_type, size_bytes, width, height, storage_key)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)

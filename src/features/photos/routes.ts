@@ -21,7 +21,10 @@ const Photo = Type.Object({
   team: Uuid,
   user: N(Uuid),
 });
-const PhotoWithUrl = Type.Intersect([Photo, Type.Object({ url: Type.String({ description: 'serves the bytes without a key for 15 minutes' }) })]);
+const PhotoWithUrl = Type.Intersect([
+  Photo,
+  Type.Object({ url: Type.String({ description: 'serves the bytes without a key for 15 minutes' }) }),
+]);
 const IdParams = Type.Object({ photoId: Type.String() });
 const LinkQuery = Type.Object({ expires: Type.Optional(Type.String()), signature: Type.Optional(Type.String()) });
 
@@ -44,12 +47,18 @@ export function photoRoutes(ctx: AppContext) {
     const response = { 200: Envelope(Photo), ...errorResponses };
     const bodyLimit = ctx.config.bodyLimits.upload;
 
-    app.post('/v1/ext/photo', { config: write, bodyLimit, schema: { tags, summary: 'Upload photo', description: UPLOAD_DESCRIPTION, response } }, async (request) =>
-      ok(await uploadPhoto(ctx.db, ctx.files, teamIdOf(request), readUpload(request))),
+    app.post(
+      '/v1/ext/photo',
+      { config: write, bodyLimit, schema: { tags, summary: 'Upload photo', description: UPLOAD_DESCRIPTION, response } },
+      async (request) => ok(await uploadPhoto(ctx.db, ctx.files, teamIdOf(request), readUpload(request))),
     );
     app.post<{ Params: Static<typeof IdParams> }>(
       '/v1/ext/photo/:photoId',
-      { config: write, bodyLimit, schema: { tags, summary: 'Upload photo with a chosen id', description: UPLOAD_DESCRIPTION, params: IdParams, response } },
+      {
+        config: write,
+        bodyLimit,
+        schema: { tags, summary: 'Upload photo with a chosen id', description: UPLOAD_DESCRIPTION, params: IdParams, response },
+      },
       async (request) => {
         const upload = readUpload(request);
         return ok(await uploadPhoto(ctx.db, ctx.files, teamIdOf(request), upload, request.params.photoId));
@@ -59,7 +68,12 @@ export function photoRoutes(ctx: AppContext) {
       '/v1/ext/photo/:photoId',
       {
         config: { auth: 'key', privilege: 'photo:read' },
-        schema: { tags, summary: 'Fetch photo (metadata and a signed link)', params: IdParams, response: { 200: Envelope(PhotoWithUrl), ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Fetch photo (metadata and a signed link)',
+          params: IdParams,
+          response: { 200: Envelope(PhotoWithUrl), ...errorResponses },
+        },
       },
       async (request) => ok(await getPhoto(ctx.db, ctx.urlSigner, teamIdOf(request), request.params.photoId)),
     );
@@ -70,7 +84,14 @@ export function photoRoutes(ctx: AppContext) {
         schema: { tags, summary: 'Photo bytes through a signed link', security: [], params: IdParams, querystring: LinkQuery },
       },
       async (request, reply) => {
-        const { bytes, mime } = await photoBytes(ctx.db, ctx.files, ctx.urlSigner, request.params.photoId, request.query.expires, request.query.signature);
+        const { bytes, mime } = await photoBytes(
+          ctx.db,
+          ctx.files,
+          ctx.urlSigner,
+          request.params.photoId,
+          request.query.expires,
+          request.query.signature,
+        );
         return reply.type(mime).header('cache-control', 'private, max-age=900').send(bytes);
       },
     );

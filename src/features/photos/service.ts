@@ -36,7 +36,8 @@ export function toView(row: repo.PhotoRow) {
 export const photoFilePath = (id: string) => `/v1/photo-files/${id}`;
 
 export async function uploadPhoto(db: Queryable, files: FileStorage, teamId: string, upload: Upload, requestedId?: string) {
-  if (requestedId !== undefined && !isUuid(requestedId)) throw invalid('path.photoId', 'must be a uuid (the id you want the photo to have)');
+  if (requestedId !== undefined && !isUuid(requestedId))
+    throw invalid('path.photoId', 'must be a uuid (the id you want the photo to have)');
   const info = inspectImage(upload.bytes);
   if (!info) throw invalid('photo', 'is not a PNG, JPEG, WebP, GIF or HEIC image');
   const id = (requestedId ?? randomUUID()).toLowerCase();

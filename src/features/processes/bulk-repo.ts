@@ -38,7 +38,10 @@ function splitChanges(data: Record<string, unknown>): [Record<string, unknown>, 
 }
 
 /** A process to insert. Null values in `data` are left out: a new process has nothing to clear. */
-export type NewProcess = Pick<ProcessRow, 'id' | 'record_id' | 'assigned_to' | 'status' | 'state_id' | 'next_action_at' | 'data' | 'pk_value'>;
+export type NewProcess = Pick<
+  ProcessRow,
+  'id' | 'record_id' | 'assigned_to' | 'status' | 'state_id' | 'next_action_at' | 'data' | 'pk_value'
+>;
 
 /**
  * Inserts processes of one procedure. A row whose primary-key value a live process of the
@@ -87,7 +90,12 @@ export interface ProcessChange {
  * is not changed (deleted meanwhile) is missing from what comes back; a primary-key value
  * already taken is PostgreSQL's unique violation.
  */
-export async function updateProcesses<R extends Returning>(db: Queryable, teamId: string, changes: ProcessChange[], what: R): Promise<Returned<R>[]> {
+export async function updateProcesses<R extends Returning>(
+  db: Queryable,
+  teamId: string,
+  changes: ProcessChange[],
+  what: R,
+): Promise<Returned<R>[]> {
   if (!changes.length) return [];
   const rows = changes.map((c) => {
     const [set, cleared] = splitChanges(c.data ?? {});
@@ -157,7 +165,11 @@ export async function findLiveProcesses(
 /** Of these ids (lower case), those of the entity's records in this team. */
 export async function findRecordIds(db: Queryable, teamId: string, entityId: string, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows = await db.query<{ id: string }>('select id from records where team_id = $1 and entity_id = $2 and id = any($3::uuid[])', [teamId, entityId, ids]);
+  const rows = await db.query<{ id: string }>('select id from records where team_id = $1 and entity_id = $2 and id = any($3::uuid[])', [
+    teamId,
+    entityId,
+    ids,
+  ]);
   return new Set(rows.map((r) => r.id));
 }
 
@@ -174,7 +186,12 @@ export interface NewRecord {
  * data into it. One statement, so concurrent creates for one new customer link one record. At
  * most one row per value. Returns each row's record id with its value.
  */
-export async function upsertRecords(db: Queryable, teamId: string, entityId: string, rows: NewRecord[]): Promise<{ id: string; pk_value: string | null }[]> {
+export async function upsertRecords(
+  db: Queryable,
+  teamId: string,
+  entityId: string,
+  rows: NewRecord[],
+): Promise<{ id: string; pk_value: string | null }[]> {
   if (!rows.length) return [];
   return db.query(
     `insert into records (id, team_id, entity_id, pk_value, data)
@@ -187,7 +204,11 @@ export async function upsertRecords(db: Queryable, teamId: string, entityId: str
 }
 
 /** Merges data into records of a team, at most one change per record; a null removes the key. */
-export async function mergeIntoRecords(db: Queryable, teamId: string, changes: { id: string; data: Record<string, unknown> }[]): Promise<void> {
+export async function mergeIntoRecords(
+  db: Queryable,
+  teamId: string,
+  changes: { id: string; data: Record<string, unknown> }[],
+): Promise<void> {
   if (!changes.length) return;
   const rows = changes.map((c) => {
     const [set, cleared] = splitChanges(c.data);

@@ -17,13 +17,22 @@ const MAX_KEY_LENGTH = MAX_PATH_PARAM_LENGTH; // a key value must stay addressab
 
 export function checkKeyLength(key: string | null | undefined, values: Record<string, unknown>, path: string) {
   const value = pkValueOf(key, values);
-  if (value !== null && value.length > MAX_KEY_LENGTH) throw invalid(`${path}.${key}`, `is a primary key: at most ${MAX_KEY_LENGTH} characters`);
+  if (value !== null && value.length > MAX_KEY_LENGTH)
+    throw invalid(`${path}.${key}`, `is a primary key: at most ${MAX_KEY_LENGTH} characters`);
 }
 
 export function pkConflict(procedure: ProcedureDef, value: string | null): AppError {
   return new AppError(
     'CONFLICT',
     { path: `data.${procedure.primaryKey}`, reason: `${value} is already used by another ${procedure.shortId} process` },
-    { details: [{ path: `data.${procedure.primaryKey}`, code: 'unique', message: `${value} is already used by another ${procedure.shortId} process` }] },
+    {
+      details: [
+        {
+          path: `data.${procedure.primaryKey}`,
+          code: 'unique',
+          message: `${value} is already used by another ${procedure.shortId} process`,
+        },
+      ],
+    },
   );
 }

@@ -13,7 +13,13 @@ const attr = (ownerId: string, shortId: string, type: string): AttributeDef => (
   ownerKind: ownerId === 'place' ? 'entity' : 'procedure',
   ownerId,
 });
-const state = (n: number, shortId: string, status: StateDef['status']): StateDef => ({ id: `00000000-0000-4000-8000-00000000000${n}`, shortId, name: shortId, status, order: n });
+const state = (n: number, shortId: string, status: StateDef['status']): StateDef => ({
+  id: `00000000-0000-4000-8000-00000000000${n}`,
+  shortId,
+  name: shortId,
+  status,
+  order: n,
+});
 
 const attributes = [
   attr('lead', 'lead_id', 'stringId'),
@@ -40,9 +46,22 @@ const procedure: ProcedureDef = {
   defaultCompletedState: states[2],
   stateTasks: [],
 };
-const place: EntityDef = { id: 'place', shortId: 'place', name: 'Place', primaryKey: 'code', attributes: [attr('place', 'code', 'stringId'), attr('place', 'city', 'string')] };
+const place: EntityDef = {
+  id: 'place',
+  shortId: 'place',
+  name: 'Place',
+  primaryKey: 'code',
+  attributes: [attr('place', 'code', 'stringId'), attr('place', 'city', 'string')],
+};
 const JOHN = 'bcc42c4f-3e9c-4eaa-8728-c1edd7c7be5c';
-const scope: QueryScope = { procedure, entity: place, users: new Map([['john@paisapay.com', JOHN], [JOHN, JOHN]]) };
+const scope: QueryScope = {
+  procedure,
+  entity: place,
+  users: new Map([
+    ['john@paisapay.com', JOHN],
+    [JOHN, JOHN],
+  ]),
+};
 
 /** The list query's own numbering: $1 and $2 are the team and the procedure. */
 const FIRST_PARAM = 3;
@@ -174,7 +193,11 @@ describe('compileWhere', () => {
 
 describe('assigneeRefs', () => {
   it('finds every assignedTo value, in and/or too, to resolve before compiling', () => {
-    const where = { assignedTo: 'john@paisapay.com', or: [{ assignedTo: ['a@x', 'b@x'] }, { and: [{ assignedTo: { '!=': 'c@x' } }] }], score: 'd@x' };
+    const where = {
+      assignedTo: 'john@paisapay.com',
+      or: [{ assignedTo: ['a@x', 'b@x'] }, { and: [{ assignedTo: { '!=': 'c@x' } }] }],
+      score: 'd@x',
+    };
     expect(assigneeRefs(where)).toEqual(['john@paisapay.com', 'a@x', 'b@x', 'c@x']);
   });
 

@@ -16,9 +16,32 @@ import type { AttributeDef, ProcedureDef, EntityDef } from '../config/model.ts';
 export const OPERATORS = ['=', '!=', '>', '>=', '<', '<='] as const;
 type Operator = (typeof OPERATORS)[number];
 
-const NUMERIC_TYPES = new Set(['integer', 'number', 'integerId', 'float', 'decimal', 'date', 'datetime', 'time', 'integerEnum', 'floatEnum']);
+const NUMERIC_TYPES = new Set([
+  'integer',
+  'number',
+  'integerId',
+  'float',
+  'decimal',
+  'date',
+  'datetime',
+  'time',
+  'integerEnum',
+  'floatEnum',
+]);
 const TIME_TYPES = new Set(['date', 'datetime']);
-const TEXT_TYPES = new Set(['string', 'text', 'name', 'email', 'phone', 'url', 'stringId', 'stringEnum', 'datetimeISO8601', 'photo', 'user']);
+const TEXT_TYPES = new Set([
+  'string',
+  'text',
+  'name',
+  'email',
+  'phone',
+  'url',
+  'stringId',
+  'stringEnum',
+  'datetimeISO8601',
+  'photo',
+  'user',
+]);
 
 export interface QueryScope {
   procedure: ProcedureDef;
@@ -88,11 +111,17 @@ function numeric(type: string) {
  * when missing or of another JSON type); undefined for types that cannot be compared. Lists and
  * the sort indexes (sort-indexes.ts) use this one definition, so the planner matches them.
  */
-export function attributeExpression(attr: Pick<AttributeDef, 'shortId' | 'type'>, column: string): { kind: 'numeric' | 'boolean' | 'text'; sql: string } | undefined {
+export function attributeExpression(
+  attr: Pick<AttributeDef, 'shortId' | 'type'>,
+  column: string,
+): { kind: 'numeric' | 'boolean' | 'text'; sql: string } | undefined {
   const key = `'${attr.shortId.replace(/'/g, "''")}'`;
-  if (NUMERIC_TYPES.has(attr.type)) return { kind: 'numeric', sql: `(case when jsonb_typeof(${column}->${key}) = 'number' then (${column}->>${key})::numeric end)` };
-  if (attr.type === 'boolean') return { kind: 'boolean', sql: `(case when jsonb_typeof(${column}->${key}) = 'boolean' then (${column}->>${key})::boolean end)` };
-  if (TEXT_TYPES.has(attr.type)) return { kind: 'text', sql: `(case when jsonb_typeof(${column}->${key}) = 'string' then ${column}->>${key} end) collate "C"` };
+  if (NUMERIC_TYPES.has(attr.type))
+    return { kind: 'numeric', sql: `(case when jsonb_typeof(${column}->${key}) = 'number' then (${column}->>${key})::numeric end)` };
+  if (attr.type === 'boolean')
+    return { kind: 'boolean', sql: `(case when jsonb_typeof(${column}->${key}) = 'boolean' then (${column}->>${key})::boolean end)` };
+  if (TEXT_TYPES.has(attr.type))
+    return { kind: 'text', sql: `(case when jsonb_typeof(${column}->${key}) = 'string' then ${column}->>${key} end) collate "C"` };
   return undefined;
 }
 
@@ -161,7 +190,11 @@ function fieldFor(key: string, scope: QueryScope, path: string): Field {
         ordered: false,
         convert: (v) => {
           const state = typeof v === 'string' ? scope.procedure.statesByShortId.get(v) : undefined;
-          if (!state) throw invalid(path, `unknown state ${String(v)} (states of ${scope.procedure.shortId}: ${scope.procedure.states.map((s) => s.shortId).join(', ')})`);
+          if (!state)
+            throw invalid(
+              path,
+              `unknown state ${String(v)} (states of ${scope.procedure.shortId}: ${scope.procedure.states.map((s) => s.shortId).join(', ')})`,
+            );
           return state.id;
         },
       };
@@ -230,7 +263,8 @@ function compileKey(key: string, rhs: unknown, scope: QueryScope, params: Params
     if (entries.length === 0) throw invalid(path, `needs at least one operator (${OPERATORS.join(' ')})`);
     return entries
       .map(([op, v]) => {
-        if (!(OPERATORS as readonly string[]).includes(op)) throw invalid(`${path}.${op}`, `unknown operator (operators: ${OPERATORS.join(' ')})`);
+        if (!(OPERATORS as readonly string[]).includes(op))
+          throw invalid(`${path}.${op}`, `unknown operator (operators: ${OPERATORS.join(' ')})`);
         return comparison(field, op as Operator, v, `${path}.${op}`, params);
       })
       .join(' and ');
@@ -282,4 +316,3 @@ export function assigneeRefs(doc: unknown, out: string[] = [], budget = { docume
   }
   return out;
 }
-

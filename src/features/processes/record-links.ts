@@ -23,12 +23,18 @@ export interface RecordLink {
  * The links naming by `record.id` a record that is not one of the entity's in this team, by
  * index, each with the 400 its create answers. Checked before anything is written.
  */
-export async function refusedRecordLinks(tx: Queryable, teamId: string, entity: EntityDef, links: RecordLink[]): Promise<Map<number, AppError>> {
+export async function refusedRecordLinks(
+  tx: Queryable,
+  teamId: string,
+  entity: EntityDef,
+  links: RecordLink[],
+): Promise<Map<number, AppError>> {
   const named = links.flatMap((l) => (l.id !== undefined && isUuid(l.id) ? [l.id.toLowerCase()] : []));
   const known = await findRecordIds(tx, teamId, entity.id, [...new Set(named)]);
   const refused = new Map<number, AppError>();
   links.forEach((l, i) => {
-    if (l.id !== undefined && !(isUuid(l.id) && known.has(l.id.toLowerCase()))) refused.set(i, invalid('record.id', `unknown ${entity.shortId} record ${l.id}`));
+    if (l.id !== undefined && !(isUuid(l.id) && known.has(l.id.toLowerCase())))
+      refused.set(i, invalid('record.id', `unknown ${entity.shortId} record ${l.id}`));
   });
   return refused;
 }
@@ -75,6 +81,10 @@ export async function linkRecords(tx: Queryable, teamId: string, entity: EntityD
     for (const [k, v] of Object.entries(l.data)) if (v !== null || l.id !== undefined) change[k] = v;
     merges.set(id, change);
   });
-  await mergeIntoRecords(tx, teamId, [...merges].filter(([, data]) => Object.keys(data).length).map(([id, data]) => ({ id, data })));
+  await mergeIntoRecords(
+    tx,
+    teamId,
+    [...merges].filter(([, data]) => Object.keys(data).length).map(([id, data]) => ({ id, data })),
+  );
   return recordIds as string[];
 }

@@ -23,7 +23,10 @@ export function processRoutes(ctx: AppContext) {
 
       app.get<{ Params: Static<typeof ProcessParams> }>(
         `${prefix}/:ps/process/:processId`,
-        { config: { auth: 'key', privilege: 'process:read' }, schema: { tags, summary: `Fetch process by id${older}`, params: ProcessParams, response } },
+        {
+          config: { auth: 'key', privilege: 'process:read' },
+          schema: { tags, summary: `Fetch process by id${older}`, params: ProcessParams, response },
+        },
         async (request) => {
           const { config, procedure } = await scope(request);
           return ok(await service.getProcess(ctx.db, config, procedure, { value: request.params.processId }));

@@ -6,7 +6,9 @@ import { MAX_OFFSET } from '../../core/http/paging.ts';
 
 const NullableUuid = Nullable(Uuid);
 // Any attribute's value by its shortId; typed as a record so that code reads values without casts.
-const Data = Type.Unsafe<Record<string, unknown>>(Type.Object({}, { additionalProperties: true, description: 'attribute values by attribute shortId' }));
+const Data = Type.Unsafe<Record<string, unknown>>(
+  Type.Object({}, { additionalProperties: true, description: 'attribute values by attribute shortId' }),
+);
 const Time = Type.Union([Type.Integer(), Type.String()], { description: 'epoch milliseconds or ISO-8601' });
 
 export const ProcessOut = Type.Object({
@@ -64,7 +66,10 @@ export const ProcedureParams = Type.Object({ ps: Type.String({ description: 'pro
 /** One field of a sort: in a list request, and in the sorts a workspace declares an index for. */
 export const SortFieldSpec = Type.Object(
   {
-    field: Type.String({ maxLength: 64, description: 'createdAt, updatedAt, nextActionAt or an attribute shortId of a number, text, date or boolean type' }),
+    field: Type.String({
+      maxLength: 64,
+      description: 'createdAt, updatedAt, nextActionAt or an attribute shortId of a number, text, date or boolean type',
+    }),
     order: Type.Optional(StringEnum(['asc', 'desc'], { description: 'default asc' })),
   },
   { additionalProperties: false },
@@ -72,10 +77,19 @@ export const SortFieldSpec = Type.Object(
 
 export const ListBody = Type.Object(
   {
-    where: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'the documented query grammar (docs/api.md#listing-processes)' })),
-    skip: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: 'rows to skip; deeper pages: use cursor' })),
+    where: Type.Optional(
+      Type.Object({}, { additionalProperties: true, description: 'the documented query grammar (docs/api.md#listing-processes)' }),
+    ),
+    skip: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: 'rows to skip; deeper pages: use cursor' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
-    sort: Type.Optional(Type.Array(SortFieldSpec, { maxItems: MAX_SORT_FIELDS, description: 'fields in order of precedence; ties end ordered by id. Default: createdAt desc' })),
+    sort: Type.Optional(
+      Type.Array(SortFieldSpec, {
+        maxItems: MAX_SORT_FIELDS,
+        description: 'fields in order of precedence; ties end ordered by id. Default: createdAt desc',
+      }),
+    ),
     cursor: Type.Optional(Type.String({ description: "extension: the previous page's _meta.nextCursor, for keyset pagination" })),
   },
   { additionalProperties: false },

@@ -64,7 +64,13 @@ export function toView(procedure: ProcedureDef, row: repo.ProcessRow, record: re
     nextActionAt: row.next_action_at ? row.next_action_at.getTime() : null,
     data: row.data,
     record: record
-      ? { id: record.id, entity: record.entity_id, data: record.data, createdAt: record.created_at.getTime(), updatedAt: record.updated_at.getTime() }
+      ? {
+          id: record.id,
+          entity: record.entity_id,
+          data: record.data,
+          createdAt: record.created_at.getTime(),
+          updatedAt: record.updated_at.getTime(),
+        }
       : null,
     isDeleted: row.is_deleted,
   };
@@ -72,7 +78,11 @@ export function toView(procedure: ProcedureDef, row: repo.ProcessRow, record: re
 
 function stateOf(procedure: ProcedureDef, shortId: string): StateDef {
   const state = procedure.statesByShortId.get(shortId);
-  if (!state) throw invalid('state', `unknown state ${shortId} (states of ${procedure.shortId}: ${procedure.states.map((s) => s.shortId).join(', ')})`);
+  if (!state)
+    throw invalid(
+      'state',
+      `unknown state ${shortId} (states of ${procedure.shortId}: ${procedure.states.map((s) => s.shortId).join(', ')})`,
+    );
   return state;
 }
 
@@ -117,7 +127,12 @@ export function prepareCreate(config: TeamConfig, procedure: ProcedureDef, input
 }
 
 /** The row a prepared create becomes, once its references are resolved and its record linked. */
-export function newProcess(procedure: ProcedureDef, prepared: PreparedCreate, recordId: string | null, assignee: string | null): NewProcess {
+export function newProcess(
+  procedure: ProcedureDef,
+  prepared: PreparedCreate,
+  recordId: string | null,
+  assignee: string | null,
+): NewProcess {
   const data = prepared.checks[0].check.values;
   return {
     id: randomUUID(),
@@ -158,7 +173,10 @@ async function find(tx: Queryable, teamId: string, procedure: ProcedureDef, ref:
   let found: repo.ProcessWithRecord | undefined;
   if (ref.pkShortId !== undefined) {
     if (ref.pkShortId !== procedure.primaryKey) {
-      throw invalid('path.pkShortId', `${ref.pkShortId} is not the primary key of procedure ${procedure.shortId} (${procedure.primaryKey ?? 'it has none'})`);
+      throw invalid(
+        'path.pkShortId',
+        `${ref.pkShortId} is not the primary key of procedure ${procedure.shortId} (${procedure.primaryKey ?? 'it has none'})`,
+      );
     }
     found = await repo.findProcessByPk(tx, teamId, procedure.id, ref.value, lock);
   } else if (isUuid(ref.value)) {
@@ -197,7 +215,13 @@ export function prepareUpdate(procedure: ProcedureDef, input: UpdateInput): Prep
   const pk = procedure.primaryKey;
   if (pk && check.values[pk] === null) throw invalid(`data.${pk}`, 'the primary key cannot be cleared');
   checkKeyLength(pk, check.values, 'data');
-  return { status: input.status, state, nextActionAt: next, check, pkValue: pk && pk in check.values ? pkText(check.values[pk]) : undefined };
+  return {
+    status: input.status,
+    state,
+    nextActionAt: next,
+    check,
+    pkValue: pk && pk in check.values ? pkText(check.values[pk]) : undefined,
+  };
 }
 
 /** The change a prepared update makes to process `id`, its assignee resolved (undefined: left as it is). */
@@ -213,7 +237,13 @@ export function processChange(id: string, prepared: PreparedUpdate, assignee: st
   };
 }
 
-export async function updateProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, ref: ProcessRef, input: UpdateInput): Promise<ProcessView> {
+export async function updateProcess(
+  db: Db,
+  config: TeamConfig,
+  procedure: ProcedureDef,
+  ref: ProcessRef,
+  input: UpdateInput,
+): Promise<ProcessView> {
   const teamId = config.team.id;
   const prepared = prepareUpdate(procedure, input);
 
@@ -273,7 +303,15 @@ export async function listProcesses(db: Queryable, config: TeamConfig, procedure
   const entity = entityOf(config, procedure);
   const users = await resolveUsers(db, config.team.id, assigneeRefs(input.where));
   const where = compileWhere(input.where, { procedure, entity, users }, 3);
-  const rows = await repo.listProcesses(db, { teamId: config.team.id, procedureId: procedure.id, where, order, after, limit, offset: skip });
+  const rows = await repo.listProcesses(db, {
+    teamId: config.team.id,
+    procedureId: procedure.id,
+    where,
+    order,
+    after,
+    limit,
+    offset: skip,
+  });
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page.at(-1);

@@ -77,9 +77,11 @@ export async function ensureSortIndexes(db: Queryable): Promise<string[]> {
   }
   if (!wanted.size) return [];
   const existing = new Set(
-    (await db.query<{ indexname: string }>("select indexname from pg_indexes where tablename = 'processes' and indexname = any($1)", [[...wanted.keys()]])).map(
-      (r) => r.indexname,
-    ),
+    (
+      await db.query<{ indexname: string }>("select indexname from pg_indexes where tablename = 'processes' and indexname = any($1)", [
+        [...wanted.keys()],
+      ])
+    ).map((r) => r.indexname),
   );
   const created: string[] = [];
   for (const index of wanted.values()) {

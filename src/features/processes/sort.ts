@@ -56,7 +56,10 @@ function fieldKeys(attributes: SortableAttributes, owner: string, field: string,
 }
 
 /** An attribute's keys, or undefined when its type has no order. */
-export function attributeSortKeys(attr: Pick<AttributeDef, 'shortId' | 'type'>, table = 'p.'): { sql: string; type: SqlType }[] | undefined {
+export function attributeSortKeys(
+  attr: Pick<AttributeDef, 'shortId' | 'type'>,
+  table = 'p.',
+): { sql: string; type: SqlType }[] | undefined {
   const expression = attributeExpression(attr, `${table}data`);
   return expression && nullable(expression.sql, expression.kind);
 }
@@ -77,7 +80,13 @@ export function resolveSort(procedure: ProcedureDef, sort: SortField[]): SortPar
  * A sort checked against `owner`'s attributes, as SQL keys over `table` ending with the id;
  * a refusal names `path[i].field`. Also used for the sorts a workspace declares an index for.
  */
-export function resolveSortOver(attributes: SortableAttributes, owner: string, sort: { field: string; order?: SortField['order'] }[], path: string, table: string): SortPart[] {
+export function resolveSortOver(
+  attributes: SortableAttributes,
+  owner: string,
+  sort: { field: string; order?: SortField['order'] }[],
+  path: string,
+  table: string,
+): SortPart[] {
   const seen = new Set<string>();
   const parts: SortPart[] = [];
   sort.forEach((s, i) => {
@@ -145,7 +154,12 @@ export function decodeCursor(procedure: ProcedureDef, text: string): { sort: Sor
     throw refuse();
   }
   const shapeOk =
-    c !== null && typeof c === 'object' && Array.isArray(c.s) && Array.isArray(c.k) && c.s.length >= 1 && c.s.length <= MAX_SORT_FIELDS &&
+    c !== null &&
+    typeof c === 'object' &&
+    Array.isArray(c.s) &&
+    Array.isArray(c.k) &&
+    c.s.length >= 1 &&
+    c.s.length <= MAX_SORT_FIELDS &&
     c.s.every((x) => Array.isArray(x) && typeof x[0] === 'string' && (x[1] === 'asc' || x[1] === 'desc')) &&
     c.k.every((v) => typeof v === 'string');
   if (!shapeOk) throw refuse();
@@ -160,4 +174,5 @@ export function decodeCursor(procedure: ProcedureDef, text: string): { sort: Sor
   return { sort, parts, values: c.k };
 }
 
-export const sameSort = (a: SortField[], b: SortField[]) => a.length === b.length && a.every((x, i) => x.field === b[i].field && x.order === b[i].order);
+export const sameSort = (a: SortField[], b: SortField[]) =>
+  a.length === b.length && a.every((x, i) => x.field === b[i].field && x.order === b[i].order);

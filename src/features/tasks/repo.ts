@@ -30,8 +30,23 @@ export async function insertTask(db: Queryable, t: Omit<TaskRow, 'created_at' | 
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb)
      returning *`,
     [
-      t.id, t.team_id, t.process_id, t.record_id, t.state_task_id, t.task_type_id, t.title, t.description, t.status,
-      t.assigned_to, t.created_by, t.due_by, t.starts_at, t.ends_at, t.completed_at, t.cancelled_at, JSON.stringify(t.data),
+      t.id,
+      t.team_id,
+      t.process_id,
+      t.record_id,
+      t.state_task_id,
+      t.task_type_id,
+      t.title,
+      t.description,
+      t.status,
+      t.assigned_to,
+      t.created_by,
+      t.due_by,
+      t.starts_at,
+      t.ends_at,
+      t.completed_at,
+      t.cancelled_at,
+      JSON.stringify(t.data),
     ],
   );
   return rows[0];

@@ -54,7 +54,14 @@ function time(value: number | string | null | undefined, path: string): Date | n
   return new Date(t.value as number);
 }
 
-export async function createTask(db: Db, config: TeamConfig, procedure: ProcedureDef, idOrPk: string, stateTaskKey: string, input: CreateTaskInput) {
+export async function createTask(
+  db: Db,
+  config: TeamConfig,
+  procedure: ProcedureDef,
+  idOrPk: string,
+  stateTaskKey: string,
+  input: CreateTaskInput,
+) {
   const stateTask = procedure.stateTasks.find((t) => t.shortId === stateTaskKey || t.id === stateTaskKey);
   if (!stateTask) throw notFound(`state task of ${procedure.shortId}`, stateTaskKey);
   const times = { dueBy: time(input.dueBy, 'dueBy'), startsAt: time(input.startsAt, 'startsAt'), endsAt: time(input.endsAt, 'endsAt') };

@@ -34,7 +34,11 @@ const SELECT = `select u.*, t.short_id as team_short_id, t.timezone as team_time
   from users u join teams t on t.id = u.team_id left join roles r on r.id = u.role_id`;
 
 export function listUsers(db: Queryable, teamId: string, skip: number, limit: number): Promise<UserRow[]> {
-  return db.query<UserRow>(`${SELECT} where u.team_id = $1 and not u.is_deleted order by u.created_at, u.id limit $2 offset $3`, [teamId, limit, skip]);
+  return db.query<UserRow>(`${SELECT} where u.team_id = $1 and not u.is_deleted order by u.created_at, u.id limit $2 offset $3`, [
+    teamId,
+    limit,
+    skip,
+  ]);
 }
 
 export async function findUser(db: Queryable, teamId: string, id: string): Promise<UserRow | undefined> {
@@ -48,6 +52,10 @@ export async function updateUser(db: Queryable, teamId: string, id: string, chan
   if (columns.length === 0) return true;
   const sets = columns.map((c, i) => `${c} = $${i + 3}${c === 'data' ? '::jsonb' : ''}`);
   const values = columns.map((c) => (c === 'data' ? JSON.stringify(changes[c]) : changes[c]));
-  const n = await db.run(`update users set ${sets.join(', ')}, updated_at = now() where team_id = $1 and id = $2 and not is_deleted`, [teamId, id, ...values]);
+  const n = await db.run(`update users set ${sets.join(', ')}, updated_at = now() where team_id = $1 and id = $2 and not is_deleted`, [
+    teamId,
+    id,
+    ...values,
+  ]);
   return n > 0;
 }

@@ -18,7 +18,15 @@ export function userRoutes(ctx: AppContext) {
     ] as const) {
       app.get<{ Querystring: Static<typeof ListQuery> }>(
         path,
-        { config: read, schema: { tags, summary: `List users (v${version})`, querystring: ListQuery, response: { 200: Envelope(Type.Array(item)), ...errorResponses } } },
+        {
+          config: read,
+          schema: {
+            tags,
+            summary: `List users (v${version})`,
+            querystring: ListQuery,
+            response: { 200: Envelope(Type.Array(item)), ...errorResponses },
+          },
+        },
         async (request) => ok(await listUsers(ctx.db, teamIdOf(request), version, request.query.skip, request.query.limit)),
       );
     }
@@ -28,7 +36,10 @@ export function userRoutes(ctx: AppContext) {
     ] as const) {
       app.get<{ Params: Static<typeof UserParams> }>(
         path,
-        { config: read, schema: { tags, summary: `Fetch user (v${version})`, params: UserParams, response: { 200: Envelope(item), ...errorResponses } } },
+        {
+          config: read,
+          schema: { tags, summary: `Fetch user (v${version})`, params: UserParams, response: { 200: Envelope(item), ...errorResponses } },
+        },
         async (request) => ok(await getUser(ctx.db, teamIdOf(request), request.params.id, version)),
       );
     }

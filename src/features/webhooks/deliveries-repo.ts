@@ -175,7 +175,11 @@ export async function findDestination(db: Queryable, destination: string): Promi
     url: has ? url : null,
     hmac_secret_enc: row.hmac_secret_enc,
     subscription_id: null,
-    gone: has ? null : kind === 'passthrough' ? "the plugin's pass-through webhook URL was removed" : "the plugin's Chakra webhook was turned off",
+    gone: has
+      ? null
+      : kind === 'passthrough'
+        ? "the plugin's pass-through webhook URL was removed"
+        : "the plugin's Chakra webhook was turned off",
   };
 }
 

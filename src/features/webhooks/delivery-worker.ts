@@ -49,7 +49,11 @@ export interface DeliveryLoops {
 export function wakeDestination(ctx: AppContext, destination: string): void {
   if (ctx.local.deliveryLoops.deliverHere?.(destination)) return;
   ctx.queue.wakeFolded(DELIVERY_QUEUE, destination, () =>
-    ctx.queue.send(ctx.db, DELIVERY_QUEUE, { destination } satisfies WakeData, { singletonKey: destination, retryLimit: 3, expireInSeconds: 120 }),
+    ctx.queue.send(ctx.db, DELIVERY_QUEUE, { destination } satisfies WakeData, {
+      singletonKey: destination,
+      retryLimit: 3,
+      expireInSeconds: 120,
+    }),
   );
 }
 
@@ -80,23 +84,40 @@ export function deliveryWorker(ctx: AppContext) {
   const localLoops = new Set<Promise<unknown>>();
 
   function attemptOf(d: repo.ClaimedDelivery, r: AttemptResult): repo.AttemptRecord {
-    const record = { id: d.id, startedAt: r.startedAt, durationMs: r.durationMs, statusCode: r.statusCode, error: r.error, excerpt: r.excerpt };
+    const record = {
+      id: d.id,
+      startedAt: r.startedAt,
+      durationMs: r.durationMs,
+      statusCode: r.statusCode,
+      error: r.error,
+      excerpt: r.excerpt,
+    };
     if (r.outcome !== 'RETRY') return { ...record, outcome: r.outcome, retryInMs: 0 };
     const retryInMs = retryDelayMs(d.attempts + 1, retryBaseMs, r.retryAfterMs);
     if (Date.now() + retryInMs <= new Date(d.retry_from).getTime() + windowMs) return { ...record, outcome: 'RETRY', retryInMs };
-    return { ...record, outcome: 'FAILED', retryInMs: 0, error: `${r.error}; gave up after ${d.attempts + 1} attempts (retry window of ${retryForSeconds} s used up)` };
+    return {
+      ...record,
+      outcome: 'FAILED',
+      retryInMs: 0,
+      error: `${r.error}; gave up after ${d.attempts + 1} attempts (retry window of ${retryForSeconds} s used up)`,
+    };
   }
 
   /** After a subscription's batch: a success ends its failing streak; a streak as long as the retry window disables it. */
   async function noteHealth(subscriptionId: string, attempts: repo.AttemptRecord[]) {
-    const failing = await repo.noteSubscriptionHealth(ctx.db, subscriptionId, attempts.some((a) => a.outcome === 'DELIVERED'));
+    const failing = await repo.noteSubscriptionHealth(
+      ctx.db,
+      subscriptionId,
+      attempts.some((a) => a.outcome === 'DELIVERED'),
+    );
     if (!failing || Date.now() - new Date(failing).getTime() < windowMs) return;
     const last = [...attempts].reverse().find((a) => a.outcome !== 'DELIVERED');
     const reason = `no delivery succeeded for ${retryForSeconds} s (failing since ${new Date(failing).toISOString()}; last error: ${last?.error ?? 'unknown'})`;
     // The team hears of it through its other subscriptions that listen to `webhook.disabled`.
     const disabled = await ctx.db.tx(async (tx) => {
       const row = await repo.disableSubscription(tx, subscriptionId, reason);
-      if (row) await writePlatformEvent(tx, row.team_id, 'webhook.disabled', row.id, platformBody('webhook.disabled', toSubscriptionView(row)));
+      if (row)
+        await writePlatformEvent(tx, row.team_id, 'webhook.disabled', row.id, platformBody('webhook.disabled', toSubscriptionView(row)));
       return row;
     });
     if (disabled) {
@@ -183,7 +204,9 @@ export function deliveryWorker(ctx: AppContext) {
   return {
     async start() {
       ctx.local.deliveryLoops.deliverHere = deliverHere;
-      await ctx.queue.work<WakeData>(DELIVERY_QUEUE, CONCURRENCY, (message: QueueMessage<WakeData>) => deliverOnce(message.data.destination));
+      await ctx.queue.work<WakeData>(DELIVERY_QUEUE, CONCURRENCY, (message: QueueMessage<WakeData>) =>
+        deliverOnce(message.data.destination),
+      );
       sweeper = startSweep(SWEEP_MS, sweep, (err) => ctx.log.warn({ err: err.message }, 'webhook delivery sweep failed'));
     },
     /** Loops stop after the batch in flight (its outcomes recorded); resolves once they have. */

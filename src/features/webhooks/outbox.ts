@@ -6,7 +6,14 @@
 import { notifyAfterCommit } from '../../core/db/after-commit.ts';
 import type { Db, Queryable } from '../../core/db/types.ts';
 
-export const PLATFORM_EVENTS = ['process.created', 'process.updated', 'process.deleted', 'task.created', 'background_job.completed', 'webhook.disabled'] as const;
+export const PLATFORM_EVENTS = [
+  'process.created',
+  'process.updated',
+  'process.deleted',
+  'task.created',
+  'background_job.completed',
+  'webhook.disabled',
+] as const;
 export type PlatformEvent = (typeof PLATFORM_EVENTS)[number];
 
 /** One delivery to write: `orderKey` groups deliveries of a destination that must keep their order. */
@@ -43,11 +50,22 @@ export function platformBody(event: PlatformEvent, data: unknown, extra: { chang
  * Writes platform events for every enabled subscription of the team that listens to them, in
  * one statement: each item becomes one delivery per such subscription.
  */
-export async function writePlatformEvent(tx: Queryable, teamId: string, event: PlatformEvent, orderKey: string, body: string): Promise<void> {
+export async function writePlatformEvent(
+  tx: Queryable,
+  teamId: string,
+  event: PlatformEvent,
+  orderKey: string,
+  body: string,
+): Promise<void> {
   await writePlatformEvents(tx, teamId, event, [{ orderKey, body }]);
 }
 
-export async function writePlatformEvents(tx: Queryable, teamId: string, event: PlatformEvent, items: { orderKey: string; body: string }[]): Promise<void> {
+export async function writePlatformEvents(
+  tx: Queryable,
+  teamId: string,
+  event: PlatformEvent,
+  items: { orderKey: string; body: string }[],
+): Promise<void> {
   if (!items.length) return;
   const rows = await tx.query<{ destination: string }>(
     `insert into webhook_deliveries (id, team_id, destination, subscription_id, event, order_key, body)
@@ -59,7 +77,10 @@ export async function writePlatformEvents(tx: Queryable, teamId: string, event: 
      returning destination`,
     [teamId, event, JSON.stringify(items.map((i) => ({ order_key: i.orderKey, body: i.body })))],
   );
-  wakeAfterCommit(tx, rows.map((r) => r.destination));
+  wakeAfterCommit(
+    tx,
+    rows.map((r) => r.destination),
+  );
 }
 
 /** Writes deliveries to known destinations (a WhatsApp plugin's webhooks), in the given order. */
@@ -82,5 +103,8 @@ export async function writeDeliveries(tx: Queryable, teamId: string, deliveries:
       ),
     ],
   );
-  wakeAfterCommit(tx, deliveries.map((d) => d.destination));
+  wakeAfterCommit(
+    tx,
+    deliveries.map((d) => d.destination),
+  );
 }

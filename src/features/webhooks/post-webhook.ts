@@ -22,7 +22,8 @@ function guardedLookup(hostname: string, options: any, callback: (...args: any[]
   dnsLookup(hostname, options, (err, address: string | LookupAddress[], family?: number) => {
     if (err) return callback(err);
     const all = Array.isArray(address) ? address : [{ address, family: family ?? 4 }];
-    if (all.some((a) => isPrivateAddress(a.address))) return callback(new PrivateDestination(`${hostname} (${all.map((a) => a.address).join(', ')})`));
+    if (all.some((a) => isPrivateAddress(a.address)))
+      return callback(new PrivateDestination(`${hostname} (${all.map((a) => a.address).join(', ')})`));
     callback(null, address, family);
   });
 }
@@ -83,7 +84,11 @@ export function webhookPoster(options: { timeoutMs: number; blockPrivateUrls: bo
     async post(url: string, delivery: Delivery, secret: string | null): Promise<AttemptResult> {
       const startedAt = new Date();
       const t0 = performance.now();
-      const done = (r: Omit<AttemptResult, 'startedAt' | 'durationMs'>): AttemptResult => ({ ...r, startedAt, durationMs: Math.round(performance.now() - t0) });
+      const done = (r: Omit<AttemptResult, 'startedAt' | 'durationMs'>): AttemptResult => ({
+        ...r,
+        startedAt,
+        durationMs: Math.round(performance.now() - t0),
+      });
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         'user-agent': 'chakra-webhooks/1',
@@ -95,7 +100,13 @@ export function webhookPoster(options: { timeoutMs: number; blockPrivateUrls: bo
       try {
         const host = hostOf(new URL(url));
         if (blockPrivateUrls && isPrivateAddress(host)) throw new PrivateDestination(host);
-        const res = await request(url, { method: 'POST', headers, body: delivery.body, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) });
+        const res = await request(url, {
+          method: 'POST',
+          headers,
+          body: delivery.body,
+          dispatcher: agent,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         let excerpt = '';
         for await (const chunk of res.body) {
           excerpt += chunk.toString();

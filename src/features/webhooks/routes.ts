@@ -38,13 +38,25 @@ export function webhookRoutes(ctx: AppContext) {
       async (request) => ok(await service.createSubscription(ctx, teamIdOf(request), request.body)),
     );
 
-    app.get('/v1/ext/webhooks', { config: manage, schema: { tags, summary: 'List webhook subscriptions', response: { 200: Envelope(Type.Array(SubscriptionOut)), ...errorResponses } } }, async (request) =>
-      ok(await service.listSubscriptions(ctx.db, teamIdOf(request))),
+    app.get(
+      '/v1/ext/webhooks',
+      {
+        config: manage,
+        schema: {
+          tags,
+          summary: 'List webhook subscriptions',
+          response: { 200: Envelope(Type.Array(SubscriptionOut)), ...errorResponses },
+        },
+      },
+      async (request) => ok(await service.listSubscriptions(ctx.db, teamIdOf(request))),
     );
 
     app.get<{ Params: Static<typeof SubscriptionParams> }>(
       '/v1/ext/webhooks/:id',
-      { config: manage, schema: { tags, summary: 'Fetch a webhook subscription', params: SubscriptionParams, response: subscriptionResponse } },
+      {
+        config: manage,
+        schema: { tags, summary: 'Fetch a webhook subscription', params: SubscriptionParams, response: subscriptionResponse },
+      },
       async (request) => ok(await service.getSubscription(ctx.db, teamIdOf(request), request.params.id)),
     );
 
@@ -52,7 +64,13 @@ export function webhookRoutes(ctx: AppContext) {
       '/v1/ext/webhooks/:id',
       {
         config: { ...manage, idempotent: true },
-        schema: { tags, summary: 'Change or re-enable a webhook subscription', params: SubscriptionParams, body: SubscriptionUpdate, response: subscriptionResponse },
+        schema: {
+          tags,
+          summary: 'Change or re-enable a webhook subscription',
+          params: SubscriptionParams,
+          body: SubscriptionUpdate,
+          response: subscriptionResponse,
+        },
       },
       async (request) => ok(await service.updateSubscription(ctx, teamIdOf(request), request.params.id, request.body)),
     );
@@ -61,7 +79,12 @@ export function webhookRoutes(ctx: AppContext) {
       '/v1/ext/webhooks/:id',
       {
         config: { ...manage, idempotent: true },
-        schema: { tags, summary: 'Delete a webhook subscription (and its delivery log)', params: SubscriptionParams, response: subscriptionResponse },
+        schema: {
+          tags,
+          summary: 'Delete a webhook subscription (and its delivery log)',
+          params: SubscriptionParams,
+          response: subscriptionResponse,
+        },
       },
       async (request) => ok(await service.deleteSubscription(ctx, teamIdOf(request), request.params.id)),
     );

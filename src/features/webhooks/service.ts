@@ -26,7 +26,13 @@ export async function createSubscription(ctx: AppContext, teamId: string, input:
     if ((await repo.countSubscriptions(tx, teamId)) >= MAX_SUBSCRIPTIONS) {
       throw new AppError('CONFLICT', { path: 'url', reason: `a team may hold at most ${MAX_SUBSCRIPTIONS} webhook subscriptions` });
     }
-    return repo.insertSubscription(tx, { id: randomUUID(), team_id: teamId, url, events: input.events, description: input.description ?? null });
+    return repo.insertSubscription(tx, {
+      id: randomUUID(),
+      team_id: teamId,
+      url,
+      events: input.events,
+      description: input.description ?? null,
+    });
   });
   ctx.configCache.invalidate(teamId);
   return toSubscriptionView(row);
@@ -89,7 +95,10 @@ export async function replayDelivery(ctx: AppContext, teamId: string, id: string
     if (found.subscription_id) {
       const subscription = await repo.findSubscription(tx, teamId, found.subscription_id);
       if (subscription && !subscription.enabled) {
-        throw new AppError('CONFLICT', { path: 'id', reason: `webhook subscription ${subscription.id} is disabled; enable it first (PATCH /v1/ext/webhooks/${subscription.id})` });
+        throw new AppError('CONFLICT', {
+          path: 'id',
+          reason: `webhook subscription ${subscription.id} is disabled; enable it first (PATCH /v1/ext/webhooks/${subscription.id})`,
+        });
       }
     }
     await repo.replayDelivery(tx, found.id);

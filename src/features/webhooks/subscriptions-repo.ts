@@ -15,7 +15,10 @@ export interface SubscriptionRow {
   updated_at: Date;
 }
 
-export async function insertSubscription(db: Queryable, s: Pick<SubscriptionRow, 'id' | 'team_id' | 'url' | 'events' | 'description'>): Promise<SubscriptionRow> {
+export async function insertSubscription(
+  db: Queryable,
+  s: Pick<SubscriptionRow, 'id' | 'team_id' | 'url' | 'events' | 'description'>,
+): Promise<SubscriptionRow> {
   const [row] = await db.query<SubscriptionRow>(
     'insert into webhook_subscriptions (id, team_id, url, events, description) values ($1, $2, $3, $4, $5) returning *',
     [s.id, s.team_id, s.url, s.events, s.description],
@@ -33,7 +36,10 @@ export async function listSubscriptions(db: Queryable, teamId: string): Promise<
 }
 
 export async function findSubscription(db: Queryable, teamId: string, id: string, lock = false): Promise<SubscriptionRow | undefined> {
-  const [row] = await db.query<SubscriptionRow>(`select * from webhook_subscriptions where team_id = $1 and id = $2${lock ? ' for update' : ''}`, [teamId, id]);
+  const [row] = await db.query<SubscriptionRow>(
+    `select * from webhook_subscriptions where team_id = $1 and id = $2${lock ? ' for update' : ''}`,
+    [teamId, id],
+  );
   return row;
 }
 
@@ -53,7 +59,15 @@ export async function updateSubscription(
         disabled_reason = case when $6 then null when $7 and enabled then 'disabled through the API' else disabled_reason end,
         updated_at = now()
       where id = $1 returning *`,
-    [id, changes.url ?? null, changes.events ?? null, changes.description !== undefined, changes.description ?? null, changes.enable === true, changes.disable === true],
+    [
+      id,
+      changes.url ?? null,
+      changes.events ?? null,
+      changes.description !== undefined,
+      changes.description ?? null,
+      changes.enable === true,
+      changes.disable === true,
+    ],
   );
   return row;
 }
@@ -81,7 +95,14 @@ export interface DeliveryRow {
   last_attempt_status: number | null;
   last_error: string | null;
   body: string;
-  attempt_log: { attempt: number; started_at: string; duration_ms: number; status_code: number | null; error: string | null; response_excerpt: string | null }[];
+  attempt_log: {
+    attempt: number;
+    started_at: string;
+    duration_ms: number;
+    status_code: number | null;
+    error: string | null;
+    response_excerpt: string | null;
+  }[];
 }
 
 const DELIVERY_COLUMNS = `d.id, d.subscription_id, d.destination, d.event, d.state, d.attempts, d.created_at, d.next_attempt_at, d.finished_at,
@@ -93,7 +114,11 @@ const DELIVERY_COLUMNS = `d.id, d.subscription_id, d.destination, d.event, d.sta
                    'status_code', d.last_attempt_status, 'error', d.last_attempt_error, 'response_excerpt', d.last_attempt_excerpt)) end as attempt_log`;
 
 /** A subscription's deliveries, newest first. */
-export async function listDeliveries(db: Queryable, subscriptionId: string, q: { skip: number; limit: number; state?: string }): Promise<DeliveryRow[]> {
+export async function listDeliveries(
+  db: Queryable,
+  subscriptionId: string,
+  q: { skip: number; limit: number; state?: string },
+): Promise<DeliveryRow[]> {
   return db.query<DeliveryRow>(
     `select ${DELIVERY_COLUMNS} from webhook_deliveries d
       where d.subscription_id = $1 and ($2::text is null or d.state = $2)
@@ -103,7 +128,10 @@ export async function listDeliveries(db: Queryable, subscriptionId: string, q: {
 }
 
 export async function findDelivery(db: Queryable, teamId: string, id: string): Promise<DeliveryRow | undefined> {
-  const [row] = await db.query<DeliveryRow>(`select ${DELIVERY_COLUMNS} from webhook_deliveries d where d.team_id = $1 and d.id = $2`, [teamId, id]);
+  const [row] = await db.query<DeliveryRow>(`select ${DELIVERY_COLUMNS} from webhook_deliveries d where d.team_id = $1 and d.id = $2`, [
+    teamId,
+    id,
+  ]);
   return row;
 }
 

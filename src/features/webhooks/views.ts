@@ -50,4 +50,3 @@ export function toDeliveryView(d: DeliveryRow): Static<typeof DeliveryOut> {
     })),
   };
 }
-

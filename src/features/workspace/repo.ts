@@ -68,7 +68,10 @@ function canonical(value: unknown): string {
 
 export async function findRow(tx: Queryable, table: ConfigTable, where: [string, unknown][]): Promise<Record<string, any> | undefined> {
   const clause = where.map(([expr], i) => `${expr} = $${i + 1}`).join(' and ');
-  const rows = await tx.query(`select * from ${table} where ${clause}`, where.map(([, v]) => v));
+  const rows = await tx.query(
+    `select * from ${table} where ${clause}`,
+    where.map(([, v]) => v),
+  );
   return rows[0];
 }
 
@@ -97,7 +100,10 @@ export async function upsertRow(tx: Queryable, spec: UpsertSpec): Promise<Upsert
     const names = pk === 'id' ? ['id', ...cols] : cols;
     const params = pk === 'id' ? [id, ...cols.map((c) => param(c, spec.values[c]))] : cols.map((c) => param(c, spec.values[c]));
     const placeholders = names.map((c, i) => `$${i + 1}${c === 'id' ? '' : cast(c)}`);
-    const rows = await tx.query(`insert into ${spec.table} (${names.join(', ')}) values (${placeholders.join(', ')}) returning ${pk} as id`, params);
+    const rows = await tx.query(
+      `insert into ${spec.table} (${names.join(', ')}) values (${placeholders.join(', ')}) returning ${pk} as id`,
+      params,
+    );
     return { id: rows[0].id, outcome: 'created' };
   }
   const changed = Object.keys(spec.values).filter((c) => canonical(existing[c]) !== canonical(spec.values[c]));

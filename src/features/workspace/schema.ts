@@ -13,7 +13,10 @@ const SecretValue = Type.String({ minLength: 1, maxLength: 4096, description: 't
 const Timezone = Type.String({ pattern: '^[+-](0\\d|1[0-4])[0-5]\\d$', description: 'offset such as +0530' });
 
 const OptionValue = Type.Union([Type.String(), Type.Number()]);
-const Option = Type.Union([OptionValue, Type.Object({ value: OptionValue, label: Type.Optional(Type.String()) }, { additionalProperties: false })]);
+const Option = Type.Union([
+  OptionValue,
+  Type.Object({ value: OptionValue, label: Type.Optional(Type.String()) }, { additionalProperties: false }),
+]);
 
 export const AttributeSpec = Type.Object(
   {
@@ -24,7 +27,9 @@ export const AttributeSpec = Type.Object(
     options: Type.Optional(Type.Array(Option, { minItems: 1 })),
     schema: Type.Optional(Type.Object({}, { additionalProperties: true })),
     required: Type.Optional(Type.Boolean()),
-    indexed: Type.Optional(Type.Boolean({ description: 'keep an index that makes sorting lists by this attribute fast (procedure attributes)' })),
+    indexed: Type.Optional(
+      Type.Boolean({ description: 'keep an index that makes sorting lists by this attribute fast (procedure attributes)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -144,7 +149,9 @@ const PluginSpec = Type.Object(
     verifyToken: Type.Optional(SecretValue),
     verifyTokenEnv: Type.Optional(EnvName),
     verifyTokenFile: Type.Optional(Type.String({ minLength: 1 })),
-    messagesPerSecond: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'sends per second per phone number; 0 turns pacing off' })),
+    messagesPerSecond: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1000, description: 'sends per second per phone number; 0 turns pacing off' }),
+    ),
     businessAccounts: Type.Optional(
       Type.Array(
         Type.Object(

@@ -134,7 +134,10 @@ class Applier {
       const id = await this.upsert(`${tp}.roles[${i}]`, {
         table: 'roles',
         id: role.id,
-        naturalKey: [['team_id', teamId], ['short_id', role.shortId]],
+        naturalKey: [
+          ['team_id', teamId],
+          ['short_id', role.shortId],
+        ],
         values: { team_id: teamId, short_id: role.shortId, name: role.name, privileges: role.privileges },
       });
       roleIds.set(role.shortId, id);
@@ -149,7 +152,15 @@ class Applier {
         if (pass === 2) values.parent_id = pod.parent ? podIds.get(pod.parent) : null;
         podIds.set(
           pod.shortId,
-          await this.upsert(`${tp}.pods[${i}]`, { table: 'pods', id: pod.id, naturalKey: [['team_id', teamId], ['short_id', pod.shortId]], values }),
+          await this.upsert(`${tp}.pods[${i}]`, {
+            table: 'pods',
+            id: pod.id,
+            naturalKey: [
+              ['team_id', teamId],
+              ['short_id', pod.shortId],
+            ],
+            values,
+          }),
         );
       }
     }
@@ -160,7 +171,10 @@ class Applier {
       const id = await this.upsert(ep, {
         table: 'entities',
         id: entity.id,
-        naturalKey: [['team_id', teamId], ['short_id', entity.shortId]],
+        naturalKey: [
+          ['team_id', teamId],
+          ['short_id', entity.shortId],
+        ],
         values: { team_id: teamId, short_id: entity.shortId, name: entity.name, primary_key: entity.primaryKey ?? null },
       });
       entityIds.set(entity.shortId, id);
@@ -181,7 +195,10 @@ class Applier {
       await this.upsert(up, {
         table: 'users',
         id: user.id,
-        naturalKey: [['team_id', teamId], ['lower(username)', user.username.toLowerCase()]],
+        naturalKey: [
+          ['team_id', teamId],
+          ['lower(username)', user.username.toLowerCase()],
+        ],
         values: {
           team_id: teamId,
           username: user.username,
@@ -207,12 +224,21 @@ class Applier {
     return { id: teamId, shortId: spec.shortId };
   }
 
-  async attributes(teamId: string, ownerKind: 'entity' | 'procedure' | 'state_task', ownerId: string, attrs: AttributeSpecT[] | undefined, path: string) {
+  async attributes(
+    teamId: string,
+    ownerKind: 'entity' | 'procedure' | 'state_task',
+    ownerId: string,
+    attrs: AttributeSpecT[] | undefined,
+    path: string,
+  ) {
     for (const [i, a] of (attrs ?? []).entries()) {
       await this.upsert(`${path}.attributes[${i}]`, {
         table: 'attributes',
         id: a.id,
-        naturalKey: [['owner_id', ownerId], ['short_id', a.shortId]],
+        naturalKey: [
+          ['owner_id', ownerId],
+          ['short_id', a.shortId],
+        ],
         values: {
           team_id: teamId,
           owner_kind: ownerKind,
@@ -220,7 +246,11 @@ class Applier {
           short_id: a.shortId,
           name: a.name,
           type: a.type,
-          options: a.options ? a.options.map((o) => (typeof o === 'object' ? { value: o.value, label: o.label ?? String(o.value) } : { value: o, label: String(o) })) : null,
+          options: a.options
+            ? a.options.map((o) =>
+                typeof o === 'object' ? { value: o.value, label: o.label ?? String(o.value) } : { value: o, label: String(o) },
+              )
+            : null,
           json_schema: a.schema ?? null,
           is_required: a.required ?? false,
           is_indexed: a.indexed ?? false,
@@ -234,13 +264,24 @@ class Applier {
   async procedure(teamId: string, proc: NonNullable<TeamSpecT['procedures']>[number], pp: string, entityIds: Map<string, string>) {
     let entityId: string | null = null;
     if (proc.entity) {
-      entityId = entityIds.get(proc.entity) ?? (await repo.findRow(this.tx, 'entities', [['team_id', teamId], ['short_id', proc.entity]]))?.id ?? null;
+      entityId =
+        entityIds.get(proc.entity) ??
+        (
+          await repo.findRow(this.tx, 'entities', [
+            ['team_id', teamId],
+            ['short_id', proc.entity],
+          ])
+        )?.id ??
+        null;
       if (!entityId) this.problem(`${pp}.entity`, `unknown entity ${proc.entity}`);
     }
     const procedureId = await this.upsert(pp, {
       table: 'procedures',
       id: proc.id,
-      naturalKey: [['team_id', teamId], ['short_id', proc.shortId]],
+      naturalKey: [
+        ['team_id', teamId],
+        ['short_id', proc.shortId],
+      ],
       values: {
         team_id: teamId,
         short_id: proc.shortId,
@@ -262,7 +303,10 @@ class Applier {
         await this.upsert(`${pp}.states[${i}]`, {
           table: 'states',
           id: state.id,
-          naturalKey: [['procedure_id', procedureId], ['short_id', state.shortId]],
+          naturalKey: [
+            ['procedure_id', procedureId],
+            ['short_id', state.shortId],
+          ],
           values: {
             team_id: teamId,
             procedure_id: procedureId,
@@ -277,20 +321,34 @@ class Applier {
       );
     }
     // States the file no longer lists stay, but cannot remain a default beside the file's own.
-    await repo.clearDefaultStatesExcept(this.tx, procedureId, proc.states.map((s) => s.shortId));
+    await repo.clearDefaultStatesExcept(
+      this.tx,
+      procedureId,
+      proc.states.map((s) => s.shortId),
+    );
 
     for (const [i, task] of (proc.stateTasks ?? []).entries()) {
       const sp = `${pp}.stateTasks[${i}]`;
       const taskTypeShortId = task.taskType ?? task.shortId;
       const taskTypeId = await this.upsert(`${sp}.taskType`, {
         table: 'task_types',
-        naturalKey: [['team_id', teamId], ['short_id', taskTypeShortId]],
-        values: { team_id: teamId, short_id: taskTypeShortId, name: taskTypeShortId.charAt(0).toUpperCase() + taskTypeShortId.slice(1).replace(/_/g, ' ') },
+        naturalKey: [
+          ['team_id', teamId],
+          ['short_id', taskTypeShortId],
+        ],
+        values: {
+          team_id: teamId,
+          short_id: taskTypeShortId,
+          name: taskTypeShortId.charAt(0).toUpperCase() + taskTypeShortId.slice(1).replace(/_/g, ' '),
+        },
       });
       const stateTaskId = await this.upsert(sp, {
         table: 'state_tasks',
         id: task.id,
-        naturalKey: [['procedure_id', procedureId], ['short_id', task.shortId]],
+        naturalKey: [
+          ['procedure_id', procedureId],
+          ['short_id', task.shortId],
+        ],
         values: {
           team_id: teamId,
           procedure_id: procedureId,
@@ -306,7 +364,16 @@ class Applier {
 
   async plugin(teamId: string, plugin: PluginSpecT, pp: string) {
     const graphApiUrl = plugin.graphApiUrl ?? 'https://graph.facebook.com';
-    const existing = await repo.findRow(this.tx, 'whatsapp_plugins', plugin.id ? [['id', plugin.id]] : [['team_id', teamId], ['name', plugin.name]]);
+    const existing = await repo.findRow(
+      this.tx,
+      'whatsapp_plugins',
+      plugin.id
+        ? [['id', plugin.id]]
+        : [
+            ['team_id', teamId],
+            ['name', plugin.name],
+          ],
+    );
     // Any other Graph URL makes this server call that host and hand its answers back through the
     // pass-throughs: an operator's choice (a test double, a proxy), never a team key's.
     if (this.options.onlyTeamId && !TEAM_GRAPH_URLS.has(graphApiUrl) && existing?.graph_api_url !== graphApiUrl) {
@@ -326,7 +393,10 @@ class Applier {
           plain = randomBytes(24).toString('hex');
           this.generatedSecrets.push(`${pp}.${kind}`);
         } else if (envName) {
-          this.problem(`${pp}.${kind}Env`, `environment variable ${envName} is not set (required for a plugin that points at ${graphApiUrl})`);
+          this.problem(
+            `${pp}.${kind}Env`,
+            `environment variable ${envName} is not set (required for a plugin that points at ${graphApiUrl})`,
+          );
         } else {
           this.problem(`${pp}.${kind}Env`, `is required for a plugin that points at ${graphApiUrl}`);
         }
@@ -336,7 +406,10 @@ class Applier {
     const pluginId = await this.upsert(pp, {
       table: 'whatsapp_plugins',
       id: existing?.id ?? plugin.id,
-      naturalKey: [['team_id', teamId], ['name', plugin.name]],
+      naturalKey: [
+        ['team_id', teamId],
+        ['name', plugin.name],
+      ],
       values: {
         team_id: teamId,
         name: plugin.name,

@@ -108,7 +108,10 @@ export function validateWorkspace(doc: unknown): Workspace {
       if (proc.whatsappPhoneAttribute !== undefined) {
         const entityHas = entity ? (entity.attributes ?? []).some((a) => a.shortId === proc.whatsappPhoneAttribute) : false;
         if (!attrs.has(proc.whatsappPhoneAttribute) && !entityHas) {
-          add(`${pp}.whatsappPhoneAttribute`, `${proc.whatsappPhoneAttribute} is not an attribute of procedure ${proc.shortId} or its entity`);
+          add(
+            `${pp}.whatsappPhoneAttribute`,
+            `${proc.whatsappPhoneAttribute} is not an attribute of procedure ${proc.shortId} or its entity`,
+          );
         }
       }
       const sortable = new Map((proc.attributes ?? []).map((a) => [a.shortId, a]));
@@ -126,7 +129,8 @@ export function validateWorkspace(doc: unknown): Workspace {
       if (completes.length > 1) add(`${pp}.states`, `at most one state may have default: completed (found ${completes.length})`);
       starts.concat(completes).forEach((s) => {
         const expected = s.default === 'start' ? 'OPEN' : 'COMPLETED';
-        if (s.status !== expected) add(`${pp}.states[${proc.states.indexOf(s)}].status`, `the default ${s.default} state must have status ${expected}`);
+        if (s.status !== expected)
+          add(`${pp}.states[${proc.states.indexOf(s)}].status`, `the default ${s.default} state must have status ${expected}`);
       });
       const stateIds = new Set(proc.states.map((s) => s.shortId));
       duplicates(proc.stateTasks, (t) => t.shortId, `${pp}.stateTasks`);
@@ -180,7 +184,11 @@ function checkAttribute(a: AttributeSpecT, path: string, add: (path: string, mes
     const values = a.options.map((o) => (typeof o === 'object' ? o.value : o));
     values.forEach((v, i) => {
       const okType = enumType === 'string' ? typeof v === 'string' : enumType === 'integer' ? Number.isInteger(v) : typeof v === 'number';
-      if (!okType) add(`${path}.options[${i}]`, `must be ${enumType === 'number' ? 'a number' : `a${enumType === 'integer' ? 'n' : ''} ${enumType}`} for type ${a.type}`);
+      if (!okType)
+        add(
+          `${path}.options[${i}]`,
+          `must be ${enumType === 'number' ? 'a number' : `a${enumType === 'integer' ? 'n' : ''} ${enumType}`} for type ${a.type}`,
+        );
     });
     if (new Set(values.map((v) => JSON.stringify(v))).size !== values.length) add(`${path}.options`, 'has duplicate values');
   } else if (a.options !== undefined) {

@@ -23,7 +23,9 @@ export interface ChatMessageRow {
   phone_number: string;
 }
 
-export type NewChatMessage = Omit<ChatMessageRow, 'chat_id' | 'contact_id' | 'created_at' | 'updated_at' | 'source_type'> & { whatsapp_phone_number_id: string };
+export type NewChatMessage = Omit<ChatMessageRow, 'chat_id' | 'contact_id' | 'created_at' | 'updated_at' | 'source_type'> & {
+  whatsapp_phone_number_id: string;
+};
 
 /**
  * Stores a message in one statement: the customer's contact and the chat between the sending
@@ -54,8 +56,21 @@ export async function insertChatMessage(q: Queryable, m: NewChatMessage, options
        select id, team_id, plugin_id, $5 from message where $15::boolean)
      select message.*, $3::text as phone_number from message`,
     [
-      m.id, m.team_id, m.phone_number, m.plugin_id, m.whatsapp_phone_number_id, m.direction, m.procedure_id, m.process_id, m.external_id,
-      m.data_type, m.text, JSON.stringify(m.payload), m.delivery_status, m.error === null ? null : JSON.stringify(m.error), options.enqueue === true,
+      m.id,
+      m.team_id,
+      m.phone_number,
+      m.plugin_id,
+      m.whatsapp_phone_number_id,
+      m.direction,
+      m.procedure_id,
+      m.process_id,
+      m.external_id,
+      m.data_type,
+      m.text,
+      JSON.stringify(m.payload),
+      m.delivery_status,
+      m.error === null ? null : JSON.stringify(m.error),
+      options.enqueue === true,
     ],
   );
   return rows[0];
@@ -76,7 +91,12 @@ export interface IncomingMessage {
  * insertChatMessage does one: contacts and chats found or created, last-message times moved.
  * Returns the stored rows in the order given.
  */
-export async function insertIncomingMessages(q: Queryable, teamId: string, pluginId: string, messages: IncomingMessage[]): Promise<ChatMessageRow[]> {
+export async function insertIncomingMessages(
+  q: Queryable,
+  teamId: string,
+  pluginId: string,
+  messages: IncomingMessage[],
+): Promise<ChatMessageRow[]> {
   if (!messages.length) return [];
   const rows = await q.query<ChatMessageRow & { ord: number }>(
     `with input as (
@@ -115,7 +135,10 @@ export async function insertIncomingMessages(q: Queryable, teamId: string, plugi
 /** Which of these wamids a team's chat store already holds. */
 export async function existingWamids(q: Queryable, teamId: string, wamids: string[]): Promise<Set<string>> {
   if (!wamids.length) return new Set();
-  const rows = await q.query<{ external_id: string }>('select external_id from chat_messages where team_id = $1 and external_id = any($2::text[])', [teamId, wamids]);
+  const rows = await q.query<{ external_id: string }>(
+    'select external_id from chat_messages where team_id = $1 and external_id = any($2::text[])',
+    [teamId, wamids],
+  );
   return new Set(rows.map((r) => r.external_id));
 }
 
@@ -126,7 +149,13 @@ export async function findMessages(db: Queryable, teamId: string, ids: string[])
 }
 
 /** Messages exchanged with one customer phone, newest first. */
-export async function messagesForPhone(db: Queryable, teamId: string, phone: string, limit: number, offset: number): Promise<ChatMessageRow[]> {
+export async function messagesForPhone(
+  db: Queryable,
+  teamId: string,
+  phone: string,
+  limit: number,
+  offset: number,
+): Promise<ChatMessageRow[]> {
   return db.query<ChatMessageRow>(
     `${MESSAGE_SELECT} where m.team_id = $1 and c.team_id = $1 and c.phone_number = $2
       order by m.created_at desc, m.id desc limit $3 offset $4`,
@@ -177,11 +206,15 @@ export async function findChat(db: Queryable, teamId: string, chatId: string): P
   return rows[0];
 }
 
-export async function messagesOfChat(db: Queryable, teamId: string, chatId: string, limit: number, offset: number): Promise<ChatMessageRow[]> {
-  return db.query<ChatMessageRow>(`${MESSAGE_SELECT} where m.chat_id = $1 and m.team_id = $2 order by m.created_at desc, m.id desc limit $3 offset $4`, [
-    chatId,
-    teamId,
-    limit,
-    offset,
-  ]);
+export async function messagesOfChat(
+  db: Queryable,
+  teamId: string,
+  chatId: string,
+  limit: number,
+  offset: number,
+): Promise<ChatMessageRow[]> {
+  return db.query<ChatMessageRow>(
+    `${MESSAGE_SELECT} where m.chat_id = $1 and m.team_id = $2 order by m.created_at desc, m.id desc limit $3 offset $4`,
+    [chatId, teamId, limit, offset],
+  );
 }

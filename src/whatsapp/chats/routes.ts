@@ -15,7 +15,13 @@ const Page = {
 };
 const ChatsBody = Type.Object(
   {
-    orderField: Type.Optional(Type.Unsafe<'createdAt' | 'updatedAt' | 'lastMessageAt'>({ type: 'string', enum: ['createdAt', 'updatedAt', 'lastMessageAt'], default: 'createdAt' })),
+    orderField: Type.Optional(
+      Type.Unsafe<'createdAt' | 'updatedAt' | 'lastMessageAt'>({
+        type: 'string',
+        enum: ['createdAt', 'updatedAt', 'lastMessageAt'],
+        default: 'createdAt',
+      }),
+    ),
     orderDirection: Type.Optional(Type.Unsafe<'asc' | 'desc'>({ type: 'string', enum: ['asc', 'desc'], default: 'desc' })),
     search: Type.Optional(Type.String({ description: "part of the customer's phone number or name" })),
     ...Page,
@@ -32,24 +38,48 @@ const PhoneBody = Type.Object(
 );
 
 const ChatParams = Type.Object({ chatId: Type.String() });
-const listResponse = { 200: Type.Object({ _data: Type.Array(Type.Unknown()), _meta: Type.Object({}, { additionalProperties: true }), _errors: Type.Array(Type.String()) }), ...errorResponses };
+const listResponse = {
+  200: Type.Object({
+    _data: Type.Array(Type.Unknown()),
+    _meta: Type.Object({}, { additionalProperties: true }),
+    _errors: Type.Array(Type.String()),
+  }),
+  ...errorResponses,
+};
 const paging = (b: { page?: number; limit?: number }) => ({ page: Math.max(1, b.page ?? 1), limit: b.limit ?? 20 });
 
 export function chatRoutes(ctx: AppContext) {
   return async function (app: FastifyInstance) {
     app.post<{ Body: Static<typeof ChatsBody> }>(
       '/v1/ext/chat',
-      { config: { auth: 'key', privilege: 'whatsapp:send' }, schema: { tags: ['whatsapp'], summary: "List the team's chats", body: ChatsBody, response: listResponse } },
+      {
+        config: { auth: 'key', privilege: 'whatsapp:send' },
+        schema: { tags: ['whatsapp'], summary: "List the team's chats", body: ChatsBody, response: listResponse },
+      },
       async (request) => {
         const b = request.body ?? {};
         const search = b.search?.trim() ? b.search.trim() : undefined;
-        const { page, meta } = await listChats(ctx.db, teamIdOf(request), { ...paging(b), orderField: b.orderField ?? 'createdAt', descending: (b.orderDirection ?? 'desc') === 'desc', search });
+        const { page, meta } = await listChats(ctx.db, teamIdOf(request), {
+          ...paging(b),
+          orderField: b.orderField ?? 'createdAt',
+          descending: (b.orderDirection ?? 'desc') === 'desc',
+          search,
+        });
         return ok(page, meta);
       },
     );
     app.post<{ Params: Static<typeof ChatParams>; Body: Static<typeof ChatMessagesBody> }>(
       '/v1/ext/chat/:chatId/message',
-      { config: { auth: 'key', privilege: 'whatsapp:send' }, schema: { tags: ['whatsapp'], summary: 'Messages of one chat, newest first', params: ChatParams, body: ChatMessagesBody, response: listResponse } },
+      {
+        config: { auth: 'key', privilege: 'whatsapp:send' },
+        schema: {
+          tags: ['whatsapp'],
+          summary: 'Messages of one chat, newest first',
+          params: ChatParams,
+          body: ChatMessagesBody,
+          response: listResponse,
+        },
+      },
       async (request) => {
         const { page, meta } = await messagesOfChat(ctx.db, teamIdOf(request), request.params.chatId, paging(request.body ?? {}));
         return ok(page, meta);

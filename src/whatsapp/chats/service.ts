@@ -29,22 +29,26 @@ export interface OutgoingMessage {
  * QUEUED one goes on the send queue in the same statement.
  */
 export async function recordOutgoing(q: Queryable, m: OutgoingMessage): Promise<repo.ChatMessageRow> {
-  return repo.insertChatMessage(q, {
-    id: randomUUID(),
-    team_id: m.teamId,
-    phone_number: m.to,
-    plugin_id: m.pluginId,
-    whatsapp_phone_number_id: m.phoneNumberId,
-    procedure_id: m.procedureId ?? null,
-    process_id: m.processId ?? null,
-    external_id: m.wamid,
-    direction: 'OUTGOING',
-    data_type: typeof m.payload.type === 'string' ? m.payload.type : 'text',
-    text: m.text ?? textOf(m.payload),
-    payload: m.payload,
-    delivery_status: m.deliveryStatus,
-    error: m.error ?? null,
-  }, { enqueue: m.deliveryStatus === 'QUEUED' });
+  return repo.insertChatMessage(
+    q,
+    {
+      id: randomUUID(),
+      team_id: m.teamId,
+      phone_number: m.to,
+      plugin_id: m.pluginId,
+      whatsapp_phone_number_id: m.phoneNumberId,
+      procedure_id: m.procedureId ?? null,
+      process_id: m.processId ?? null,
+      external_id: m.wamid,
+      direction: 'OUTGOING',
+      data_type: typeof m.payload.type === 'string' ? m.payload.type : 'text',
+      text: m.text ?? textOf(m.payload),
+      payload: m.payload,
+      delivery_status: m.deliveryStatus,
+      error: m.error ?? null,
+    },
+    { enqueue: m.deliveryStatus === 'QUEUED' },
+  );
 }
 
 export interface Paging {
@@ -52,9 +56,16 @@ export interface Paging {
   limit: number;
 }
 
-const pageOf = <T>(rows: T[], p: Paging) => ({ rows: rows.slice(0, p.limit), meta: { page: p.page, limit: p.limit, hasMore: rows.length > p.limit } });
+const pageOf = <T>(rows: T[], p: Paging) => ({
+  rows: rows.slice(0, p.limit),
+  meta: { page: p.page, limit: p.limit, hasMore: rows.length > p.limit },
+});
 
-export async function listChats(db: Queryable, teamId: string, q: Paging & { orderField: repo.ChatOrderField; descending: boolean; search?: string }) {
+export async function listChats(
+  db: Queryable,
+  teamId: string,
+  q: Paging & { orderField: repo.ChatOrderField; descending: boolean; search?: string },
+) {
   const rows = await repo.listChats(db, teamId, { ...q, limit: q.limit + 1, offset: (q.page - 1) * q.limit });
   const { rows: chats, meta } = pageOf(rows, q);
   const lastIds = chats.flatMap((c) => (c.last_message_id ? [c.last_message_id] : []));

@@ -52,7 +52,12 @@ export function graphBaseUrl(plugin: Pick<PluginRow, 'graph_api_url'>, override:
 
 /** What answers instead of Meta for a plugin on the in-process sandbox. */
 export interface InjectTarget {
-  inject(request: { method: string; url: string; headers: Record<string, string>; payload?: string }): Promise<{ statusCode: number; body: string }>;
+  inject(request: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    payload?: string;
+  }): Promise<{ statusCode: number; body: string }>;
 }
 
 /** Meta's status and JSON from a text answer; a body that is not JSON becomes Meta-shaped. */
@@ -94,11 +99,16 @@ export function graphClient(
       }
       let res: Response;
       try {
-        res = await fetch(url, { headers: { authorization: `Bearer ${token()}` }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+        res = await fetch(url, {
+          headers: { authorization: `Bearer ${token()}` },
+          redirect: 'error',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
       } catch (err) {
         throw unreachable(err);
       }
-      if (Number(res.headers.get('content-length') ?? 0) > MAX_MEDIA_BYTES) throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'the media is larger than 100 MB' });
+      if (Number(res.headers.get('content-length') ?? 0) > MAX_MEDIA_BYTES)
+        throw new AppError('UPSTREAM_UNAVAILABLE', { reason: 'the media is larger than 100 MB' });
       try {
         const bytes = Buffer.from(await res.arrayBuffer());
         return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/octet-stream', bytes };
@@ -108,7 +118,11 @@ export function graphClient(
     },
     async call(method, path, options = {}) {
       const target = `${path.replace(/^\/+/, '')}${options.query ? `?${options.query}` : ''}`;
-      const headers = { authorization: `Bearer ${token()}`, accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) };
+      const headers = {
+        authorization: `Bearer ${token()}`,
+        accept: 'application/json',
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      };
       const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
       if (sandboxed) {
         const res = await deps.sandbox!.inject({ method, url: `/${target}`, headers, payload });

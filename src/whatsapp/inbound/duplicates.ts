@@ -22,7 +22,8 @@ export function itemsOf(change: Change): string[] {
   const items: string[] = [];
   if (field === 'messages') {
     for (const m of list(value, 'messages')) if (typeof m?.id === 'string') items.push(messageItem(m.id));
-    for (const s of list(value, 'statuses')) if (typeof s?.id === 'string' && typeof s.status === 'string') items.push(statusItem(s.id, s.status));
+    for (const s of list(value, 'statuses'))
+      if (typeof s?.id === 'string' && typeof s.status === 'string') items.push(statusItem(s.id, s.status));
   } else if (field === 'message_echoes' || field === 'smb_message_echoes') {
     for (const m of list(value, 'message_echoes')) if (typeof m?.id === 'string') items.push(echoItem(m.id));
   }

@@ -14,8 +14,19 @@ const metadata = { display_phone_number: '917259775805', phone_number_id: PNID }
 const changes = (field: string, value: Json) =>
   changesOf({ object: 'whatsapp_business_account', entry: [{ id: WABA, time: 1795945842, changes: [{ value, field }] }] });
 
-const incoming = { from: CUSTOMER, id: 'wamid.HBgMOTE5OTAwMTEyMjMzFQIAEhggQTNGNzE0', timestamp: '1795945841', text: { body: 'Is it shipped?' }, type: 'text' };
-const messageValue = { messaging_product: 'whatsapp', metadata, contacts: [{ profile: { name: 'Asha' }, wa_id: CUSTOMER }], messages: [incoming] };
+const incoming = {
+  from: CUSTOMER,
+  id: 'wamid.HBgMOTE5OTAwMTEyMjMzFQIAEhggQTNGNzE0',
+  timestamp: '1795945841',
+  text: { body: 'Is it shipped?' },
+  type: 'text',
+};
+const messageValue = {
+  messaging_product: 'whatsapp',
+  metadata,
+  contacts: [{ profile: { name: 'Asha' }, wa_id: CUSTOMER }],
+  messages: [incoming],
+};
 const sentStatus = {
   id: 'wamid.HBgMOTE5OTAwMTEyMjMzFQIAERgSNUQ3',
   status: 'delivered',
@@ -29,12 +40,27 @@ const failedStatus = {
   status: 'failed',
   timestamp: '1795945860',
   recipient_id: CUSTOMER,
-  errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: 'Message Undeliverable.' } }],
+  errors: [
+    { code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: 'Message Undeliverable.' } },
+  ],
 };
 const statusValue = (st: Json) => ({ messaging_product: 'whatsapp', metadata, statuses: [st] });
-const echo = { from: '917259775805', to: CUSTOMER, id: 'wamid.HBgMOTE5OTAwMTEyMjMzFQIAERgSRUNITw', timestamp: '1795945870', type: 'text', text: { body: 'typed in the app' } };
+const echo = {
+  from: '917259775805',
+  to: CUSTOMER,
+  id: 'wamid.HBgMOTE5OTAwMTEyMjMzFQIAERgSRUNITw',
+  timestamp: '1795945870',
+  type: 'text',
+  text: { body: 'typed in the app' },
+};
 const echoValue = { messaging_product: 'whatsapp', metadata, message_echoes: [echo] };
-const templateValue = { event: 'APPROVED', message_template_id: 900000001, message_template_name: 'order_notice', message_template_language: 'en', reason: 'NONE' };
+const templateValue = {
+  event: 'APPROVED',
+  message_template_id: 900000001,
+  message_template_name: 'order_notice',
+  message_template_language: 'en',
+  reason: 'NONE',
+};
 
 /** The chat message processing stored for `incoming`. */
 const stored: ChatMessageRow = {
@@ -69,7 +95,11 @@ const statusFact = (st: Json, deliveryStatus: string, advanced = true): Fact => 
 });
 
 const passThrough: PluginWebhooks = { passThroughWebhookUrl: 'https://example.com/meta' };
-const chakra = (events: string[] = []): PluginWebhooks => ({ enableChakraWebhook: true, chakraWebhookUrl: 'https://example.com/chakra', whichChakraWebhookEventsToSend: events });
+const chakra = (events: string[] = []): PluginWebhooks => ({
+  enableChakraWebhook: true,
+  chakraWebhookUrl: 'https://example.com/chakra',
+  whichChakraWebhookEventsToSend: events,
+});
 const bodyOf = (d: { body: unknown }) => JSON.parse(d.body as string);
 
 describe('the pass-through webhook', () => {
@@ -94,13 +124,27 @@ describe('the pass-through webhook', () => {
     expect(deliveriesForEvent(PLUGIN, passThrough, EVENT, templates, [])).toEqual([]);
     expect(deliveriesForEvent(PLUGIN, { ...passThrough, enableMessageEchoesForPassThroughWebhook: 'true' }, EVENT, echoes, [])).toEqual([]);
 
-    const on = { ...passThrough, enableMessageEchoesForPassThroughWebhook: true, enableSendMessageTemplateEventForPassThroughWebhook: true };
+    const on = {
+      ...passThrough,
+      enableMessageEchoesForPassThroughWebhook: true,
+      enableSendMessageTemplateEventForPassThroughWebhook: true,
+    };
     expect(deliveriesForEvent(PLUGIN, on, EVENT, echoes, [])).toEqual([
-      { destination: `${PLUGIN}:passthrough`, event: 'passthrough.smb_message_echoes', orderKey: CUSTOMER, body: { inboundEventId: EVENT } },
+      {
+        destination: `${PLUGIN}:passthrough`,
+        event: 'passthrough.smb_message_echoes',
+        orderKey: CUSTOMER,
+        body: { inboundEventId: EVENT },
+      },
     ]);
     // About no customer: ordered among the plugin's other such events.
     expect(deliveriesForEvent(PLUGIN, on, EVENT, templates, [])).toEqual([
-      { destination: `${PLUGIN}:passthrough`, event: 'passthrough.message_template_status_update', orderKey: PLUGIN, body: { inboundEventId: EVENT } },
+      {
+        destination: `${PLUGIN}:passthrough`,
+        event: 'passthrough.message_template_status_update',
+        orderKey: PLUGIN,
+        body: { inboundEventId: EVENT },
+      },
     ]);
   });
 
@@ -120,7 +164,14 @@ describe('the Chakra webhook', () => {
         wabaId: WABA,
         whatsappPhoneNumberId: PNID,
         // The chat message as the chat API shows it.
-        chatMessage: expect.objectContaining({ id: stored.id, externalId: incoming.id, direction: 'INCOMING', text: 'Is it shipped?', deliveryStatus: 'DELIVERED', createdAt: 1795945841000 }),
+        chatMessage: expect.objectContaining({
+          id: stored.id,
+          externalId: incoming.id,
+          direction: 'INCOMING',
+          text: 'Is it shipped?',
+          deliveryStatus: 'DELIVERED',
+          createdAt: 1795945841000,
+        }),
         contact: { phoneNumber: CUSTOMER, name: 'Asha' },
         message: incoming,
         contacts: messageValue.contacts,
@@ -131,28 +182,51 @@ describe('the Chakra webhook', () => {
 
   it('is off unless enabled with a URL', () => {
     const facts = [messageFact()];
-    for (const config of [{ ...chakra(), enableChakraWebhook: false }, { ...chakra(), enableChakraWebhook: 'true' }, { ...chakra(), chakraWebhookUrl: '' }]) {
+    for (const config of [
+      { ...chakra(), enableChakraWebhook: false },
+      { ...chakra(), enableChakraWebhook: 'true' },
+      { ...chakra(), chakraWebhookUrl: '' },
+    ]) {
       expect(deliveriesForEvent(PLUGIN, config, EVENT, changes('messages', messageValue), facts)).toEqual([]);
     }
   });
 
   it('gets a status and, for a message this server sent, the legacy deliveryStatus, in that order', () => {
-    const out = deliveriesForEvent(PLUGIN, chakra(), EVENT, changes('messages', statusValue(sentStatus)), [statusFact(sentStatus, 'DELIVERED')]);
+    const out = deliveriesForEvent(PLUGIN, chakra(), EVENT, changes('messages', statusValue(sentStatus)), [
+      statusFact(sentStatus, 'DELIVERED'),
+    ]);
     expect(out.map((d) => [d.event, d.orderKey])).toEqual([
       ['status', CUSTOMER],
       ['deliveryStatus', CUSTOMER],
     ]);
-    const common = { id: 'c0a8e1b2-0000-4000-8000-000000000002', externalId: sentStatus.id, deliveryStatus: 'DELIVERED', timestamp: 1795945850000, recipientId: CUSTOMER };
+    const common = {
+      id: 'c0a8e1b2-0000-4000-8000-000000000002',
+      externalId: sentStatus.id,
+      deliveryStatus: 'DELIVERED',
+      timestamp: 1795945850000,
+      recipientId: CUSTOMER,
+    };
     expect(bodyOf(out[0])).toEqual({ event: 'status', payload: { pluginId: PLUGIN, wabaId: WABA, ...common } });
     expect(bodyOf(out[1])).toEqual({ event: 'deliveryStatus', payload: common });
   });
 
   it('a status that is not news (a repeat, or behind the stored one) is not sent', () => {
-    expect(deliveriesForEvent(PLUGIN, chakra(), EVENT, changes('messages', statusValue(sentStatus)), [statusFact(sentStatus, 'DELIVERED', false)])).toEqual([]);
+    expect(
+      deliveriesForEvent(PLUGIN, chakra(), EVENT, changes('messages', statusValue(sentStatus)), [
+        statusFact(sentStatus, 'DELIVERED', false),
+      ]),
+    ).toEqual([]);
   });
 
   it('a status of a message this server does not know is sent the first time only, with no id and no deliveryStatus', () => {
-    const unknown = (fresh: boolean): Fact => ({ kind: 'status', wabaId: WABA, value: statusValue(sentStatus), status: sentStatus, deliveryStatus: 'DELIVERED', outcome: { message: null, fresh } });
+    const unknown = (fresh: boolean): Fact => ({
+      kind: 'status',
+      wabaId: WABA,
+      value: statusValue(sentStatus),
+      status: sentStatus,
+      deliveryStatus: 'DELIVERED',
+      outcome: { message: null, fresh },
+    });
     const out = deliveriesForEvent(PLUGIN, chakra(), EVENT, changes('messages', statusValue(sentStatus)), [unknown(true)]);
     expect(out.map((d) => d.event)).toEqual(['status']);
     expect(bodyOf(out[0]).payload).toMatchObject({ id: null, externalId: sentStatus.id });
@@ -160,14 +234,31 @@ describe('the Chakra webhook', () => {
   });
 
   it("a failed status carries Meta's errors as code, title and message, and has no legacy deliveryStatus", () => {
-    const out = deliveriesForEvent(PLUGIN, chakra(), EVENT, changes('messages', statusValue(failedStatus)), [statusFact(failedStatus, 'FAILED')]);
+    const out = deliveriesForEvent(PLUGIN, chakra(), EVENT, changes('messages', statusValue(failedStatus)), [
+      statusFact(failedStatus, 'FAILED'),
+    ]);
     expect(out.map((d) => d.event)).toEqual(['status']);
     expect(bodyOf(out[0]).payload.errors).toEqual([{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable' }]);
     // Meta's older shape has no message: the details stand in.
-    const older = { ...failedStatus, errors: [{ code: 131047, title: 'Re-engagement message', error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' } }] };
+    const older = {
+      ...failedStatus,
+      errors: [
+        {
+          code: 131047,
+          title: 'Re-engagement message',
+          error_data: {
+            details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+          },
+        },
+      ],
+    };
     const [d] = deliveriesForEvent(PLUGIN, chakra(), EVENT, changes('messages', statusValue(older)), [statusFact(older, 'FAILED')]);
     expect(bodyOf(d).payload.errors).toEqual([
-      { code: 131047, title: 'Re-engagement message', message: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+      {
+        code: 131047,
+        title: 'Re-engagement message',
+        message: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+      },
     ]);
   });
 
@@ -177,7 +268,14 @@ describe('the Chakra webhook', () => {
     expect(smb).toMatchObject({ event: 'smb_message_echo', orderKey: CUSTOMER });
     expect(bodyOf(smb)).toEqual({
       event: 'smb_message_echo',
-      payload: { pluginId: PLUGIN, wabaId: WABA, whatsappPhoneNumberId: PNID, contact: { phoneNumber: CUSTOMER }, message: echo, timestamp: 1795945870000 },
+      payload: {
+        pluginId: PLUGIN,
+        wabaId: WABA,
+        whatsappPhoneNumberId: PNID,
+        contact: { phoneNumber: CUSTOMER },
+        message: echo,
+        timestamp: 1795945870000,
+      },
     });
     const [api] = deliveriesForEvent(PLUGIN, chakra(), EVENT, changes('message_echoes', echoValue), [fact('message_echoes')]);
     expect(api.event).toBe('message_echo');
@@ -185,7 +283,8 @@ describe('the Chakra webhook', () => {
 
   it('gets only the kinds whichChakraWebhookEventsToSend lists (every kind when it lists none)', () => {
     const facts = [messageFact(), statusFact(sentStatus, 'DELIVERED')];
-    const kinds = (events: string[]) => deliveriesForEvent(PLUGIN, chakra(events), EVENT, changes('messages', messageValue), facts).map((d) => d.event);
+    const kinds = (events: string[]) =>
+      deliveriesForEvent(PLUGIN, chakra(events), EVENT, changes('messages', messageValue), facts).map((d) => d.event);
     expect(kinds([])).toEqual(['message', 'status', 'deliveryStatus']);
     expect(kinds(['status'])).toEqual(['status']);
     expect(kinds(['deliveryStatus', 'message'])).toEqual(['message', 'deliveryStatus']);
@@ -196,5 +295,10 @@ describe('the Chakra webhook', () => {
 it('an event for both webhooks gives the pass-through delivery first, then the Chakra ones in the order of the facts', () => {
   const config = { ...passThrough, ...chakra() };
   const out = deliveriesForEvent(PLUGIN, config, EVENT, changes('messages', messageValue), [messageFact(), statusFact(sentStatus, 'READ')]);
-  expect(out.map((d) => `${d.destination.split(':')[1]} ${d.event}`)).toEqual(['passthrough passthrough.messages', 'chakra message', 'chakra status', 'chakra deliveryStatus']);
+  expect(out.map((d) => `${d.destination.split(':')[1]} ${d.event}`)).toEqual([
+    'passthrough passthrough.messages',
+    'chakra message',
+    'chakra status',
+    'chakra deliveryStatus',
+  ]);
 });

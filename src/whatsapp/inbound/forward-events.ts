@@ -21,7 +21,12 @@ export type Fact =
   | { kind: 'echo'; wabaId: string | null; field: string; value: Json; message: Json };
 
 const ECHO_FIELDS = new Set(['message_echoes', 'smb_message_echoes']);
-const TEMPLATE_FIELDS = new Set(['message_template_status_update', 'message_template_quality_update', 'message_template_components_update', 'template_category_update']);
+const TEMPLATE_FIELDS = new Set([
+  'message_template_status_update',
+  'message_template_quality_update',
+  'message_template_components_update',
+  'template_category_update',
+]);
 const LEGACY_STATUSES = new Set(['SENT', 'DELIVERED', 'READ']);
 
 export interface PluginWebhooks {
@@ -53,7 +58,14 @@ function passThrough(pluginId: string, config: PluginWebhooks, inboundEventId: s
   if (!allowed.length) return [];
   const customer = allowed.map((c) => customerOf(c.value)).find(Boolean);
   // The stored event is the body: its exact bytes, not copied again.
-  return [{ destination: `${pluginId}:passthrough`, event: `passthrough.${allowed[0].field}`, orderKey: customer ?? pluginId, body: { inboundEventId } }];
+  return [
+    {
+      destination: `${pluginId}:passthrough`,
+      event: `passthrough.${allowed[0].field}`,
+      orderKey: customer ?? pluginId,
+      body: { inboundEventId },
+    },
+  ];
 }
 
 function chakra(pluginId: string, config: PluginWebhooks, facts: Fact[]): NewDelivery[] {
@@ -80,7 +92,14 @@ function chakra(pluginId: string, config: PluginWebhooks, facts: Fact[]): NewDel
     } else if (f.kind === 'echo') {
       const event = f.field === 'smb_message_echoes' ? 'smb_message_echo' : 'message_echo';
       if (wants(event)) {
-        add(event, f.message.to, { pluginId, wabaId: f.wabaId, whatsappPhoneNumberId, contact: { phoneNumber: f.message.to }, message: f.message, timestamp: ms(f.message.timestamp) });
+        add(event, f.message.to, {
+          pluginId,
+          wabaId: f.wabaId,
+          whatsappPhoneNumberId,
+          contact: { phoneNumber: f.message.to },
+          message: f.message,
+          timestamp: ms(f.message.timestamp),
+        });
       }
     } else if (f.kind === 'status') {
       // Once per status reached: a duplicate or a status behind the stored one is not news.
@@ -95,7 +114,11 @@ function chakra(pluginId: string, config: PluginWebhooks, facts: Fact[]): NewDel
       };
       if (wants('status')) {
         const errors = Array.isArray(f.status.errors)
-          ? f.status.errors.map((e: Json) => ({ code: e.code ?? null, title: e.title ?? null, message: e.message ?? e.error_data?.details ?? null }))
+          ? f.status.errors.map((e: Json) => ({
+              code: e.code ?? null,
+              title: e.title ?? null,
+              message: e.message ?? e.error_data?.details ?? null,
+            }))
           : undefined;
         add('status', common.recipientId ?? pluginId, { pluginId, wabaId: f.wabaId, ...common, ...(errors ? { errors } : {}) });
       }
@@ -110,6 +133,12 @@ function chakra(pluginId: string, config: PluginWebhooks, facts: Fact[]): NewDel
 }
 
 /** Every delivery one processed Meta event gives the plugin's webhooks, in order. */
-export function deliveriesForEvent(pluginId: string, config: PluginWebhooks, inboundEventId: string, changes: Change[], facts: Fact[]): NewDelivery[] {
+export function deliveriesForEvent(
+  pluginId: string,
+  config: PluginWebhooks,
+  inboundEventId: string,
+  changes: Change[],
+  facts: Fact[],
+): NewDelivery[] {
   return [...passThrough(pluginId, config, inboundEventId, changes), ...chakra(pluginId, config, facts)];
 }

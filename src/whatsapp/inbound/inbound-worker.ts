@@ -33,7 +33,11 @@ interface InboundData {
 /** Asks a worker to process a plugin's stored events (folded: one wake-up write at a time). */
 export function wakeInbound(ctx: AppContext, pluginId: string): void {
   ctx.queue.wakeFolded(INBOUND_QUEUE, pluginId, () =>
-    ctx.queue.send(ctx.db, INBOUND_QUEUE, { pluginId } satisfies InboundData, { singletonKey: pluginId, retryLimit: 3, expireInSeconds: 120 }),
+    ctx.queue.send(ctx.db, INBOUND_QUEUE, { pluginId } satisfies InboundData, {
+      singletonKey: pluginId,
+      retryLimit: 3,
+      expireInSeconds: 120,
+    }),
   );
 }
 
@@ -41,22 +45,38 @@ export function wakeInbound(ctx: AppContext, pluginId: string): void {
 function failureOf(status: Json): object | null {
   const e = Array.isArray(status.errors) ? status.errors[0] : undefined;
   if (!e || typeof e !== 'object') return null;
-  return { code: typeof e.code === 'number' ? e.code : null, title: e.title ?? e.message ?? 'failed', details: e.error_data?.details ?? e.message ?? null };
+  return {
+    code: typeof e.code === 'number' ? e.code : null,
+    title: e.title ?? e.message ?? 'failed',
+    details: e.error_data?.details ?? e.message ?? null,
+  };
 }
 
 /** Customers' messages of a change that this plugin may store (its own numbers only). */
 function messagesOf(change: Change, numbers: Set<string>): Json[] {
   if (change.field !== 'messages' || !numbers.has(change.value.metadata?.phone_number_id)) return [];
-  return (Array.isArray(change.value.messages) ? change.value.messages : []).filter((m: Json) => typeof m?.id === 'string' && typeof m.from === 'string');
+  return (Array.isArray(change.value.messages) ? change.value.messages : []).filter(
+    (m: Json) => typeof m?.id === 'string' && typeof m.from === 'string',
+  );
 }
 
 /**
  * Stores every customer message of a batch in one statement (each wamid once, also across
  * Meta's redeliveries); returns the rows stored now, by wamid.
  */
-async function storeMessages(tx: Queryable, teamId: string, pluginId: string, changes: Change[], numbers: Set<string>): Promise<Map<string, ChatMessageRow>> {
+async function storeMessages(
+  tx: Queryable,
+  teamId: string,
+  pluginId: string,
+  changes: Change[],
+  numbers: Set<string>,
+): Promise<Map<string, ChatMessageRow>> {
   const candidates = changes.flatMap((c) => messagesOf(c, numbers).map((m) => ({ m, pnid: c.value.metadata.phone_number_id as string })));
-  const seen = await existingWamids(tx, teamId, candidates.map((c) => c.m.id));
+  const seen = await existingWamids(
+    tx,
+    teamId,
+    candidates.map((c) => c.m.id),
+  );
   const fresh = candidates.filter(({ m }) => !seen.has(m.id) && Boolean(seen.add(m.id)));
   const stored = await insertIncomingMessages(
     tx,
@@ -100,7 +120,8 @@ async function applyEvent(
     }
     if (change.field === 'message_echoes' || change.field === 'smb_message_echoes') {
       for (const m of Array.isArray(value.message_echoes) ? value.message_echoes : []) {
-        if (typeof m?.to === 'string' && typeof m.id === 'string' && fresh.has(echoItem(m.id))) facts.push({ kind: 'echo', wabaId, field: change.field, value, message: m });
+        if (typeof m?.to === 'string' && typeof m.id === 'string' && fresh.has(echoItem(m.id)))
+          facts.push({ kind: 'echo', wabaId, field: change.field, value, message: m });
       }
       continue;
     }
@@ -115,7 +136,8 @@ async function applyEvent(
       const status = STATUS[st?.status as keyof typeof STATUS];
       if (!status || typeof st.id !== 'string') continue;
       const outcome = await repo.applyStatus(tx, teamId, st.id, status, status === 'FAILED' ? failureOf(st) : null);
-      if (fresh.has(statusItem(st.id, st.status))) facts.push({ kind: 'status', wabaId, value, status: st, deliveryStatus: status, outcome });
+      if (fresh.has(statusItem(st.id, st.status)))
+        facts.push({ kind: 'status', wabaId, value, status: st, deliveryStatus: status, outcome });
     }
   }
   return facts;
@@ -148,8 +170,20 @@ export function inboundWorker(ctx: AppContext) {
           return []; // stored only when it parsed; nothing else can be done with it
         }
       });
-      const newItems = new NewItems(await repo.claimNewItems(tx, pluginId, parsed.flatMap((p) => p.changes.flatMap(itemsOf))));
-      const storedNow = await storeMessages(tx, teamId, pluginId, parsed.flatMap((p) => p.changes), numbers);
+      const newItems = new NewItems(
+        await repo.claimNewItems(
+          tx,
+          pluginId,
+          parsed.flatMap((p) => p.changes.flatMap(itemsOf)),
+        ),
+      );
+      const storedNow = await storeMessages(
+        tx,
+        teamId,
+        pluginId,
+        parsed.flatMap((p) => p.changes),
+        numbers,
+      );
       const deliveries: NewDelivery[] = [];
       for (const { event, changes } of parsed) {
         const { items: fresh, news } = newItems.take(changes);
@@ -157,7 +191,10 @@ export function inboundWorker(ctx: AppContext) {
         deliveries.push(...deliveriesForEvent(pluginId, webhooks, event.id, news, facts));
       }
       await writeDeliveries(tx, teamId, deliveries);
-      await repo.markProcessed(tx, events.map((e) => e.id));
+      await repo.markProcessed(
+        tx,
+        events.map((e) => e.id),
+      );
       return events.length < size;
     });
   }
@@ -182,7 +219,10 @@ export function inboundWorker(ctx: AppContext) {
           continue;
         }
         const id = await setOldestAside(pluginId, (err as Error).message);
-        ctx.log.error({ pluginId, eventId: id, err: (err as Error).message }, 'a WhatsApp event could not be processed; set aside (docs/whatsapp.md)');
+        ctx.log.error(
+          { pluginId, eventId: id, err: (err as Error).message },
+          'a WhatsApp event could not be processed; set aside (docs/whatsapp.md)',
+        );
         alone -= 1;
       }
     }

@@ -15,6 +15,11 @@ export function changesOf(body: Json): Change[] {
   return (Array.isArray(body.entry) ? body.entry : []).flatMap((entry: Json) =>
     (Array.isArray(entry?.changes) ? entry.changes : [])
       .filter((c: Json) => typeof c?.value === 'object' && c.value !== null)
-      .map((c: Json) => ({ wabaId: typeof entry.id === 'string' ? entry.id : null, field: c.field, value: c.value as Json, time: entry.time ?? null })),
+      .map((c: Json) => ({
+        wabaId: typeof entry.id === 'string' ? entry.id : null,
+        field: c.field,
+        value: c.value as Json,
+        time: entry.time ?? null,
+      })),
   );
 }

@@ -70,27 +70,37 @@ export async function forgetOldItems(db: Queryable): Promise<void> {
 
 /** Plugins with events waiting, for the sweep. */
 export async function pluginsWithUnprocessed(db: Queryable): Promise<string[]> {
-  return (await db.query<{ plugin_id: string }>('select distinct plugin_id from whatsapp_inbound_events where processed_at is null')).map((r) => r.plugin_id);
+  return (await db.query<{ plugin_id: string }>('select distinct plugin_id from whatsapp_inbound_events where processed_at is null')).map(
+    (r) => r.plugin_id,
+  );
 }
 
 /** Phone number ids of a plugin (events for any other number are not this plugin's to store). */
 export async function numbersOfPlugin(db: Queryable, pluginId: string): Promise<Set<string>> {
-  return new Set((await db.query<{ phone_number_id: string }>('select phone_number_id from whatsapp_phone_numbers where plugin_id = $1', [pluginId])).map((r) => r.phone_number_id));
+  return new Set(
+    (
+      await db.query<{ phone_number_id: string }>('select phone_number_id from whatsapp_phone_numbers where plugin_id = $1', [pluginId])
+    ).map((r) => r.phone_number_id),
+  );
 }
 
 /**
  * What a status did: for a stored message, whether it is above every status Meta reported for it
  * before (`advanced`); for one not stored yet, whether this status is waiting for the first time.
  */
-export type StatusOutcome =
-  | { message: { id: string; direction: string }; advanced: boolean }
-  | { message: null; fresh: boolean };
+export type StatusOutcome = { message: { id: string; direction: string }; advanced: boolean } | { message: null; fresh: boolean };
 
 /**
  * Moves a message's status forward (never back; FAILED last and for good). A status for a
  * message not stored yet waits in whatsapp_pending_statuses for its wamid to arrive.
  */
-export async function applyStatus(tx: Queryable, teamId: string, wamid: string, status: string, error: object | null): Promise<StatusOutcome> {
+export async function applyStatus(
+  tx: Queryable,
+  teamId: string,
+  wamid: string,
+  status: string,
+  error: object | null,
+): Promise<StatusOutcome> {
   // Every part of one statement sees the rows as they were before it: `before` is the old status.
   const [row] = await tx.query<{ id: string | null; direction: string | null; advanced: boolean; fresh: boolean }>(
     `with before as (

@@ -40,7 +40,9 @@ export function inboundRoutes(ctx: AppContext) {
     const plugin = isUuid(pluginId)
       ? await plugins.get(pluginId.toLowerCase(), async () => {
           const row = await findPluginById(ctx.db, pluginId.toLowerCase());
-          return row && { id: row.id, teamId: row.team_id, appSecret: secret(row.app_secret_enc), verifyToken: secret(row.verify_token_enc) };
+          return (
+            row && { id: row.id, teamId: row.team_id, appSecret: secret(row.app_secret_enc), verifyToken: secret(row.verify_token_enc) }
+          );
         })
       : undefined;
     if (!plugin) throw pluginNotFound(pluginId);
@@ -82,7 +84,8 @@ export function inboundRoutes(ctx: AppContext) {
         } catch (err) {
           throw new AppError('INVALID_JSON', { reason: (err as Error).message });
         }
-        if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new AppError('VALIDATION_FAILED', { path: 'body', reason: 'must be a JSON object' });
+        if (typeof event !== 'object' || event === null || Array.isArray(event))
+          throw new AppError('VALIDATION_FAILED', { path: 'body', reason: 'must be a JSON object' });
         // PostgreSQL text cannot hold NUL; an event carrying one raw is not Meta's.
         if (text.includes('\u0000')) throw new AppError('VALIDATION_FAILED', { path: 'body', reason: 'contains the NUL character' });
         await store.add({ id: randomUUID(), teamId: plugin.teamId, pluginId: plugin.id, raw: text });

@@ -17,7 +17,10 @@ interface MediaMeta {
 
 /** A Graph answer that is a WhatsApp media object (not some other object a token can read). */
 const isMedia = (body: unknown): body is MediaMeta =>
-  !!body && typeof body === 'object' && (body as MediaMeta).messaging_product === 'whatsapp' && typeof (body as MediaMeta).mime_type === 'string';
+  !!body &&
+  typeof body === 'object' &&
+  (body as MediaMeta).messaging_product === 'whatsapp' &&
+  typeof (body as MediaMeta).mime_type === 'string';
 
 /**
  * The first plugin of the team whose token Meta answers for this media id, with Meta's

@@ -49,7 +49,14 @@ export function publicMediaRoutes(ctx: AppContext) {
         },
       },
       async (request) =>
-        ok(await uploadPublicMedia({ db: ctx.db, files: ctx.files, publicBaseUrl: ctx.config.publicBaseUrl }, teamIdOf(request), request.params.pluginId, readUpload(request))),
+        ok(
+          await uploadPublicMedia(
+            { db: ctx.db, files: ctx.files, publicBaseUrl: ctx.config.publicBaseUrl },
+            teamIdOf(request),
+            request.params.pluginId,
+            readUpload(request),
+          ),
+        ),
     );
 
     for (const prefix of ['/v1/whatsapp', '/v2/whatsapp']) {
@@ -68,10 +75,17 @@ export function publicMediaRoutes(ctx: AppContext) {
       );
       app.get<{ Params: Static<typeof MediaParams> }>(
         `${prefix}/:ver/media/:mediaId/show`,
-        { config: { auth: 'key', privilege: 'whatsapp:send' }, schema: { tags, summary: 'Show WhatsApp media (the bytes)', params: MediaParams } },
+        {
+          config: { auth: 'key', privilege: 'whatsapp:send' },
+          schema: { tags, summary: 'Show WhatsApp media (the bytes)', params: MediaParams },
+        },
         async (request, reply) => {
           const file = await mediaBytes(ctx, teamIdOf(request), request.params.ver, request.params.mediaId);
-          return reply.type(file.contentType).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=300').send(file.bytes);
+          return reply
+            .type(file.contentType)
+            .header('x-content-type-options', 'nosniff')
+            .header('cache-control', 'private, max-age=300')
+            .send(file.bytes);
         },
       );
     }

@@ -37,7 +37,10 @@ export async function uploadPublicMedia(
   }
   const limit = MEDIA_LIMITS[type.kind];
   if (upload.bytes.length > limit) {
-    throw invalid('file', `${KIND_NAMES[type.kind]} may be at most ${limit / 1024 >= 1024 ? `${limit / 1024 / 1024} MB` : `${limit / 1024} KB`} (WhatsApp's limit)`);
+    throw invalid(
+      'file',
+      `${KIND_NAMES[type.kind]} may be at most ${limit / 1024 >= 1024 ? `${limit / 1024 / 1024} MB` : `${limit / 1024} KB`} (WhatsApp's limit)`,
+    );
   }
   const date = new Date().toISOString().slice(0, 10);
   const id = randomUUID();
@@ -45,7 +48,15 @@ export async function uploadPublicMedia(
   // Bytes first: a row never points at a file that is not there.
   await deps.files.put(STORAGE_PREFIX + path, upload.bytes);
   try {
-    await repo.insertPublicMedia(deps.db, { id, teamId, pluginId: plugin.id, path, mime: type.mime, size: upload.bytes.length, filename: filename ?? null });
+    await repo.insertPublicMedia(deps.db, {
+      id,
+      teamId,
+      pluginId: plugin.id,
+      path,
+      mime: type.mime,
+      size: upload.bytes.length,
+      filename: filename ?? null,
+    });
   } catch (err) {
     await deps.files.delete(STORAGE_PREFIX + path).catch(() => {});
     throw err;

@@ -19,7 +19,10 @@ const Params = Type.Object({
   ver: GraphVersion,
   pnid: Type.String({ pattern: '^[0-9]{1,32}$', description: 'the sending WhatsApp phone number id' }),
 });
-const MetaMessage = Type.Object({}, { additionalProperties: true, description: "Meta's message object (messaging_product, to, type, …), forwarded verbatim" });
+const MetaMessage = Type.Object(
+  {},
+  { additionalProperties: true, description: "Meta's message object (messaging_product, to, type, …), forwarded verbatim" },
+);
 
 export function messageRoutes(ctx: AppContext) {
   return async function (app: FastifyInstance) {
@@ -30,10 +33,14 @@ export function messageRoutes(ctx: AppContext) {
         schema: {
           tags: ['whatsapp'],
           summary: 'WhatsApp messages API (Meta pass-through)',
-          description: "Success: `_data.whatsappMessageId` for a sent message, Meta's JSON for other calls. Meta's errors keep Meta's status.",
+          description:
+            "Success: `_data.whatsappMessageId` for a sent message, Meta's JSON for other calls. Meta's errors keep Meta's status.",
           params: Params,
           body: MetaMessage,
-          response: { 200: Type.Object({ _data: Type.Unknown(), _meta: Type.Object({}), _errors: Type.Array(Type.String()) }), ...errorResponses },
+          response: {
+            200: Type.Object({ _data: Type.Unknown(), _meta: Type.Object({}), _errors: Type.Array(Type.String()) }),
+            ...errorResponses,
+          },
         },
       },
       async (request, reply) => {
@@ -50,8 +57,15 @@ export function messageRoutes(ctx: AppContext) {
         const to = String(request.body.to ?? '').replace(/[^\d]/g, '');
         if (to) {
           // The message is out; failing to record it must not turn Meta's success into an error.
-          await recordOutgoing(ctx.db, { teamId, pluginId: plugin.id, phoneNumberId: pnid, to, payload: request.body, wamid, deliveryStatus: 'SENT' })
-            .catch((err) => request.log.error({ err: (err as Error).message, wamid }, 'sent message not recorded in the chat store'));
+          await recordOutgoing(ctx.db, {
+            teamId,
+            pluginId: plugin.id,
+            phoneNumberId: pnid,
+            to,
+            payload: request.body,
+            wamid,
+            deliveryStatus: 'SENT',
+          }).catch((err) => request.log.error({ err: (err as Error).message, wamid }, 'sent message not recorded in the chat store'));
         }
         return ok({ whatsappMessageId: wamid });
       },

@@ -29,7 +29,12 @@ export async function findPluginOfWaba(db: Queryable, teamId: string, wabaId: st
 }
 
 /** One of the plugin's phone numbers, with its WABA. */
-export async function findPhoneNumber(db: Queryable, teamId: string, pluginId: string, phoneNumberId: string): Promise<{ waba_id: string } | undefined> {
+export async function findPhoneNumber(
+  db: Queryable,
+  teamId: string,
+  pluginId: string,
+  phoneNumberId: string,
+): Promise<{ waba_id: string } | undefined> {
   const rows = await db.query<{ waba_id: string }>(
     'select waba_id from whatsapp_phone_numbers where phone_number_id = $1 and plugin_id = $2 and team_id = $3',
     [phoneNumberId, pluginId, teamId],

@@ -14,7 +14,12 @@ export function pluginConfigRoutes(ctx: AppContext) {
       '/v1/ext/plugin/whatsapp/:pluginId/config',
       {
         config: { auth: 'key', privilege: 'whatsapp:manage' },
-        schema: { tags, summary: 'Fetch WhatsApp plugin configuration', params: PluginParams, response: { 200: Envelope(PluginConfigOut), ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Fetch WhatsApp plugin configuration',
+          params: PluginParams,
+          response: { 200: Envelope(PluginConfigOut), ...errorResponses },
+        },
       },
       async (request) => ok(await getPluginConfig(ctx.db, teamIdOf(request), request.params.pluginId)),
     );

@@ -23,7 +23,9 @@ export const PluginConfigUpdate = Type.Object(
     enableChakraWebhook: Type.Optional(Type.Boolean()),
     chakraWebhookUrl: Type.Optional(Url),
     whichChakraWebhookEventsToSend: Type.Optional(
-      Type.Array(Type.Unsafe<(typeof CHAKRA_WEBHOOK_EVENTS)[number]>({ type: 'string', enum: [...CHAKRA_WEBHOOK_EVENTS] }), { uniqueItems: true }),
+      Type.Array(Type.Unsafe<(typeof CHAKRA_WEBHOOK_EVENTS)[number]>({ type: 'string', enum: [...CHAKRA_WEBHOOK_EVENTS] }), {
+        uniqueItems: true,
+      }),
     ),
   },
   { additionalProperties: false },

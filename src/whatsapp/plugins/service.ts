@@ -40,7 +40,9 @@ function toConfig(stored: Record<string, unknown>): PluginConfig {
     enableSendMessageTemplateEventForPassThroughWebhook: stored.enableSendMessageTemplateEventForPassThroughWebhook === true,
     enableChakraWebhook: stored.enableChakraWebhook === true,
     chakraWebhookUrl: text(stored.chakraWebhookUrl),
-    whichChakraWebhookEventsToSend: Array.isArray(stored.whichChakraWebhookEventsToSend) ? (stored.whichChakraWebhookEventsToSend as string[]) : [],
+    whichChakraWebhookEventsToSend: Array.isArray(stored.whichChakraWebhookEventsToSend)
+      ? (stored.whichChakraWebhookEventsToSend as string[])
+      : [],
   };
 }
 

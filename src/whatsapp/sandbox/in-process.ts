@@ -60,7 +60,17 @@ export function sandboxFor(ctx: SandboxContext): FastifyInstance {
               if (!post || !number?.plugin.app_secret_enc) return;
               const raw = JSON.stringify({
                 object: 'whatsapp_business_account',
-                entry: [{ id: number.wabaId, changes: [{ value: { ...value, metadata: { display_phone_number: number.displayPhoneNumber, phone_number_id: phoneNumberId } }, field }] }],
+                entry: [
+                  {
+                    id: number.wabaId,
+                    changes: [
+                      {
+                        value: { ...value, metadata: { display_phone_number: number.displayPhoneNumber, phone_number_id: phoneNumberId } },
+                        field,
+                      },
+                    ],
+                  },
+                ],
               });
               const signature = `sha256=${createHmac('sha256', ctx.secrets.decrypt(number.plugin.app_secret_enc)).update(raw).digest('hex')}`;
               const status = await post(number.plugin.id, raw, signature);

@@ -34,7 +34,9 @@ const TRACE = 'ASandboxTrace';
 const MAX_TEMPLATES_PER_WABA = 500;
 
 function metaError(message: string, code: number, details?: string, type = 'OAuthException') {
-  return { error: { message, type, code, ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}), fbtrace_id: TRACE } };
+  return {
+    error: { message, type, code, ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}), fbtrace_id: TRACE },
+  };
 }
 
 /** The examples every WABA starts with (the docs' examples use them). */
@@ -51,7 +53,10 @@ function seedTemplates(nextId: () => string): SandboxTemplate[] {
   return [
     t('hello_world', 'en_US', 'UTILITY', [
       { type: 'HEADER', format: 'TEXT', text: 'Hello World' },
-      { type: 'BODY', text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API, hosted by Meta.' },
+      {
+        type: 'BODY',
+        text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API, hosted by Meta.',
+      },
     ]),
     t('order_update', 'en', 'UTILITY', [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} is on its way.' }]),
     t('christmas_promo_23', 'en_US', 'MARKETING', [
@@ -62,7 +67,8 @@ function seedTemplates(nextId: () => string): SandboxTemplate[] {
   ];
 }
 
-const placeholderCount = (text: unknown) => new Set([...String(text ?? '').matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1])).size;
+const placeholderCount = (text: unknown) =>
+  new Set([...String(text ?? '').matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1])).size;
 
 export function buildSandbox(options: SandboxOptions): FastifyInstance {
   const app = Fastify({ logger: false });
@@ -91,17 +97,26 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     const rate = (await options.messagesPerSecond(pnid)) ?? 0;
     if (!rate) return false;
     let limiter = limiters.get(pnid);
-    if (!limiter || limiter.rate !== rate) limiters.set(pnid, (limiter = { rate, buckets: memoryRateLimiter(rate, Math.max(3, rate / 5)) }));
+    if (!limiter || limiter.rate !== rate)
+      limiters.set(pnid, (limiter = { rate, buckets: memoryRateLimiter(rate, Math.max(3, rate / 5)) }));
     return !(limiter.buckets.take(pnid) as RateDecision).allowed;
   }
 
   function checkTemplate(m: Record<string, any>): { status: number; body: unknown } | undefined {
     const name = m.template?.name;
     const language = m.template?.language?.code;
-    if (typeof name !== 'string' || typeof language !== 'string') return { status: 400, body: metaError('(#100) Param template[name] and template[language][code] are required.', 100) };
+    if (typeof name !== 'string' || typeof language !== 'string')
+      return { status: 400, body: metaError('(#100) Param template[name] and template[language][code] are required.', 100) };
     const found = anyTemplate((t) => t.name === name && t.language === language);
     if (!found || found.status !== 'APPROVED') {
-      return { status: 404, body: metaError('(#132001) Template name does not exist in the translation', 132001, `template name (${name}) does not exist in ${language}`) };
+      return {
+        status: 404,
+        body: metaError(
+          '(#132001) Template name does not exist in the translation',
+          132001,
+          `template name (${name}) does not exist in ${language}`,
+        ),
+      };
     }
     const body = found.components.find((c) => c?.type === 'BODY');
     const expected = placeholderCount(body?.text);
@@ -109,7 +124,11 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     if (expected !== given) {
       return {
         status: 400,
-        body: metaError('(#132000) Number of parameters does not match the expected number of params', 132000, `body: number of localizable_params (${given}) does not match the expected number of params (${expected})`),
+        body: metaError(
+          '(#132000) Number of parameters does not match the expected number of params',
+          132000,
+          `body: number of localizable_params (${given}) does not match the expected number of params (${expected})`,
+        ),
       };
     }
     return undefined;
@@ -131,8 +150,17 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     }
     const wamid = `wamid.HBgM${randomBytes(12).toString('base64url')}`;
     const wa_id = m.to.replace('+', '');
-    options.onAccepted?.({ phoneNumberId: request.params.pnid, to: wa_id, wamid, templateName: m.type === 'template' ? m.template.name : undefined });
-    return send(reply, 200, { messaging_product: 'whatsapp', contacts: [{ input: m.to, wa_id }], messages: [{ id: wamid, ...(m.type === 'template' ? { message_status: 'accepted' } : {}) }] });
+    options.onAccepted?.({
+      phoneNumberId: request.params.pnid,
+      to: wa_id,
+      wamid,
+      templateName: m.type === 'template' ? m.template.name : undefined,
+    });
+    return send(reply, 200, {
+      messaging_product: 'whatsapp',
+      contacts: [{ input: m.to, wa_id }],
+      messages: [{ id: wamid, ...(m.type === 'template' ? { message_status: 'accepted' } : {}) }],
+    });
   });
 
   app.get<{ Params: { ver: string; waba: string }; Querystring: { name?: string } }>('/:ver/:waba/message_templates', async (request) => {
@@ -145,10 +173,15 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     for (const field of ['name', 'language', 'category']) {
       if (typeof t[field] !== 'string' || !t[field]) return send(reply, 400, metaError(`(#100) The parameter ${field} is required.`, 100));
     }
-    if (!/^[a-z0-9_]{1,512}$/.test(t.name)) return send(reply, 400, metaError('(#100) Invalid parameter', 100, 'name: only lowercase letters, digits and underscores'));
+    if (!/^[a-z0-9_]{1,512}$/.test(t.name))
+      return send(reply, 400, metaError('(#100) Invalid parameter', 100, 'name: only lowercase letters, digits and underscores'));
     const list = wabaTemplates(request.params.waba);
     if (list.some((x) => x.name === t.name && x.language === t.language)) {
-      return send(reply, 400, metaError(`(#2388024) Content in this language already exists for ${t.name}`, 100, undefined, 'OAuthException'));
+      return send(
+        reply,
+        400,
+        metaError(`(#2388024) Content in this language already exists for ${t.name}`, 100, undefined, 'OAuthException'),
+      );
     }
     if (list.length >= MAX_TEMPLATES_PER_WABA) return send(reply, 400, metaError('(#2388061) Message template limit exceeded', 100));
     const badComponents = componentsProblem(t.components ?? []);
@@ -167,17 +200,25 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     return { id: created.id, status: created.status, category: created.category };
   });
 
-  app.delete<{ Params: { ver: string; waba: string }; Querystring: { name?: string } }>('/:ver/:waba/message_templates', async (request, reply) => {
-    const list = wabaTemplates(request.params.waba);
-    const left = list.filter((t) => t.name !== request.query.name);
-    if (left.length === list.length) return send(reply, 400, metaError('(#100) Message template not found', 100));
-    templates.set(request.params.waba, left);
-    return { success: true };
-  });
+  app.delete<{ Params: { ver: string; waba: string }; Querystring: { name?: string } }>(
+    '/:ver/:waba/message_templates',
+    async (request, reply) => {
+      const list = wabaTemplates(request.params.waba);
+      const left = list.filter((t) => t.name !== request.query.name);
+      if (left.length === list.length) return send(reply, 400, metaError('(#100) Message template not found', 100));
+      templates.set(request.params.waba, left);
+      return { success: true };
+    },
+  );
 
   app.post<{ Params: { ver: string; id: string } }>('/:ver/:id', async (request, reply) => {
     const template = [...templates.values()].flat().find((t) => t.id === request.params.id);
-    if (!template) return send(reply, 400, metaError(`Unsupported post request. Object with ID '${request.params.id}' does not exist`, 100, undefined, 'GraphMethodException'));
+    if (!template)
+      return send(
+        reply,
+        400,
+        metaError(`Unsupported post request. Object with ID '${request.params.id}' does not exist`, 100, undefined, 'GraphMethodException'),
+      );
     const components = (request.body as { components?: unknown } | null)?.components;
     if (components !== undefined) {
       const bad = componentsProblem(components);

@@ -20,5 +20,8 @@ export function processPhone(
     const phone = value === undefined || value === null || value === '' ? undefined : phoneDigits(value);
     if (phone?.ok) return phone.value as string;
   }
-  throw new AppError('UNPROCESSABLE', { path: 'process', reason: `this ${procedure.shortId} process has no phone number to send to (no phone attribute holds one)` });
+  throw new AppError('UNPROCESSABLE', {
+    path: 'process',
+    reason: `this ${procedure.shortId} process has no phone number to send to (no phone attribute holds one)`,
+  });
 }

@@ -21,7 +21,11 @@ const SendQuery = Type.Object({
   async: Type.Optional(Type.Boolean({ description: 'extension: queue the send and answer at once with deliveryStatus QUEUED' })),
 });
 const response = {
-  200: Type.Object({ _data: ChatMessageOut, _meta: Type.Object({ warning: Type.Optional(Type.String()) }), _errors: Type.Array(Type.String()) }),
+  200: Type.Object({
+    _data: ChatMessageOut,
+    _meta: Type.Object({ warning: Type.Optional(Type.String()) }),
+    _errors: Type.Array(Type.String()),
+  }),
   ...errorResponses,
 };
 
@@ -44,7 +48,12 @@ export function sendRoutes(ctx: AppContext) {
     let procedure;
     if (procedureKey === undefined) {
       // The documented form without a procedure: the process id alone.
-      const [row] = isUuid(ref) ? await ctx.db.query<{ procedure_id: string }>('select procedure_id from processes where id = $1 and team_id = $2 and not is_deleted', [ref.toLowerCase(), teamId]) : [];
+      const [row] = isUuid(ref)
+        ? await ctx.db.query<{ procedure_id: string }>(
+            'select procedure_id from processes where id = $1 and team_id = $2 and not is_deleted',
+            [ref.toLowerCase(), teamId],
+          )
+        : [];
       if (!row) throw notFound('process', ref);
       procedure = procedureOf(config, row.procedure_id);
     } else {
@@ -60,7 +69,17 @@ export function sendRoutes(ctx: AppContext) {
     const tags = ['whatsapp'];
     app.post<{ Params: Static<typeof PhoneParams>; Body: TemplateSend }>(
       '/v1/ext/plugin/whatsapp/:pluginId/phoneNumber/:phone/send-template-message',
-      { config, schema: { tags, summary: 'Send a template message to a phone number', params: PhoneParams, querystring: SendQuery, body: TemplateSendBody, response } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Send a template message to a phone number',
+          params: PhoneParams,
+          querystring: SendQuery,
+          body: TemplateSendBody,
+          response,
+        },
+      },
       async (request, reply) => {
         const to = phoneDigits(request.params.phone);
         if (!to.ok) throw invalid('path.phoneNumber', to.message);
@@ -69,13 +88,35 @@ export function sendRoutes(ctx: AppContext) {
     );
     app.post<{ Params: Static<typeof ProcessParams>; Body: TemplateSend }>(
       '/v1/ext/plugin/whatsapp/:pluginId/process/:ps/:pkOrId/send-template-message',
-      { config, schema: { tags, summary: "Send a template message to a process's phone", params: ProcessParams, querystring: SendQuery, body: TemplateSendBody, response } },
-      async (request, reply) => send(request, reply, request.params.pluginId, await processTarget(request, request.params.ps, request.params.pkOrId)),
+      {
+        config,
+        schema: {
+          tags,
+          summary: "Send a template message to a process's phone",
+          params: ProcessParams,
+          querystring: SendQuery,
+          body: TemplateSendBody,
+          response,
+        },
+      },
+      async (request, reply) =>
+        send(request, reply, request.params.pluginId, await processTarget(request, request.params.ps, request.params.pkOrId)),
     );
     app.post<{ Params: Static<typeof ProcessIdParams>; Body: TemplateSend }>(
       '/v1/ext/plugin/whatsapp/:pluginId/process/:processId/send-template-message',
-      { config, schema: { tags, summary: "Send a template message to a process's phone (by process id)", params: ProcessIdParams, querystring: SendQuery, body: TemplateSendBody, response } },
-      async (request, reply) => send(request, reply, request.params.pluginId, await processTarget(request, undefined, request.params.processId)),
+      {
+        config,
+        schema: {
+          tags,
+          summary: "Send a template message to a process's phone (by process id)",
+          params: ProcessIdParams,
+          querystring: SendQuery,
+          body: TemplateSendBody,
+          response,
+        },
+      },
+      async (request, reply) =>
+        send(request, reply, request.params.pluginId, await processTarget(request, undefined, request.params.processId)),
     );
   };
 }

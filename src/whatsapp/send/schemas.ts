@@ -2,7 +2,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 const Mapping = Type.Array(
-  Type.Object({ schemaPropertyName: Type.String(), schemaPropertyValue: Type.Union([Type.String(), Type.Number()]) }, { additionalProperties: true }),
+  Type.Object(
+    { schemaPropertyName: Type.String(), schemaPropertyValue: Type.Union([Type.String(), Type.Number()]) },
+    { additionalProperties: true },
+  ),
 );
 const OptionalText = Type.Optional(Type.Union([Type.String(), Type.Null()]));
 const OptionalNumber = Type.Optional(Type.Union([Type.Number(), Type.String(), Type.Null()]));

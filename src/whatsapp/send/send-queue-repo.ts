@@ -67,7 +67,9 @@ export async function settleSends(db: Queryable, outcomes: SendOutcome[]): Promi
 /** Gives claimed sends back unattempted (a stopping process), due at once. */
 export async function releaseSends(db: Queryable, messageIds: string[]): Promise<void> {
   if (!messageIds.length) return;
-  await db.run('update whatsapp_send_queue set next_attempt_at = now(), attempts = attempts - 1 where message_id = any($1::uuid[])', [messageIds]);
+  await db.run('update whatsapp_send_queue set next_attempt_at = now(), attempts = attempts - 1 where message_id = any($1::uuid[])', [
+    messageIds,
+  ]);
 }
 
 /** Numbers with queued sends and when the earliest is due (in ms from now; ≤ 0: due). */

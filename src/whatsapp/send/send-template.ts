@@ -33,7 +33,14 @@ export class MetaRefused extends Error {
  * A synchronous send: a few attempts within the call for what is worth retrying, each in its
  * own slot of the number's pacing, like a queued send.
  */
-async function sendWithRetries(db: Queryable, pacing: SendPacing, graph: GraphClient, pnid: string, perSecond: number, message: unknown): Promise<GraphAnswer> {
+async function sendWithRetries(
+  db: Queryable,
+  pacing: SendPacing,
+  graph: GraphClient,
+  pnid: string,
+  perSecond: number,
+  message: unknown,
+): Promise<GraphAnswer> {
   for (let attempt = 1; ; attempt++) {
     const slots = await reserveSlots(db, pnid, 1, perSecond);
     await waitForSlot(pacing, pnid, performance.now() + slots.firstInMs, slots.spacingMs);
@@ -57,7 +64,14 @@ export interface SendTarget {
   processId?: string;
 }
 
-export async function sendTemplate(ctx: AppContext, teamId: string, pluginId: string, target: SendTarget, body: TemplateSend, options: { async?: boolean } = {}) {
+export async function sendTemplate(
+  ctx: AppContext,
+  teamId: string,
+  pluginId: string,
+  target: SendTarget,
+  body: TemplateSend,
+  options: { async?: boolean } = {},
+) {
   const pnid = String(body.whatsappPhoneNumberId);
   const { plugin, wabaId } = await senderOf(ctx, teamId, pluginId, pnid);
   const graph = graphFor(ctx, plugin);
@@ -96,6 +110,9 @@ export async function sendTemplate(ctx: AppContext, teamId: string, pluginId: st
   } catch (err) {
     // Meta has the message: answering an error would invite a retry that sends it twice.
     ctx.log.error({ err: (err as Error).message, wamid: result.wamid }, 'sent template message not recorded in the chat store');
-    return { message: { externalId: result.wamid, deliveryStatus: 'SENT', text, direction: 'OUTGOING' }, warning: 'sent, but not recorded in the chat store' };
+    return {
+      message: { externalId: result.wamid, deliveryStatus: 'SENT', text, direction: 'OUTGOING' },
+      warning: 'sent, but not recorded in the chat store',
+    };
   }
 }

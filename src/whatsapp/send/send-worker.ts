@@ -65,7 +65,12 @@ export function sendWorker(ctx: AppContext) {
   function outcomeOf(send: QueuedSend, result: SendResult): SendOutcome {
     if (result.kind === 'sent') return { messageId: send.message_id, status: 'SENT', wamid: result.wamid };
     if (result.kind === 'retry' && send.attempts < maxAttempts) {
-      return { messageId: send.message_id, status: 'RETRY', error: result.failure, retryInMs: backoffMs(send.attempts, retryBaseMs, MAX_RETRY_DELAY_MS, [0.5, 1]) };
+      return {
+        messageId: send.message_id,
+        status: 'RETRY',
+        error: result.failure,
+        retryInMs: backoffMs(send.attempts, retryBaseMs, MAX_RETRY_DELAY_MS, [0.5, 1]),
+      };
     }
     return { messageId: send.message_id, status: 'FAILED', error: result.failure };
   }
@@ -130,13 +135,17 @@ export function sendWorker(ctx: AppContext) {
         if (!sends.length) break;
         // A number that left the workspace (or moved to another plugin) cannot send these any more.
         const sendable = sends.filter((s) => s.plugin_id === plugin?.id);
-        for (const s of sends) if (s.plugin_id !== plugin?.id) settled.add({ messageId: s.message_id, status: 'FAILED', error: NUMBER_GONE });
+        for (const s of sends)
+          if (s.plugin_id !== plugin?.id) settled.add({ messageId: s.message_id, status: 'FAILED', error: NUMBER_GONE });
         if (!graph || !sendable.length) continue;
         const slots = await reserveSlots(ctx.db, phoneNumberId, sendable.length, perSecond);
         const t0 = performance.now();
         for (let i = 0; i < sendable.length; i++) {
           if (stopping) {
-            await releaseSends(ctx.db, sendable.slice(i).map((s) => s.message_id));
+            await releaseSends(
+              ctx.db,
+              sendable.slice(i).map((s) => s.message_id),
+            );
             break;
           }
           await waitForSlot(ctx.local.sendPacing, phoneNumberId, t0 + slots.firstInMs + i * slots.spacingMs, slots.spacingMs);

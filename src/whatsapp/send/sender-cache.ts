@@ -29,7 +29,14 @@ export function senderOf(ctx: AppContext, teamId: string, pluginId: string, phon
   });
 }
 
-export function templateOf(ctx: AppContext, graph: GraphClient, teamId: string, wabaId: string, name: string, language: string | undefined) {
+export function templateOf(
+  ctx: AppContext,
+  graph: GraphClient,
+  teamId: string,
+  wabaId: string,
+  name: string,
+  language: string | undefined,
+) {
   return ctx.local.sendLookups.templates.get(JSON.stringify([teamId, wabaId, name, language ?? null]), () =>
     resolveTemplate(ctx.db, graph, teamId, wabaId, name, language),
   );

@@ -55,7 +55,9 @@ export interface TemplateSendInput {
 /** Empty strings and zeros (what the n8n node sends for blank fields) count as absent. */
 const given = <T>(v: T | '' | 0 | null | undefined): v is T => v !== undefined && v !== null && v !== '' && v !== 0 && v !== '0';
 
-const placeholders = (text: unknown) => [...new Set([...(typeof text === 'string' ? text : '').matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1]))];
+const placeholders = (text: unknown) => [
+  ...new Set([...(typeof text === 'string' ? text : '').matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1])),
+];
 
 function valuesOf(field: string, mapping: Mapping[] | undefined): Map<string, string> {
   const values = new Map<string, string>();
@@ -70,10 +72,17 @@ function valuesOf(field: string, mapping: Mapping[] | undefined): Map<string, st
 /** The parameters a piece of template text needs, in Meta's order, from the given values. */
 function fill(field: string, where: string, names: string[], values: Map<string, string>, named: boolean) {
   const missing = names.filter((n) => !values.has(n));
-  if (missing.length) throw invalid(field, `is missing ${missing.map((n) => `"${n}"`).join(', ')} for the ${where} (it needs ${names.map((n) => `"${n}"`).join(', ')})`);
+  if (missing.length)
+    throw invalid(
+      field,
+      `is missing ${missing.map((n) => `"${n}"`).join(', ')} for the ${where} (it needs ${names.map((n) => `"${n}"`).join(', ')})`,
+    );
   const extra = [...values.keys()].filter((n) => !names.includes(n));
   if (extra.length) {
-    throw invalid(field, `has ${extra.map((n) => `"${n}"`).join(', ')}, which the ${where} does not use (it needs ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'})`);
+    throw invalid(
+      field,
+      `has ${extra.map((n) => `"${n}"`).join(', ')}, which the ${where} does not use (it needs ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'})`,
+    );
   }
   const ordered = named ? names : [...names].sort((a, b) => Number(a) - Number(b));
   return ordered.map((n) => (named ? { type: 'text', parameter_name: n, text: values.get(n)! } : { type: 'text', text: values.get(n)! }));
@@ -82,9 +91,16 @@ function fill(field: string, where: string, names: string[], values: Map<string,
 const render = (text: unknown, values: Map<string, string>) =>
   (typeof text === 'string' ? text : '').replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => values.get(name) ?? whole);
 
-export function buildTemplateMessage(to: string, template: TemplateDef, input: TemplateSendInput): { message: Record<string, unknown>; text: string } {
+export function buildTemplateMessage(
+  to: string,
+  template: TemplateDef,
+  input: TemplateSendInput,
+): { message: Record<string, unknown>; text: string } {
   if (template.status !== 'APPROVED') {
-    throw new AppError('UNPROCESSABLE', { path: 'templateName', reason: `template ${template.name} (${template.language}) is ${template.status}, not APPROVED` });
+    throw new AppError('UNPROCESSABLE', {
+      path: 'templateName',
+      reason: `template ${template.name} (${template.language}) is ${template.status}, not APPROVED`,
+    });
   }
   const named = template.parameter_format === 'NAMED';
   const auth = template.category === 'AUTHENTICATION';
@@ -96,7 +112,11 @@ export function buildTemplateMessage(to: string, template: TemplateDef, input: T
   // Header
   const header = find('HEADER');
   const format = upper(header?.format);
-  const media = { IMAGE: ['imageUrl', input.imageUrl], VIDEO: ['videoUrl', input.videoUrl], DOCUMENT: ['documentUrl', input.documentUrl] } as const;
+  const media = {
+    IMAGE: ['imageUrl', input.imageUrl],
+    VIDEO: ['videoUrl', input.videoUrl],
+    DOCUMENT: ['documentUrl', input.documentUrl],
+  } as const;
   for (const [kind, [field, value]] of Object.entries(media)) {
     if (given(value) && format !== kind) throw invalid(field, `template ${template.name} has no ${kind.toLowerCase()} header`);
   }
@@ -110,7 +130,11 @@ export function buildTemplateMessage(to: string, template: TemplateDef, input: T
     if (headerValues.size) throw invalid('headerMapping', `template ${template.name} has no text header to fill`);
     if (format === 'IMAGE' || format === 'VIDEO' || format === 'DOCUMENT') {
       const [field, link] = media[format];
-      if (!given(link)) throw invalid(field, `is required: template ${template.name} has ${format === 'IMAGE' ? 'an' : 'a'} ${format.toLowerCase()} header`);
+      if (!given(link))
+        throw invalid(
+          field,
+          `is required: template ${template.name} has ${format === 'IMAGE' ? 'an' : 'a'} ${format.toLowerCase()} header`,
+        );
       const object: Record<string, string> = { link };
       if (format === 'DOCUMENT' && given(input.filename)) object.filename = input.filename;
       components.push({ type: 'header', parameters: [{ type: format.toLowerCase(), [format.toLowerCase()]: object }] });
@@ -156,20 +180,35 @@ export function buildTemplateMessage(to: string, template: TemplateDef, input: T
     if (type === 'OTP' || (auth && type === 'URL')) {
       components.push({ type: 'button', sub_type: 'url', index: key, parameters: [{ type: 'text', text: input.otpCode! }] });
     } else if (type === 'URL' && placeholders(button.url).length) {
-      if (!buttonValues.has(key)) throw invalid('buttonMapping', `is missing "${key}" for button ${key} (${typeof button.text === 'string' ? button.text : 'URL'}), whose link has a parameter`);
+      if (!buttonValues.has(key))
+        throw invalid(
+          'buttonMapping',
+          `is missing "${key}" for button ${key} (${typeof button.text === 'string' ? button.text : 'URL'}), whose link has a parameter`,
+        );
       components.push({ type: 'button', sub_type: 'url', index: key, parameters: [{ type: 'text', text: buttonValues.get(key)! }] });
       used.add(key);
     } else if (type === 'QUICK_REPLY' && buttonValues.has(key)) {
-      components.push({ type: 'button', sub_type: 'quick_reply', index: key, parameters: [{ type: 'payload', payload: buttonValues.get(key)! }] });
+      components.push({
+        type: 'button',
+        sub_type: 'quick_reply',
+        index: key,
+        parameters: [{ type: 'payload', payload: buttonValues.get(key)! }],
+      });
       used.add(key);
     } else if (type === 'COPY_CODE') {
       if (!buttonValues.has(key)) throw invalid('buttonMapping', `is missing "${key}" for button ${key}, a copy-code button`);
-      components.push({ type: 'button', sub_type: 'copy_code', index: key, parameters: [{ type: 'coupon_code', coupon_code: buttonValues.get(key)! }] });
+      components.push({
+        type: 'button',
+        sub_type: 'copy_code',
+        index: key,
+        parameters: [{ type: 'coupon_code', coupon_code: buttonValues.get(key)! }],
+      });
       used.add(key);
     }
   }
   const extra = [...buttonValues.keys()].filter((k) => !used.has(k));
-  if (extra.length) throw invalid('buttonMapping', `has ${extra.map((k) => `"${k}"`).join(', ')}, which no button of template ${template.name} takes`);
+  if (extra.length)
+    throw invalid('buttonMapping', `has ${extra.map((k) => `"${k}"`).join(', ')}, which no button of template ${template.name} takes`);
 
   return {
     message: {

@@ -16,7 +16,8 @@ const WabaParams = Type.Object({ ver: GraphVersion, wabaId: Type.String({ patter
 const TemplateParams = Type.Object({ ver: GraphVersion, templateId: Type.String({ pattern: '^[0-9]{1,32}$' }) });
 
 const queryOf = (request: FastifyRequest) => request.url.split('?')[1];
-const answer = (reply: FastifyReply, meta: GraphAnswer) => reply.code(meta.status).type('application/json; charset=utf-8').send(JSON.stringify(meta.body));
+const answer = (reply: FastifyReply, meta: GraphAnswer) =>
+  reply.code(meta.status).type('application/json; charset=utf-8').send(JSON.stringify(meta.body));
 
 export function templateRoutes(ctx: AppContext) {
   const client = (plugin: Parameters<typeof graphFor>[1]) => graphFor(ctx, plugin);
@@ -33,7 +34,9 @@ export function templateRoutes(ctx: AppContext) {
         config: method === 'GET' ? config : { ...config, idempotent: true },
         schema: {
           tags,
-          summary: { GET: 'List message templates', POST: 'Create message template', DELETE: 'Delete message template' }[method] + ' (Meta pass-through)',
+          summary:
+            { GET: 'List message templates', POST: 'Create message template', DELETE: 'Delete message template' }[method] +
+            ' (Meta pass-through)',
           description: 'Forwarded to `{graph}/{ver}/{wabaId}/message_templates` with the query string and body as sent.',
           params: WabaParams,
           ...(method === 'POST' ? { body: { type: 'object', additionalProperties: true } } : {}),
@@ -67,8 +70,11 @@ export function templateRoutes(ctx: AppContext) {
         // The template names no WABA: it must be in one of the team's WABAs' template lists
         // (never just "readable by a token", which a token shared between teams would allow).
         const wabaId = await wabaOfTemplate(ctx.db, teamId, templateId, async () => {
-          const wabas = await ctx.db.query<{ waba_id: string }>('select waba_id from whatsapp_business_accounts where team_id = $1', [teamId]);
-          for (const { waba_id } of wabas) await refreshTemplates(ctx.db, client(await getPluginOfWaba(ctx.db, teamId, waba_id)), teamId, waba_id);
+          const wabas = await ctx.db.query<{ waba_id: string }>('select waba_id from whatsapp_business_accounts where team_id = $1', [
+            teamId,
+          ]);
+          for (const { waba_id } of wabas)
+            await refreshTemplates(ctx.db, client(await getPluginOfWaba(ctx.db, teamId, waba_id)), teamId, waba_id);
         });
         if (!wabaId) throw notFound('template', templateId);
         const plugin = await getPluginOfWaba(ctx.db, teamId, wabaId);

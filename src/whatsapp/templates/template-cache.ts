@@ -24,7 +24,8 @@ async function cached(db: Queryable, teamId: string, wabaId: string, name: strin
 const isTemplate = (t: unknown): t is TemplateDef => {
   const x = t as Record<string, unknown> | null;
   return (
-    !!x && ['id', 'name', 'language', 'status', 'category'].every((k) => typeof x[k] === 'string' && x[k] !== '') &&
+    !!x &&
+    ['id', 'name', 'language', 'status', 'category'].every((k) => typeof x[k] === 'string' && x[k] !== '') &&
     (x.components === undefined || Array.isArray(x.components))
   );
 };
@@ -37,7 +38,9 @@ export async function refreshTemplates(db: Db, graph: GraphClient, teamId: strin
     const answer = await graph.call('GET', `${GRAPH_VERSION}/${wabaId}/message_templates`, { query });
     if (answer.status !== 200) {
       const error = (answer.body as { error?: { message?: string } })?.error;
-      throw new AppError('UPSTREAM_UNAVAILABLE', { reason: `listing the templates of ${wabaId} failed: ${error?.message ?? `status ${answer.status}`}` });
+      throw new AppError('UPSTREAM_UNAVAILABLE', {
+        reason: `listing the templates of ${wabaId} failed: ${error?.message ?? `status ${answer.status}`}`,
+      });
     }
     const body = answer.body as { data?: unknown; paging?: { next?: string; cursors?: { after?: string } } };
     // Only well-formed templates are kept; anything else Meta lists cannot be sent anyway. Text
@@ -65,7 +68,14 @@ export async function refreshTemplates(db: Db, graph: GraphClient, teamId: strin
  * The template a send names: by name, and by `language` when the name exists in several.
  * A name the cache does not know triggers one refresh from Meta.
  */
-export async function resolveTemplate(db: Db, graph: GraphClient, teamId: string, wabaId: string, name: string, language?: string): Promise<TemplateDef> {
+export async function resolveTemplate(
+  db: Db,
+  graph: GraphClient,
+  teamId: string,
+  wabaId: string,
+  name: string,
+  language?: string,
+): Promise<TemplateDef> {
   let found = await cached(db, teamId, wabaId, name);
   if (!found.some((t) => !language || t.language === language)) {
     await refreshTemplates(db, graph, teamId, wabaId);
