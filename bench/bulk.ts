@@ -77,7 +77,7 @@ export async function run(): Promise<Record<string, unknown>> {
           await client.query('truncate scratch_processes');
           const rows = leads.map(
             (l) =>
-              [
+              `${[
                 randomUUID(),
                 ids.team,
                 ids.procedure,
@@ -87,7 +87,7 @@ export async function run(): Promise<Record<string, unknown>> {
                 ids.state,
                 JSON.stringify(l.data),
                 l.data.lead_id,
-              ].join('\t') + '\n',
+              ].join('\t')}\n`,
           );
           await pipeline(
             Readable.from(rows),

@@ -75,7 +75,12 @@ export async function startChild(args: string[], env: Record<string, string>, re
     get stdout() {
       return stdout;
     },
-    stop: () => new Promise<void>((r) => (exited ? r() : (child.once('exit', () => r()), child.kill('SIGTERM')))),
+    stop: () =>
+      new Promise<void>((r) => {
+        if (exited) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
   };
 }
 

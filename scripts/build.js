@@ -26,5 +26,5 @@ rmSync(outDir, { recursive: true, force: true });
 const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir], { stdio: 'inherit' });
 if (result.status !== 0) process.exit(result.status ?? 1);
 mkdirSync(outDir, { recursive: true });
-writeFileSync(path.join(outDir, '.build-stamp.json'), JSON.stringify({ builtFrom }) + '\n');
+writeFileSync(path.join(outDir, '.build-stamp.json'), `${JSON.stringify({ builtFrom })}\n`);
 console.log(`built ${path.relative(root, outDir) || '.'}/`);

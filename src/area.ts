@@ -11,7 +11,7 @@ import type { AppContext, LocalState } from './context.ts';
 import type { Metrics } from './core/http/metrics.ts';
 
 /** Background work a process runs in `serve --role worker|all`; its sweeps run inside it. */
-export interface Worker {
+interface Worker {
   start(): Promise<void>;
   /** Running work stops at its next safe point; resolves once it has. */
   stop(): void | Promise<void>;

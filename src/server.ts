@@ -72,6 +72,7 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
     const unstorable = unstorableEscape(body as string);
     if (unstorable) return done(invalid('body', unstorable), undefined);
     if (nestsDeeperThan(body as string)) return done(invalid('body', tooDeepReason), undefined);
+    // biome-ignore lint/nursery/noFloatingPromises: Fastify's parser answers through the callback and returns nothing
     parseJson(request, body as string, (err, parsed) => {
       noteBodySize(parsed, (body as string).length);
       done(err, parsed);

@@ -42,7 +42,7 @@ describe('authentication', () => {
   });
 
   it('refuses an unknown key', async () => {
-    expectError(await call(s.url, 'GET', '/v1/health', { key: 'chk_' + 'x'.repeat(43) }), 401, 'API_KEY_INVALID');
+    expectError(await call(s.url, 'GET', '/v1/health', { key: `chk_${'x'.repeat(43)}` }), 401, 'API_KEY_INVALID');
   });
 
   it('refuses a revoked key at once on the instance that revoked it', async () => {

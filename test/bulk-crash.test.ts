@@ -17,7 +17,7 @@ const ITEMS = 20_000;
 const SIGNAL: NodeJS.Signals = BACKEND === 'postgres' ? 'SIGKILL' : 'SIGTERM';
 
 let db: TestDatabase;
-let servers: ChildServer[] = [];
+const servers: ChildServer[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
 });

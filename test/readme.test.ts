@@ -29,7 +29,7 @@ function curlSteps(): Step[] {
     for (let i = 0; i < lines.length; i++) {
       if (!lines[i].startsWith('curl ')) continue;
       let command = lines[i];
-      while (command.endsWith('\\')) command = command.slice(0, -1) + ' ' + lines[++i].trim();
+      while (command.endsWith('\\')) command = `${command.slice(0, -1)} ${lines[++i].trim()}`;
       const expected = lines[i + 1]?.startsWith('# ') ? lines[i + 1].slice(2) : '';
       steps.push({ command, expected });
     }

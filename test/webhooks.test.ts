@@ -291,7 +291,11 @@ describe('delivery', () => {
   it('retries a 429 and honours its Retry-After', async () => {
     await subscribe(['process.created']);
     let first = true;
-    receiver.answer = () => (first ? ((first = false), { status: 429, headers: { 'retry-after': '2' } }) : 200);
+    receiver.answer = () => {
+      if (!first) return 200;
+      first = false;
+      return { status: 429, headers: { 'retry-after': '2' } };
+    };
     await api('POST', '/v1/ext/procedure/lead/process', { data: { lead_id: newLeadId() } });
     const [a, b] = await receiver.waitFor(2, 10_000);
     expect(b.at - a.at).toBeGreaterThanOrEqual(1900);

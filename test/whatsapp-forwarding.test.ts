@@ -284,7 +284,11 @@ describe('Chakra webhook', () => {
     const customer = phone();
     const sent = await sendTemplate(customer);
     let first = true;
-    chakra.answer = (r) => (first && r.json.event === 'message' ? ((first = false), 503) : 200);
+    chakra.answer = (r) => {
+      if (!first || r.json.event !== 'message') return 200;
+      first = false;
+      return 503;
+    };
     const incoming = `wamid.${randomUUID()}`;
     await meta(messageEvent(customer, incoming, 'first'));
     await meta(statusEvent([{ id: sent.externalId, status: 'delivered' }], customer));

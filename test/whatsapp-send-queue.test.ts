@@ -147,7 +147,11 @@ describe('queued sends (?async=true)', () => {
   it('with 30 % of sends failing (500, 130429), every message ends SENT exactly once or FAILED with the reason', async () => {
     await setRate(0);
     let seed = 42;
-    meta.flaky = { ratio: 0.3, random: () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646 };
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return (seed - 1) / 2147483646;
+    };
+    meta.flaky = { ratio: 0.3, random };
     const orders = Array.from({ length: 150 }, (_, i) => `F-${i}`);
     const queued = await queue('919811000003', orders);
     const messages = await settledMessages('919811000003', 60_000);

@@ -122,26 +122,24 @@ describe('send template message to a phone number', () => {
   });
 
   it('finds a template created since the cache was filled, and asks for a language when the name has several', async () => {
-    meta.templates
-      .get(WABA)!
-      .push(
-        {
-          id: '900003',
-          name: 'welcome',
-          language: 'en',
-          status: 'APPROVED',
-          category: 'UTILITY',
-          components: [{ type: 'BODY', text: 'Welcome!' }],
-        },
-        {
-          id: '900004',
-          name: 'welcome',
-          language: 'hi',
-          status: 'APPROVED',
-          category: 'UTILITY',
-          components: [{ type: 'BODY', text: 'Swagat!' }],
-        },
-      );
+    meta.templates.get(WABA)!.push(
+      {
+        id: '900003',
+        name: 'welcome',
+        language: 'en',
+        status: 'APPROVED',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Welcome!' }],
+      },
+      {
+        id: '900004',
+        name: 'welcome',
+        language: 'hi',
+        status: 'APPROVED',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Swagat!' }],
+      },
+    );
     const ambiguous = await api(toPhone('919900112233'), { whatsappPhoneNumberId: PNID, templateName: 'welcome' });
     expect(ambiguous.status).toBe(400);
     expect(ambiguous.json._errors[0]).toBe('language: is required: template welcome exists in en, hi');

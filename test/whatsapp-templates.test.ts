@@ -126,37 +126,33 @@ describe('template pass-through', () => {
     const refused = await call(s.url, 'POST', templates, { key: s.demoKey, raw, headers: { 'content-type': 'application/json' } });
     expect(refused.status, refused.text).toBe(400);
     expect(refused.json._errors[0]).toMatch(/^body: contains an unpaired UTF-16 surrogate/);
-    meta.templates
-      .get(WABA)!
-      .push(
-        {
-          id: '880000',
-          name: 'odd_nul',
-          language: 'en_US',
-          status: 'APPROVED',
-          category: 'UTILITY',
-          components: [{ type: 'BODY', text: 'Hi \u0000 {{1}}' }],
-        },
-        {
-          id: '880002',
-          name: 'odd_surrogate',
-          language: 'en_US',
-          status: 'APPROVED',
-          category: 'UTILITY',
-          components: [{ type: 'BODY', text: 'Hi \ud800 {{1}}' }],
-        },
-      );
-    // Meta approves a new template the cache has never seen: the first send refreshes the list.
-    meta.templates
-      .get(WABA)!
-      .push({
-        id: '880001',
-        name: 'fresh_after_odd',
+    meta.templates.get(WABA)!.push(
+      {
+        id: '880000',
+        name: 'odd_nul',
         language: 'en_US',
         status: 'APPROVED',
         category: 'UTILITY',
-        components: [{ type: 'BODY', text: 'Hello' }],
-      });
+        components: [{ type: 'BODY', text: 'Hi \u0000 {{1}}' }],
+      },
+      {
+        id: '880002',
+        name: 'odd_surrogate',
+        language: 'en_US',
+        status: 'APPROVED',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Hi \ud800 {{1}}' }],
+      },
+    );
+    // Meta approves a new template the cache has never seen: the first send refreshes the list.
+    meta.templates.get(WABA)!.push({
+      id: '880001',
+      name: 'fresh_after_odd',
+      language: 'en_US',
+      status: 'APPROVED',
+      category: 'UTILITY',
+      components: [{ type: 'BODY', text: 'Hello' }],
+    });
     const res = await api(
       'POST',
       `/v1/ext/plugin/whatsapp/d83e1d23-50b8-4d87-8f92-842a0ac516f6/phoneNumber/919900112299/send-template-message`,

@@ -13,7 +13,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 
-export const CONTROL_SOCKET_FILE = 'chakra.sock';
+const CONTROL_SOCKET_FILE = 'chakra.sock';
 /** A request is a command line; anything longer is not one. */
 const MAX_REQUEST_BYTES = 64 * 1024;
 const CLIENT_TIMEOUT_MS = 30_000;
@@ -31,7 +31,7 @@ export interface ControlResponse {
 /** Runs one command for a client; the error lines of a refusal come back as `errors`. */
 export type ControlHandler = (args: string[]) => Promise<ControlResponse>;
 
-export const controlSocketPath = (dataDir: string) => path.join(dataDir, CONTROL_SOCKET_FILE);
+const controlSocketPath = (dataDir: string) => path.join(dataDir, CONTROL_SOCKET_FILE);
 
 function readRequest(line: string): ControlRequest | undefined {
   try {
@@ -78,7 +78,7 @@ export async function openControlSocket(
           log.error({ err }, 'control socket command failed');
           return { stdout: '', errors: [`error: the running server could not run the command: ${err.message}`] };
         })
-        .then((response) => socket.end(JSON.stringify(response) + '\n'));
+        .then((response) => socket.end(`${JSON.stringify(response)}\n`));
     });
   });
   rmSync(file, { force: true });
@@ -123,7 +123,7 @@ export function sendToControlSocket(dataDir: string, request: ControlRequest): P
     socket.setTimeout(CLIENT_TIMEOUT_MS, () =>
       socket.destroy(new Error(`the running server did not answer within ${CLIENT_TIMEOUT_MS / 1000} s`)),
     );
-    socket.on('connect', () => socket.write(JSON.stringify(request) + '\n'));
+    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
     socket.on('data', (chunk: string) => (answer += chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') resolve(undefined);

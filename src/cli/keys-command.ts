@@ -84,7 +84,7 @@ async function runKeys(ctx: Pick<AppContext, 'db' | 'keys'>, request: KeysReques
         description: request.description ?? null,
         expiresAt: request.expires ?? null,
       });
-      if (request.json) return JSON.stringify({ ...created, team: team.short_id }) + '\n';
+      if (request.json) return `${JSON.stringify({ ...created, team: team.short_id })}\n`;
       return (
         `Created API key "${created.name}" (${created.id}) for team ${team.short_id}, role ${created.role}, expires ${time(created.expiresAt)}.\n` +
         'It is shown only this once:\n' +
@@ -94,9 +94,9 @@ async function runKeys(ctx: Pick<AppContext, 'db' | 'keys'>, request: KeysReques
     case 'list': {
       await ctx.keys.flushLastUsed();
       const keys = await listApiKeys(ctx.db, team.id);
-      if (request.json) return JSON.stringify(keys) + '\n';
+      if (request.json) return `${JSON.stringify(keys)}\n`;
       if (keys.length === 0) return `team ${team.short_id} has no API keys\n`;
-      return keys.map((k) => describe(k) + '\n').join('');
+      return keys.map((k) => `${describe(k)}\n`).join('');
     }
     case 'revoke': {
       const matches = await findApiKeysByIdOrPrefix(ctx.db, team.id, request.key);
@@ -114,13 +114,13 @@ async function runKeys(ctx: Pick<AppContext, 'db' | 'keys'>, request: KeysReques
 
 function print(response: ControlResponse): void {
   process.stdout.write(response.stdout);
-  for (const line of response.errors) process.stderr.write(line + '\n');
+  for (const line of response.errors) process.stderr.write(`${line}\n`);
   if (response.errors.length) process.exitCode = 1;
 }
 
 export async function keysCommand(args: string[]): Promise<void> {
   const request = parseKeysArgs(args);
-  if ('help' in request) return void process.stdout.write(request.help + '\n');
+  if ('help' in request) return void process.stdout.write(`${request.help}\n`);
   let stdout: string;
   try {
     stdout = await withCliContext((ctx) => runKeys(ctx, request));
@@ -147,7 +147,7 @@ export function keysControlHandler(ctx: AppContext): ControlHandler {
   return async (args) => {
     try {
       const request = parseKeysArgs(args);
-      if ('help' in request) return { stdout: request.help + '\n', errors: [] };
+      if ('help' in request) return { stdout: `${request.help}\n`, errors: [] };
       return { stdout: await runKeys(ctx, request), errors: [] };
     } catch (err) {
       const lines = explainKnownError(err);

@@ -13,6 +13,7 @@ import { UsageError } from './usage-error.ts';
 const ROLES = ['api', 'worker', 'all'] as const;
 
 /** Runs one command; a returned help text is printed instead. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a command returns its help text, or nothing once it has run
 const COMMANDS: Record<string, (args: string[]) => Promise<string | void>> = {
   async serve(args) {
     const line = parseCommandLine(args, { role: { type: 'string', default: 'all' } }, COMMAND_USAGE.serve);
@@ -63,6 +64,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err) => {
-  for (const line of explainError(err)) process.stderr.write(line + '\n');
+  for (const line of explainError(err)) process.stderr.write(`${line}\n`);
   process.exit(1);
 });

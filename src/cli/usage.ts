@@ -73,5 +73,3 @@ Runs the WhatsApp sandbox, a stand-in for Meta's Cloud API, on a port of its own
   --host <address>                default 127.0.0.1
   --messages-per-second <n>       per sending number; 0: no limit (default 80)`,
 } as const;
-
-export type CommandName = keyof typeof COMMAND_USAGE;

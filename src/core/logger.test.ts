@@ -23,7 +23,7 @@ describe('createLogger', () => {
     log.info({ role: 'all', port: 3000, dataDir: '/tmp/my data' }, 'chakra ready');
     log.error({ err: new Error('boom') }, 'request failed');
     const [ready, failed, stackTop] = text().split('\n');
-    expect(ready).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO  chakra ready role=all port=3000 dataDir="\/tmp\/my data"$/);
+    expect(ready).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO {2}chakra ready role=all port=3000 dataDir="\/tmp\/my data"$/);
     expect(failed).toMatch(/ ERROR request failed$/);
     expect(stackTop).toBe('    Error: boom');
   });

@@ -29,7 +29,7 @@ export function prettyLogLine(line: string, colors = false): string {
   try {
     event = JSON.parse(line);
   } catch {
-    return line.endsWith('\n') ? line : line + '\n';
+    return line.endsWith('\n') ? line : `${line}\n`;
   }
   const level = LEVELS[event.level as number] ?? { name: String(event.level), color: '' };
   const name = level.name.padEnd(5);
@@ -47,7 +47,7 @@ export function prettyLogLine(line: string, colors = false): string {
     }
     parts.push(`${field}=${formatValue(value)}`);
   }
-  let text = parts.join(' ') + '\n';
-  if (stack) text += stack.replace(/^/gm, '    ') + '\n';
+  let text = `${parts.join(' ')}\n`;
+  if (stack) text += `${stack.replace(/^/gm, '    ')}\n`;
   return text;
 }

@@ -26,7 +26,7 @@ export function resolveSecretKey(config: { secretKey?: string; databaseUrl?: str
   const file = path.join(config.dataDir, 'secret.key');
   if (!existsSync(file)) {
     mkdirSync(config.dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   }
   return parseKey(readFileSync(file, 'utf8'), file);
 }

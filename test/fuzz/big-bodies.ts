@@ -14,38 +14,38 @@ const COUNTS = [1_000, 8_000, 32_000, 100_000];
 const json = (text: string, note: string): RawBody => ({ bytes: Buffer.from(text), contentType: 'application/json', note });
 
 /** `{"k": {"k": … }}` nested `depth` deep under the property `key`. */
-export function nestedObjects(key: string, depth: number): RawBody {
+function nestedObjects(key: string, depth: number): RawBody {
   return json(`{${JSON.stringify(key)}:${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`, `${key} nested ${depth} objects deep`);
 }
 
 /** `{"k": [[[ … ]]]}` nested `depth` deep. */
-export function nestedArrays(key: string, depth: number): RawBody {
+function nestedArrays(key: string, depth: number): RawBody {
   return json(`{${JSON.stringify(key)}:${'['.repeat(depth)}${']'.repeat(depth)}}`, `${key} nested ${depth} arrays deep`);
 }
 
 /** `{"where": {"or": [{"or": [ … ]}]}}`: the process-list grammar nested. */
-export function nestedWhere(depth: number): RawBody {
+function nestedWhere(depth: number): RawBody {
   return json(`{"where":${'{"or":['.repeat(depth)}{"score":1}${']}'.repeat(depth)}}`, `where nested ${depth} deep`);
 }
 
 /** `{"k": [1, 1, …]}`: every item the wrong type. */
-export function longArray(key: string, count: number, item = '1'): RawBody {
+function longArray(key: string, count: number, item = '1'): RawBody {
   return json(`{${JSON.stringify(key)}:[${Array(count).fill(item).join(',')}]}`, `${key}: ${count} items of ${item}`);
 }
 
 /** `{"where": {"or": [{…}, …]}}` with `count` terms. */
-export function wideWhere(count: number): RawBody {
+function wideWhere(count: number): RawBody {
   return json(`{"where":{"or":[${Array(count).fill('{"score":{">":1}}').join(',')}]}}`, `where with ${count} or-terms`);
 }
 
 /** One object with `count` distinct keys. */
-export function manyKeys(key: string, count: number): RawBody {
+function manyKeys(key: string, count: number): RawBody {
   const inner = Array.from({ length: count }, (_, i) => `"k${i}":${i}`).join(',');
   return json(`{${JSON.stringify(key)}:{${inner}}}`, `${key} with ${count} keys`);
 }
 
 /** A body of `bytes` bytes of one long string under `key`. */
-export function hugeString(key: string, bytes: number): RawBody {
+function hugeString(key: string, bytes: number): RawBody {
   return json(`{${JSON.stringify(key)}:"${'x'.repeat(bytes)}"}`, `${key}: a ${bytes}-byte string`);
 }
 

@@ -16,7 +16,7 @@ export interface ProcedureFacts {
   sortable: string[];
 }
 
-export const DEMO_PROCEDURES: ProcedureFacts[] = [
+const DEMO_PROCEDURES: ProcedureFacts[] = [
   {
     shortId: 'lead',
     attributes: [

@@ -13,7 +13,7 @@ import { call, type TestServer } from '../helpers/server.ts';
 import { addTeamWithLeads } from '../helpers/teams.ts';
 
 /** A process the fixtures created, by procedure. */
-export interface PoolProcess {
+interface PoolProcess {
   procedure: string;
   id: string;
   pk?: string;

@@ -122,8 +122,9 @@ function quote(s: string): string {
 }
 
 /** Shows a body for a curl line: short text as is, anything long or binary summarised. */
-export function describeBody(body: Buffer): string {
+function describeBody(body: Buffer): string {
   const head = body.subarray(0, 600).toString('utf8');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this looks for
   const printable = !/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(head);
   if (printable && body.length <= 600) return head;
   return `<${body.length} bytes, starting ${JSON.stringify(head.slice(0, 160))}>`;

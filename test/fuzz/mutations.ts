@@ -35,16 +35,23 @@ type Slot = { parent: any; key: string | number };
 function slots(root: { v: unknown }): Slot[] {
   const out: Slot[] = [{ parent: root, key: 'v' }];
   const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach((child, i) => (out.push({ parent: node, key: i }), walk(child)));
-    else if (node && typeof node === 'object')
-      for (const k of Object.keys(node)) out.push({ parent: node, key: k }), walk((node as any)[k]);
+    if (Array.isArray(node)) {
+      node.forEach((child, i) => {
+        out.push({ parent: node, key: i });
+        walk(child);
+      });
+    } else if (node && typeof node === 'object')
+      for (const k of Object.keys(node)) {
+        out.push({ parent: node, key: k });
+        walk((node as any)[k]);
+      }
   };
   walk(root.v);
   return out;
 }
 
 /** Sets a property as an own, enumerable one, even when it is called `__proto__`. */
-export function setOwn(target: any, key: string | number, value: unknown) {
+function setOwn(target: any, key: string | number, value: unknown) {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 

@@ -94,7 +94,7 @@ export const hostileYaml: fc.Arbitrary<RawBody> = fc
       ].join('\n'),
     },
     { note: 'YAML nested 10000 deep', text: `${'['.repeat(10_000)}${']'.repeat(10_000)}` },
-    { note: 'YAML nested maps', text: Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1' },
+    { note: 'YAML nested maps', text: `${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} 1` },
     { note: 'YAML js tag', text: 'version: !!js/function "function(){ return 1 }"\nteams: []' },
     { note: 'YAML merge key and duplicate', text: 'base: &b {version: 1}\n<<: *b\nversion: 1\nversion: 2\nteams: []' },
     { note: 'YAML tabs and NUL', text: 'version:\t1\nteams: ["\\0"]' },

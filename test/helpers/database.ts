@@ -10,9 +10,9 @@ import pg from 'pg';
 
 export type Backend = 'pglite' | 'postgres';
 export const BACKEND: Backend = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
-export const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** 32 bytes, hex: the test suite's CHAKRA_SECRET_KEY. */
-export const TEST_SECRET_KEY = 'a'.repeat(64);
+const TEST_SECRET_KEY = 'a'.repeat(64);
 
 export interface TestDatabase {
   backend: Backend;

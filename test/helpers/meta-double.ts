@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   query: string;
@@ -49,7 +49,7 @@ export interface MetaDouble {
   close(): Promise<void>;
 }
 
-export const RATE_LIMIT_HIT = {
+const RATE_LIMIT_HIT = {
   error: {
     message: '(#130429) Rate limit hit',
     type: 'OAuthException',
@@ -74,7 +74,7 @@ const NOT_ALLOWED = {
   },
 };
 
-export function metaError(message: string, code: number, type = 'OAuthException') {
+function metaError(message: string, code: number, type = 'OAuthException') {
   return { error: { message, type, code, fbtrace_id: 'AbCdEfGhIjK' } };
 }
 

@@ -6,14 +6,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Received {
+interface Received {
   headers: IncomingHttpHeaders;
   raw: string;
   json: any;
   at: number;
 }
 
-export type Answer = number | { status: number; delayMs?: number; headers?: Record<string, string>; body?: string };
+type Answer = number | { status: number; delayMs?: number; headers?: Record<string, string>; body?: string };
 
 export interface Receiver {
   url: string;

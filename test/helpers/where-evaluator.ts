@@ -14,7 +14,7 @@ export interface EvalScope {
 
 const ORDERED: FieldKind[] = ['numeric', 'text', 'time'];
 
-function valueOf(p: any, key: string): unknown {
+function fieldValue(p: any, key: string): unknown {
   switch (key) {
     case 'status':
       return p.status;
@@ -66,7 +66,7 @@ export function matches(p: any, doc: Record<string, unknown>, scope: EvalScope):
     if (key === 'and') return (rhs as any[]).every((d) => matches(p, d, scope));
     if (key === 'or') return (rhs as any[]).some((d) => matches(p, d, scope));
     const kind = scope.fields[key];
-    const v = valueOf(p, key);
+    const v = fieldValue(p, key);
     if (Array.isArray(rhs)) return rhs.some((w) => compare(kind, v, '=', normalise(kind, w, scope)));
     if (rhs !== null && typeof rhs === 'object') {
       return Object.entries(rhs).every(([op, w]) => compare(kind, v, op, normalise(kind, w, scope)));

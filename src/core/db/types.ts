@@ -1,6 +1,6 @@
 /** The one database interface every repo uses; PGlite and node-postgres both implement it. */
 import type { CommitNotices } from './after-commit.ts';
-export type Row = Record<string, any>;
+type Row = Record<string, any>;
 
 export interface Queryable {
   /** Runs one parameterised statement and returns its rows. */
@@ -11,7 +11,7 @@ export interface Queryable {
   exec(sql: string): Promise<Row[]>;
 }
 
-export interface PoolStats {
+interface PoolStats {
   total: number;
   idle: number;
   waiting: number;

@@ -13,7 +13,7 @@ interface Series {
   buckets: Float64Array;
 }
 
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 export class HttpSeries {
   private series = new Map<string, Series>();
@@ -23,7 +23,7 @@ export class HttpSeries {
     let s = this.series.get(key);
     if (!s) {
       s = {
-        labels: `method="${escape(method)}",route="${escape(route)}",status="${status}"`,
+        labels: `method="${escapeLabel(method)}",route="${escapeLabel(route)}",status="${status}"`,
         count: 0,
         sum: 0,
         buckets: new Float64Array(BUCKETS.length + 1),
@@ -57,6 +57,6 @@ export class HttpSeries {
       lines.push(`chakra_http_request_duration_seconds_sum{${s.labels}} ${s.sum}`);
       lines.push(`chakra_http_request_duration_seconds_count{${s.labels}} ${s.count}`);
     }
-    return lines.join('\n') + '\n';
+    return `${lines.join('\n')}\n`;
   }
 }

@@ -5,7 +5,7 @@
  * body recursively (validation, the `where` compiler, JSON.stringify for a pass-through) would
  * overflow its stack on 100,000 nested arrays, so such a body is a 400 at the door.
  */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /** Whether `text` opens more than `limit` objects or arrays inside one another. One pass, no allocation. */
 export function nestsDeeperThan(text: string, limit: number = MAX_JSON_DEPTH): boolean {

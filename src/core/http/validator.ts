@@ -2,8 +2,8 @@ import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 
 /** Above this size (JSON bodies) or this many values (anything else), a refused document reports its first error only. */
-export const FULL_REPORT_MAX_BYTES = 64 * 1024;
-export const FULL_REPORT_MAX_VALUES = 2000;
+const FULL_REPORT_MAX_BYTES = 64 * 1024;
+const FULL_REPORT_MAX_VALUES = 2000;
 
 /** The length of the JSON text each parsed body came from (set by the JSON parser). */
 const bodySizes = new WeakMap<object, number>();
@@ -62,7 +62,8 @@ function exceeds(data: unknown, limit: number): boolean {
     const v = stack.pop();
     if (v === null || typeof v !== 'object') continue;
     if (Array.isArray(v)) {
-      if ((count += v.length) > limit) return true;
+      count += v.length;
+      if (count > limit) return true;
       stack.push(...v);
     } else {
       for (const key in v) {

@@ -15,7 +15,7 @@ export interface QueueMessage<T> {
   retryLimit: number;
 }
 
-export interface SendOptions {
+interface SendOptions {
   /** Higher first; equal priorities go oldest first. */
   priority?: number;
   /** A worker holding the message longer than this is presumed dead and the message is retried. */
@@ -73,7 +73,7 @@ export const noQueue: JobQueue = {
 function adapter(q: Queryable) {
   return {
     async executeSql(text: string, values?: unknown[]) {
-      return { rows: values && values.length ? await q.query(text, values) : await q.exec(text) };
+      return { rows: values?.length ? await q.query(text, values) : await q.exec(text) };
     },
   };
 }

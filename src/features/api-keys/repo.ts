@@ -39,7 +39,7 @@ export async function insertApiKey(
   return (await findApiKey(db, key.teamId, key.id))!;
 }
 
-export async function findApiKey(db: Queryable, teamId: string, id: string): Promise<ApiKeyRow | undefined> {
+async function findApiKey(db: Queryable, teamId: string, id: string): Promise<ApiKeyRow | undefined> {
   const rows = await db.query<ApiKeyRow>(`${SELECT} where k.team_id = $1 and k.id::text = $2`, [teamId, id]);
   return rows[0];
 }

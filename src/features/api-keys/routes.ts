@@ -34,7 +34,7 @@ const TeamParams = Type.Object({ team: Type.String({ description: 'team shortId 
 const KeyParams = Type.Object({ team: Type.String(), id: Type.String() });
 
 export function apiKeyRoutes(ctx: AppContext) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     app.post<{ Params: Static<typeof TeamParams>; Body: Static<typeof CreateBody> }>(
       '/v1/admin/teams/:team/api-keys',
       {

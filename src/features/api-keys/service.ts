@@ -20,7 +20,7 @@ export interface ApiKeyView {
 
 const ms = (d: Date | null) => (d ? d.getTime() : null);
 
-export function toView(row: repo.ApiKeyRow): ApiKeyView {
+function toView(row: repo.ApiKeyRow): ApiKeyView {
   return {
     id: row.id,
     name: row.name,
@@ -42,7 +42,7 @@ export async function resolveAdminTeam(db: Queryable, principal: Principal | nul
 }
 
 /** Accepts ISO-8601 or epoch milliseconds; must lie in the future. */
-export function parseExpiry(value: string | number | null | undefined, path = 'expiresAt'): Date | null {
+function parseExpiry(value: string | number | null | undefined, path = 'expiresAt'): Date | null {
   if (value === undefined || value === null || value === '') return null;
   const date = typeof value === 'number' || /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
   if (Number.isNaN(date.getTime())) throw invalid(path, 'must be an ISO-8601 time or epoch milliseconds');

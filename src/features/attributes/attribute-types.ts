@@ -2,7 +2,7 @@
  * Attribute type names (docs/workspace.md#attribute-types). The first
  * group is validated by type; the second is accepted and stored as JSON.
  */
-export const VALIDATED_TYPES = {
+const VALIDATED_TYPES = {
   string: 'string',
   text: 'string',
   name: 'string',
@@ -36,7 +36,7 @@ export const VALIDATED_TYPES = {
   json: 'json',
 } as const;
 
-export const STORED_AS_JSON_TYPES = [
+const STORED_AS_JSON_TYPES = [
   'audio',
   'document',
   'multiDocuments',

@@ -16,7 +16,7 @@ export class ConfigCache {
 
   async get(teamId: string): Promise<TeamConfig> {
     const cached = this.entries.get(teamId);
-    if (cached) {
+    if (cached !== undefined) {
       const config = await cached;
       if (Date.now() - config.loadedAt < this.ttlMs) return config;
       if (this.entries.get(teamId) !== cached) return this.get(teamId);

@@ -24,7 +24,7 @@ export interface StateDef {
   order: number;
 }
 
-export interface StateTaskDef {
+interface StateTaskDef {
   id: string;
   shortId: string;
   name: string;

@@ -13,7 +13,7 @@ import { configResponse } from './service.ts';
 const serialized = new WeakMap<object, string>();
 
 export function configRoutes(ctx: AppContext) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     for (const url of ['/v1/ext/config', '/v1/config']) {
       app.get(
         url,

@@ -11,14 +11,14 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-export interface SampleTask {
+interface SampleTask {
   stateTask: string;
   input: CreateTaskInput;
   /** When the task was made, in hours after its process. */
   afterHours: number;
 }
 
-export interface SampleProcess {
+interface SampleProcess {
   procedure: 'lead' | 'ticket';
   /** The primary-key value (lead_id, ticket_no): how tasks and chats find their process. */
   key: string;
@@ -28,7 +28,7 @@ export interface SampleProcess {
   tasks: SampleTask[];
 }
 
-export interface SampleChatMessage {
+interface SampleChatMessage {
   direction: 'INCOMING' | 'OUTGOING';
   text: string;
   /** For an outgoing message: the last status Meta reported. */

@@ -9,7 +9,7 @@ import { errorResponses } from '../../core/http/route-schema.ts';
 const Status = Type.Object({ status: Type.String() });
 
 export function healthRoutes(ctx: AppContext, metrics: Metrics) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     app.get(
       '/v1/health',
       {

@@ -3,7 +3,7 @@
  * `maxItems`, every item an object. A body failing here is refused whole (400, no job); an
  * object item that breaks a process rule is accepted and becomes an INVALID entry instead.
  */
-import { AppError, invalid } from '../../core/errors.ts';
+import { type AppError, invalid } from '../../core/errors.ts';
 
 export function checkBulkBody(body: unknown, maxItems: number): { value: Record<string, unknown>[] } | { error: AppError } {
   const wrapped = body !== null && typeof body === 'object' && !Array.isArray(body);

@@ -120,6 +120,8 @@ export async function createChunk(
       created.map((p) => ({ after: toView(procedure, p, p.record) })),
     );
   }
-  ready.forEach((r, i) => log.success(r.idx, rows[i].id));
+  ready.forEach((r, i) => {
+    log.success(r.idx, rows[i].id);
+  });
   return log.of(entries);
 }

@@ -25,7 +25,7 @@ const validChanges = ajv.compile(BulkChanges);
 
 type Failed = { ok: false; message: string };
 export type CheckedCreate = { ok: true; input: CreateInput; prepared: PreparedCreate } | Failed;
-export type BulkChangesInput = UpdateInput & { isDeleted?: boolean };
+type BulkChangesInput = UpdateInput & { isDeleted?: boolean };
 /** The process an update item addresses: by id, or by primary-key value. */
 export type UpdateTarget = { id: string } | { pkValue: string };
 export type CheckedUpdate = { ok: true; target: UpdateTarget; changes: BulkChangesInput; prepared: PreparedUpdate } | Failed;
@@ -63,7 +63,7 @@ export function checkUpdateItem(procedure: ProcedureDef, item: Record<string, un
     if (typeof value !== 'string' && typeof value !== 'number') return fail(`${pk}: must be a string or a number`);
     target = { pkValue: pkText(value) as string };
   } else {
-    return fail(`id: is required (or the primary key ${pk ?? '— procedure ' + procedure.shortId + ' has none'})`);
+    return fail(`id: is required (or the primary key ${pk ?? `— procedure ${procedure.shortId} has none`})`);
   }
   if (pk && id === undefined) delete rest[pk];
   let changes: unknown = rest;

@@ -113,7 +113,8 @@ export async function updateChunk(
   for (const r of ready) {
     const n = keysChange ? waves.length : (seen.get(r.processId) ?? 0);
     seen.set(r.processId, n + 1);
-    (waves[n] ??= []).push(r);
+    waves[n] ??= [];
+    waves[n].push(r);
   }
   for (const wave of waves) {
     const reporting = config.webhookEvents.has('process.updated') || config.webhookEvents.has('process.deleted');

@@ -50,7 +50,7 @@ export function jobRoutes(ctx: AppContext) {
     return ok(job, meta);
   }
 
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     for (const prefix of PREFIXES) {
       const older = prefix === '/v1/procedure' ? ' (older path)' : '';
       const common = {

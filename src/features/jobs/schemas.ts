@@ -4,8 +4,8 @@ import { Uuid, StringEnum } from '../../core/schema-types.ts';
 import { Changes, CreateBody } from '../processes/schemas.ts';
 import { MAX_OFFSET } from '../../core/http/paging.ts';
 
-export const JOB_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
-export const ENTRY_STATUSES = ['INVALID', 'NOT_STARTED', 'SUCCESS', 'ERROR'] as const;
+const JOB_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+const ENTRY_STATUSES = ['INVALID', 'NOT_STARTED', 'SUCCESS', 'ERROR'] as const;
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];
 
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
@@ -25,7 +25,7 @@ export const JobOut = Type.Object({
   total: Type.Integer({ description: 'number of entries, one per submitted item' }),
 });
 
-export const EntryCounts = Type.Object(Object.fromEntries(ENTRY_STATUSES.map((s) => [s, Type.Integer()])));
+const EntryCounts = Type.Object(Object.fromEntries(ENTRY_STATUSES.map((s) => [s, Type.Integer()])));
 
 export const JobMeta = Type.Object({ bjEntryCompletionStatusVsCount: EntryCounts });
 

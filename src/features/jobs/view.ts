@@ -33,7 +33,7 @@ export function jobMeta(row: JobRow): Static<typeof JobMeta> {
 }
 
 /** An entry's id: a name-based (v5-style) uuid of its job and position, stable without being stored. */
-export function entryId(jobId: string, idx: number): string {
+function entryId(jobId: string, idx: number): string {
   const h = createHash('sha1').update(`${jobId}/${idx}`).digest();
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;

@@ -38,7 +38,7 @@ function readUpload(request: FastifyRequest): Upload {
 }
 
 export function photoRoutes(ctx: AppContext) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     // Only in this plugin: one file per upload, small text fields, the file limit being the
     // upload body limit (413 beyond).
     await acceptUploads(app, { files: 1, fields: 10, fieldSize: 1024, fileSize: ctx.config.bodyLimits.upload });

@@ -9,7 +9,7 @@ import { inspectImage } from './image-type.ts';
 import * as repo from './repo.ts';
 
 /** How long a photo link from GET /v1/ext/photo/{id} works. */
-export const PHOTO_URL_TTL_SECONDS = 15 * 60;
+const PHOTO_URL_TTL_SECONDS = 15 * 60;
 
 export interface Upload {
   bytes: Buffer;
@@ -18,7 +18,7 @@ export interface Upload {
   filetype?: string;
 }
 
-export function toView(row: repo.PhotoRow) {
+function toView(row: repo.PhotoRow) {
   return {
     id: row.id,
     createdAt: row.created_at.getTime(),
@@ -33,7 +33,7 @@ export function toView(row: repo.PhotoRow) {
   };
 }
 
-export const photoFilePath = (id: string) => `/v1/photo-files/${id}`;
+const photoFilePath = (id: string) => `/v1/photo-files/${id}`;
 
 export async function uploadPhoto(db: Queryable, files: FileStorage, teamId: string, upload: Upload, requestedId?: string) {
   if (requestedId !== undefined && !isUuid(requestedId))

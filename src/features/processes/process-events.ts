@@ -10,7 +10,7 @@ const FIELDS = ['status', 'state', 'assignedTo', 'nextActionAt'] as const;
  * What an update changed: the attributes of `data` whose value differs, then the process fields
  * among status, state, assignedTo and nextActionAt that moved. Empty when nothing did.
  */
-export function changedAttributes(before: ProcessView, after: ProcessView): string[] {
+function changedAttributes(before: ProcessView, after: ProcessView): string[] {
   const data = (v: ProcessView) => v.data as Record<string, unknown>;
   const keys = new Set([...Object.keys(data(before)), ...Object.keys(data(after))]);
   const changed = [...keys].filter((k) => JSON.stringify(data(before)[k]) !== JSON.stringify(data(after)[k]));

@@ -13,7 +13,7 @@ import { invalid } from '../../core/errors.ts';
 import { epochMs } from '../attributes/check-value.ts';
 import type { AttributeDef, ProcedureDef, EntityDef } from '../config/model.ts';
 
-export const OPERATORS = ['=', '!=', '>', '>=', '<', '<='] as const;
+const OPERATORS = ['=', '!=', '>', '>=', '<', '<='] as const;
 type Operator = (typeof OPERATORS)[number];
 
 const NUMERIC_TYPES = new Set([

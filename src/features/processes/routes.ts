@@ -16,7 +16,7 @@ export function processRoutes(ctx: AppContext) {
     return { config, procedure: service.procedureOf(config, request.params.ps) };
   }
 
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     for (const prefix of PREFIXES) {
       const older = prefix === '/v1/procedure' ? ' (older path)' : '';
       const tags = ['processes'];

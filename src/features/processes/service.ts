@@ -20,7 +20,7 @@ import { linkRecords, refusedRecordLinks, type RecordLink } from './record-links
 import * as repo from './repo.ts';
 import { decodeCursor, DEFAULT_SORT, encodeCursor, resolveSort, sameSort } from './sort.ts';
 
-export type Status = 'OPEN' | 'COMPLETED' | 'CANCELLED';
+type Status = 'OPEN' | 'COMPLETED' | 'CANCELLED';
 
 export interface CreateInput {
   data?: Record<string, unknown>;

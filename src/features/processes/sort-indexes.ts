@@ -16,7 +16,7 @@ export interface SortIndex {
 }
 
 /** The index for a sort given as its keys over no table alias (`resolveSortOver(…, '')`). */
-export function sortIndexOver(parts: SortPart[]): SortIndex {
+function sortIndexOver(parts: SortPart[]): SortIndex {
   // Read backwards an index serves the reverse order, so its first key is kept ascending and a
   // sort and its reverse share one index.
   const flip = parts[0].descending;

@@ -55,7 +55,7 @@ const Params = Type.Object({
 });
 
 export function taskRoutes(ctx: AppContext) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     app.post<{ Params: Static<typeof Params>; Body: Static<typeof CreateTaskBody> }>(
       '/v1/ext/p/:ps/:processIdOrPk/task/:stateTask',
       {

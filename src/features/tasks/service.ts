@@ -22,7 +22,7 @@ export interface CreateTaskInput {
 
 const ms = (d: Date | null) => (d ? d.getTime() : null);
 
-export function toView(row: repo.TaskRow) {
+function toView(row: repo.TaskRow) {
   return {
     id: row.id,
     createdAt: row.created_at.getTime(),

@@ -8,7 +8,7 @@ import { ListQuery, UpdateUserBody, UserParams, UserV1, UserV1Detail, UserV2, Us
 import { getUser, listUsers, updateUser } from './service.ts';
 
 export function userRoutes(ctx: AppContext) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     const read = { auth: 'key', privilege: 'user:read' } as const;
     const tags = ['users'];
     for (const [path, version, item] of [

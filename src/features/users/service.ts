@@ -52,7 +52,7 @@ export function v1User(row: repo.UserRow) {
 }
 
 /** `2021-09-16T18:34:58.108+05:30`: the instant in the given `+0530`-style offset. */
-export function isoWithOffset(ms: number, offset: string): string {
+function isoWithOffset(ms: number, offset: string): string {
   const m = /^([+-])(\d\d)(\d\d)$/.exec(offset) ?? ['', '+', '00', '00'];
   const minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
   return new Date(ms + minutes * 60_000).toISOString().replace('Z', `${m[1]}${m[2]}:${m[3]}`);

@@ -59,7 +59,9 @@ export function wakeDestination(ctx: AppContext, destination: string): void {
 
 /** Every process that writes deliveries wakes their destinations after the commit. */
 export function wakeDestinationsOnCommit(ctx: AppContext): void {
-  onNewDeliveries(ctx.db, (destinations) => destinations.forEach((d) => wakeDestination(ctx, d)));
+  onNewDeliveries(ctx.db, (destinations) => {
+    for (const d of destinations) wakeDestination(ctx, d);
+  });
 }
 
 /** 2 s, 4 s, 8 s… (each ×0.75–1.25), each wait at most an hour; a Retry-After asking for more is honoured up to that hour. */

@@ -22,7 +22,7 @@ const manage = { auth: 'key' as const, privilege: 'webhook:manage' as const };
 const subscriptionResponse = { 200: Envelope(SubscriptionOut), ...errorResponses };
 
 export function webhookRoutes(ctx: AppContext) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     app.post<{ Body: Static<typeof SubscriptionCreate> }>(
       '/v1/ext/webhooks',
       {

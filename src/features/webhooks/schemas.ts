@@ -7,7 +7,7 @@ import { MAX_OFFSET } from '../../core/http/paging.ts';
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 const EpochOrNull = (description: string) => Type.Union([Type.Number(), Type.Null()], { description });
 
-export const DELIVERY_STATES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
+const DELIVERY_STATES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
 
 const Events = Type.Array(literals(PLATFORM_EVENTS), { minItems: 1, uniqueItems: true, description: 'the platform events to receive' });
 const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL the events are POSTed to' });
@@ -41,7 +41,7 @@ export const SubscriptionOut = Type.Object({
   updatedAt: Type.Number(),
 });
 
-export const AttemptOut = Type.Object({
+const AttemptOut = Type.Object({
   attempt: Type.Integer(),
   startedAt: Type.Number(),
   durationMs: Type.Integer(),

@@ -17,7 +17,7 @@ const Summary = Type.Object({
 });
 
 export function workspaceRoutes(ctx: AppContext) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     // Only this route takes YAML; the parser lives in its scope so no JSON endpoint accepts it.
     app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) =>
       done(null, body),

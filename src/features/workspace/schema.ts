@@ -18,7 +18,7 @@ const Option = Type.Union([
   Type.Object({ value: OptionValue, label: Type.Optional(Type.String()) }, { additionalProperties: false }),
 ]);
 
-export const AttributeSpec = Type.Object(
+const AttributeSpec = Type.Object(
   {
     id: Type.Optional(Uuid),
     shortId: ShortId,
@@ -103,7 +103,7 @@ const StateTaskSpec = Type.Object(
 );
 
 /** Each index slows every write to the procedure's processes a little: a handful is plenty. */
-export const MAX_SORT_INDEXES = 10;
+const MAX_SORT_INDEXES = 10;
 
 const ProcedureSpec = Type.Object(
   {
@@ -191,5 +191,4 @@ export const WorkspaceSpec = Type.Object(
 export type Workspace = Static<typeof WorkspaceSpec>;
 export type TeamSpecT = Static<typeof TeamSpec>;
 export type AttributeSpecT = Static<typeof AttributeSpec>;
-export type ProcedureSpecT = Static<typeof ProcedureSpec>;
 export type PluginSpecT = Static<typeof PluginSpec>;

@@ -57,7 +57,9 @@ export function validateWorkspace(doc: unknown): Workspace {
   };
   const checkAttributes = (attrs: AttributeSpecT[] | undefined, path: string) => {
     duplicates(attrs, (a) => a.shortId, `${path}.attributes`);
-    (attrs ?? []).forEach((a, i) => checkAttribute(a, `${path}.attributes[${i}]`, add));
+    (attrs ?? []).forEach((a, i) => {
+      checkAttribute(a, `${path}.attributes[${i}]`, add);
+    });
   };
 
   duplicates(ws.teams, (t) => t.shortId, 'teams');

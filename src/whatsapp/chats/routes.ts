@@ -49,7 +49,7 @@ const listResponse = {
 const paging = (b: { page?: number; limit?: number }) => ({ page: Math.max(1, b.page ?? 1), limit: b.limit ?? 20 });
 
 export function chatRoutes(ctx: AppContext) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     app.post<{ Body: Static<typeof ChatsBody> }>(
       '/v1/ext/chat',
       {

@@ -16,7 +16,7 @@ import { scrubTokens } from './scrub.ts';
 /** The Graph API version our own calls to Meta use (template lists, sends); pass-through calls keep the caller's. */
 export const GRAPH_VERSION = 'v22.0';
 
-export const GRAPH_TIMEOUT_MS = 15_000;
+const GRAPH_TIMEOUT_MS = 15_000;
 
 /** The `{ver}` path segment of the pass-through endpoints, forwarded as given. */
 export const GraphVersion = Type.String({ pattern: '^v[0-9]{1,3}\\.[0-9]{1,3}$', description: 'Graph API version, e.g. v22.0' });
@@ -46,7 +46,7 @@ export interface GraphClient {
   download(url: string): Promise<{ status: number; contentType: string; bytes: Buffer }>;
 }
 
-export function graphBaseUrl(plugin: Pick<PluginRow, 'graph_api_url'>, override: string | undefined): string {
+function graphBaseUrl(plugin: Pick<PluginRow, 'graph_api_url'>, override: string | undefined): string {
   return (override ?? (plugin.graph_api_url || DEFAULT_GRAPH_URL)).replace(/\/+$/, '');
 }
 

@@ -12,7 +12,7 @@ const list = (value: Json, key: string): Json[] => (Array.isArray(value[key]) ? 
 /** Hashed, so an item's key has a fixed size whatever Meta (or an impostor with the app secret) sends. */
 const key = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export const messageItem = (wamid: string) => key(`message\u0001${wamid}`);
+const messageItem = (wamid: string) => key(`message\u0001${wamid}`);
 export const statusItem = (wamid: string, status: string) => key(`status\u0001${wamid}\u0001${status}`);
 export const echoItem = (id: string) => key(`echo\u0001${id}`);
 

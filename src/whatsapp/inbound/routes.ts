@@ -20,7 +20,7 @@ import * as repo from './repo.ts';
 import { checkHandshake, checkSignature } from './verify.ts';
 
 /** Meta's payloads stay well under 3 MB; anything larger is not Meta. */
-export const INBOUND_BODY_LIMIT = 4 * 1024 * 1024;
+const INBOUND_BODY_LIMIT = 4 * 1024 * 1024;
 
 const Params = Type.Object({ pluginId: Type.String({ description: 'the WhatsApp plugin id' }) });
 
@@ -51,7 +51,7 @@ export function inboundRoutes(ctx: AppContext) {
   // Events arriving together are stored by one statement (each answered once its row is committed).
   const store = groupWriter<repo.NewInboundEvent>((events) => repo.storeInboundEvents(ctx.db, events));
 
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     // The signature covers the exact bytes: keep them, whatever the declared type.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: INBOUND_BODY_LIMIT }, (_request, body, done) => done(null, body));

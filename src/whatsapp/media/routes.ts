@@ -28,7 +28,7 @@ const disposition = (filename: string | null) =>
   filename ? `inline; filename="${filename.replace(/[^\w.\- ]/g, '_').slice(0, 200)}"` : 'inline';
 
 export function publicMediaRoutes(ctx: AppContext) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     await acceptUploads(app, { files: 1, fields: 5, fieldSize: 1024, fileSize: LARGEST });
     const tags = ['whatsapp'];
 

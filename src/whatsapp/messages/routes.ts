@@ -25,7 +25,7 @@ const MetaMessage = Type.Object(
 );
 
 export function messageRoutes(ctx: AppContext) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     app.post<{ Params: Static<typeof Params>; Body: Record<string, unknown> }>(
       '/v1/ext/plugin/whatsapp/:pluginId/api/:ver/:pnid/messages',
       {

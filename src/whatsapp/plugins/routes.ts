@@ -8,7 +8,7 @@ import { PluginConfigOut, PluginConfigUpdate, PluginParams } from './schemas.ts'
 import { getPluginConfig, updatePluginConfig } from './service.ts';
 
 export function pluginConfigRoutes(ctx: AppContext) {
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     const tags = ['whatsapp'];
     app.get<{ Params: Static<typeof PluginParams> }>(
       '/v1/ext/plugin/whatsapp/:pluginId/config',

@@ -79,7 +79,10 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
   const examples = seedTemplates(nextId);
   const wabaTemplates = (waba: string) => {
     let list = templates.get(waba);
-    if (!list) templates.set(waba, (list = examples.map((t) => structuredClone(t))));
+    if (!list) {
+      list = examples.map((t) => structuredClone(t));
+      templates.set(waba, list);
+    }
     return list;
   };
   /** Sends are checked against every WABA's templates (the sandbox does not know which WABA a number is in). */
@@ -97,8 +100,10 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     const rate = (await options.messagesPerSecond(pnid)) ?? 0;
     if (!rate) return false;
     let limiter = limiters.get(pnid);
-    if (!limiter || limiter.rate !== rate)
-      limiters.set(pnid, (limiter = { rate, buckets: memoryRateLimiter(rate, Math.max(3, rate / 5)) }));
+    if (!limiter || limiter.rate !== rate) {
+      limiter = { rate, buckets: memoryRateLimiter(rate, Math.max(3, rate / 5)) };
+      limiters.set(pnid, limiter);
+    }
     return !(limiter.buckets.take(pnid) as RateDecision).allowed;
   }
 
@@ -108,7 +113,7 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     if (typeof name !== 'string' || typeof language !== 'string')
       return { status: 400, body: metaError('(#100) Param template[name] and template[language][code] are required.', 100) };
     const found = anyTemplate((t) => t.name === name && t.language === language);
-    if (!found || found.status !== 'APPROVED') {
+    if (found?.status !== 'APPROVED') {
       return {
         status: 404,
         body: metaError(

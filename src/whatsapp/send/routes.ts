@@ -1,3 +1,4 @@
+import type { ProcedureDef } from '../../features/config/model.ts';
 import { ChatMessageOut } from '../chats/schemas.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -45,7 +46,7 @@ export function sendRoutes(ctx: AppContext) {
   async function processTarget(request: FastifyRequest, procedureKey: string | undefined, ref: string): Promise<SendTarget> {
     const teamId = teamIdOf(request);
     const config = await ctx.configCache.get(teamId);
-    let procedure;
+    let procedure: ProcedureDef;
     if (procedureKey === undefined) {
       // The documented form without a procedure: the process id alone.
       const [row] = isUuid(ref)
@@ -64,7 +65,7 @@ export function sendRoutes(ctx: AppContext) {
     return { to: processPhone(procedure, entity, process), procedureId: procedure.id, processId: process.id };
   }
 
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     const config = { auth: 'key', privilege: 'whatsapp:send', idempotent: true } as const;
     const tags = ['whatsapp'];
     app.post<{ Params: Static<typeof PhoneParams>; Body: TemplateSend }>(

@@ -41,7 +41,7 @@ interface LaneData {
 }
 
 /** Asks a worker to drain a number now (or in `inMs`); a wake-up already waiting absorbs this one. */
-export async function wakeLane(tx: Queryable, queue: JobQueue, phoneNumberId: string, inMs = 0): Promise<void> {
+async function wakeLane(tx: Queryable, queue: JobQueue, phoneNumberId: string, inMs = 0): Promise<void> {
   const later = inMs > 50;
   await queue.send(tx, SEND_LANE_QUEUE, { phoneNumberId } satisfies LaneData, {
     // Delayed wake-ups get their own key: an early one waiting must not swallow an urgent one.

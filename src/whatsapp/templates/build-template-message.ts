@@ -9,13 +9,13 @@
  */
 import { AppError, invalid } from '../../core/errors.ts';
 
-export interface TemplateButton {
+interface TemplateButton {
   type: string;
   text?: string;
   url?: string;
 }
 
-export interface TemplateComponent {
+interface TemplateComponent {
   type: string;
   format?: string;
   text?: string;
@@ -32,7 +32,7 @@ export interface TemplateDef {
   components: TemplateComponent[];
 }
 
-export interface Mapping {
+interface Mapping {
   schemaPropertyName: string;
   schemaPropertyValue: string;
 }

@@ -22,7 +22,7 @@ const answer = (reply: FastifyReply, meta: GraphAnswer) =>
 export function templateRoutes(ctx: AppContext) {
   const client = (plugin: Parameters<typeof graphFor>[1]) => graphFor(ctx, plugin);
 
-  return async function (app: FastifyInstance) {
+  return async (app: FastifyInstance) => {
     const tags = ['whatsapp'];
     const config = { auth: 'key', privilege: 'whatsapp:manage' } as const;
     const path = '/v1/ext/plugin/whatsapp/api/:ver/:wabaId/message_templates';
