@@ -187,8 +187,9 @@ describe('the event loop', () => {
     polling = false;
     await poller;
     console.log(`worst /healthz latency while refusing the worst bodies: ${Math.round(worst)} ms`);
-    // About 25 ms on an idle machine (docs/performance.md); the bound leaves room for a busy CI
-    // machine and still catches the seconds-long stalls of quadratic work.
-    expect(worst).toBeLessThan(150);
+    // About 25 ms on an idle machine (docs/performance.md), up to 155 ms seen while the rest of
+    // the suite ran beside it on two cores; the bound leaves room for that and still catches the
+    // stalls of quadratic work (0.6 s for the smallest body that had one).
+    expect(worst).toBeLessThan(300);
   });
 });
