@@ -1,19 +1,14 @@
 /** Schema pieces every area uses, declared once (TypeBox: validation, serialization and OpenAPI from one declaration). */
-import { Type, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
 export const Uuid = Type.String({ format: 'uuid' });
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Nullable = <T extends TSchema>(schema: T, options: { description?: string } = {}) =>
+  Type.Union([schema, Type.Null()], options);
 
-/** One of the given strings; in OpenAPI an `anyOf` of constants, which generated clients type as a union. */
-export function StringEnum<const V extends string>(
-  values: readonly [V, ...V[]],
-  options: { description?: string } = {},
-): TUnion<TLiteral<V>[]> {
-  return Type.Union(
-    values.map((v) => Type.Literal(v)),
-    options,
-  );
+/** One of the given strings: `{type: string, enum}` in JSON Schema and OpenAPI, the union of them in TypeScript. */
+export function StringEnum<const V extends string>(values: readonly [V, ...V[]], options: { description?: string } = {}): TUnsafe<V> {
+  return Type.Unsafe<V>({ type: 'string', enum: [...values], ...options });
 }
 
 /** A process's or task's status. */

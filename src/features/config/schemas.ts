@@ -1,8 +1,9 @@
 /** `GET /v1/ext/config` response (docs/workspace.md#what-the-config-api-shows). */
 import { Type } from '@sinclair/typebox';
+import { Nullable, Uuid } from '../../core/schema-types.ts';
 
-const Id = Type.String({ format: 'uuid' });
-const NullableId = Type.Union([Id, Type.Null()]);
+const Id = Uuid;
+const NullableId = Nullable(Uuid);
 const Ids = Type.Array(Id);
 const Base = { id: Id, shortId: Type.String(), name: Type.String() };
 const Empty = Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'not modelled by this server: always empty' });

@@ -1,54 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { AttributeDef, EntityDef, ProcedureDef, StateDef, TeamConfig } from '../config/model.ts';
+import { attributeDef, placeEntity, procedureDef, stateDef } from '../../../test/helpers/config-model.ts';
+import type { TeamConfig } from '../config/model.ts';
 import { checkCreateItem, checkUpdateItem } from './bulk-items.ts';
 
-const attr = (ownerId: string, shortId: string, type: string): AttributeDef => ({
-  id: `${ownerId}-${shortId}`,
-  shortId,
-  name: shortId,
-  type,
-  options: null,
-  schema: null,
-  isRequired: false,
-  ownerKind: ownerId === 'place' ? 'entity' : 'procedure',
-  ownerId,
-});
-const state = (shortId: string, status: StateDef['status'], order: number): StateDef => ({
-  id: `state-${shortId}`,
-  shortId,
-  name: shortId,
-  status,
-  order,
-});
-
-const place: EntityDef = {
-  id: 'place',
-  shortId: 'place',
-  name: 'Place',
-  primaryKey: 'code',
-  attributes: [attr('place', 'code', 'stringId'), attr('place', 'city', 'string')],
-};
-
-function procedure(shortId: string, primaryKey: string | null, entityId: string | null): ProcedureDef {
-  const attributes = [attr(shortId, 'lead_id', 'stringId'), attr(shortId, 'score', 'integer'), attr(shortId, 'firstname', 'name')];
-  const states = [state('NEW', 'OPEN', 0), state('CONTACTED', 'OPEN', 1), state('WON', 'COMPLETED', 2)];
-  return {
-    id: shortId,
-    shortId,
-    name: shortId,
-    entityId,
-    primaryKey,
-    primaryIdentifier: null,
-    whatsappPhoneAttribute: null,
-    attributes,
-    attributesByShortId: new Map(attributes.map((a) => [a.shortId, a])),
-    states,
-    statesByShortId: new Map(states.map((s) => [s.shortId, s])),
-    defaultStartState: states[0],
-    defaultCompletedState: states[2],
-    stateTasks: [],
-  };
-}
+const attributesOf = (owner: string) => [
+  attributeDef(owner, 'lead_id', 'stringId'),
+  attributeDef(owner, 'score', 'integer'),
+  attributeDef(owner, 'firstname', 'name'),
+];
+const STATES = [
+  stateDef('state-NEW', 'NEW', 'OPEN', 0),
+  stateDef('state-CONTACTED', 'CONTACTED', 'OPEN', 1),
+  stateDef('state-WON', 'WON', 'COMPLETED', 2),
+];
+const procedure = (shortId: string, primaryKey: string | null, entityId: string | null) =>
+  procedureDef({ shortId, primaryKey, entityId, attributes: attributesOf(shortId), states: STATES });
+const place = placeEntity();
 
 /** `lead`: primary key lead_id, linked to `place` records; `note`: neither. */
 const lead = procedure('lead', 'lead_id', 'place');

@@ -1,58 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import type { AttributeDef, EntityDef, ProcedureDef, StateDef } from '../config/model.ts';
+import { attributeDef, placeEntity, procedureDef, stateDef } from '../../../test/helpers/config-model.ts';
+import type { StateDef } from '../config/model.ts';
 import { assigneeRefs, compileWhere, MAX_WHERE_CONDITIONS, MAX_WHERE_GROUPS, MAX_WHERE_VALUES, type QueryScope } from './query.ts';
 
-const attr = (ownerId: string, shortId: string, type: string): AttributeDef => ({
-  id: `${ownerId}-${shortId}`,
-  shortId,
-  name: shortId,
-  type,
-  options: null,
-  schema: null,
-  isRequired: false,
-  ownerKind: ownerId === 'place' ? 'entity' : 'procedure',
-  ownerId,
-});
-const state = (n: number, shortId: string, status: StateDef['status']): StateDef => ({
-  id: `00000000-0000-4000-8000-00000000000${n}`,
-  shortId,
-  name: shortId,
-  status,
-  order: n,
-});
-
+const state = (n: number, shortId: string, status: StateDef['status']) =>
+  stateDef(`00000000-0000-4000-8000-00000000000${n}`, shortId, status, n);
 const attributes = [
-  attr('lead', 'lead_id', 'stringId'),
-  attr('lead', 'score', 'integer'),
-  attr('lead', 'firstname', 'name'),
-  attr('lead', 'vip', 'boolean'),
-  attr('lead', 'followUp', 'datetime'),
-  attr('lead', 'tags', 'multiStringEnum'),
+  attributeDef('lead', 'lead_id', 'stringId'),
+  attributeDef('lead', 'score', 'integer'),
+  attributeDef('lead', 'firstname', 'name'),
+  attributeDef('lead', 'vip', 'boolean'),
+  attributeDef('lead', 'followUp', 'datetime'),
+  attributeDef('lead', 'tags', 'multiStringEnum'),
 ];
-const states = [state(1, 'NEW', 'OPEN'), state(2, 'CONTACTED', 'OPEN'), state(3, 'WON', 'COMPLETED')];
-const procedure: ProcedureDef = {
-  id: 'lead',
+const procedure = procedureDef({
   shortId: 'lead',
-  name: 'Lead',
-  entityId: 'place',
   primaryKey: 'lead_id',
-  primaryIdentifier: null,
-  whatsappPhoneAttribute: null,
+  entityId: 'place',
   attributes,
-  attributesByShortId: new Map(attributes.map((a) => [a.shortId, a])),
-  states,
-  statesByShortId: new Map(states.map((s) => [s.shortId, s])),
-  defaultStartState: states[0],
-  defaultCompletedState: states[2],
-  stateTasks: [],
-};
-const place: EntityDef = {
-  id: 'place',
-  shortId: 'place',
-  name: 'Place',
-  primaryKey: 'code',
-  attributes: [attr('place', 'code', 'stringId'), attr('place', 'city', 'string')],
-};
+  states: [state(1, 'NEW', 'OPEN'), state(2, 'CONTACTED', 'OPEN'), state(3, 'WON', 'COMPLETED')],
+});
+const place = placeEntity();
 const JOHN = 'bcc42c4f-3e9c-4eaa-8728-c1edd7c7be5c';
 const scope: QueryScope = {
   procedure,
@@ -147,7 +115,7 @@ describe('compileWhere', () => {
     expect(compile({ firstname: 5 }).params).toEqual(['5', '{"firstname":"5"}']);
     expect(compile({ createdAt: 1767225600000 }).params).toEqual(['2026-01-01T00:00:00.000Z']);
     expect(compile({ followUp: '2026-01-01T00:00:00Z' }).params).toEqual([1767225600000, '{"followUp":1767225600000}']);
-    expect(compile({ state: 'WON' }).params).toEqual([states[2].id]);
+    expect(compile({ state: 'WON' }).params).toEqual([procedure.states[2].id]);
     expect(compile({ assignedTo: ['john@paisapay.com', 'ghost'] }).params).toEqual([[JOHN, '00000000-0000-0000-0000-000000000000']]);
   });
 

@@ -1,9 +1,9 @@
 /** User response shapes v1 and v2 (docs/api.md#users) and the update body. */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { Uuid, StringEnum } from '../../core/schema-types.ts';
+import { Nullable, Uuid, StringEnum } from '../../core/schema-types.ts';
 import { MAX_OFFSET } from '../../core/http/paging.ts';
 
-const N = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const N = Nullable;
 const Obj = Type.Object({}, { additionalProperties: true });
 
 const Contact = Type.Object(

@@ -1,15 +1,14 @@
 /** Webhook subscription and delivery schemas (docs/webhooks.md), declared once. */
 import { Type } from '@sinclair/typebox';
-import { Uuid } from '../../core/schema-types.ts';
+import { StringEnum, Uuid } from '../../core/schema-types.ts';
 import { PLATFORM_EVENTS } from './outbox.ts';
 import { MAX_OFFSET } from '../../core/http/paging.ts';
 
-const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 const EpochOrNull = (description: string) => Type.Union([Type.Number(), Type.Null()], { description });
 
 const DELIVERY_STATES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
 
-const Events = Type.Array(literals(PLATFORM_EVENTS), { minItems: 1, uniqueItems: true, description: 'the platform events to receive' });
+const Events = Type.Array(StringEnum(PLATFORM_EVENTS), { minItems: 1, uniqueItems: true, description: 'the platform events to receive' });
 const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL the events are POSTed to' });
 const Description = Type.String({ maxLength: 500 });
 
@@ -55,7 +54,7 @@ export const DeliveryOut = Type.Object({
   subscriptionId: Type.Union([Uuid, Type.Null()]),
   destination: Type.String({ description: 'the subscription id, or `<pluginId>:passthrough` / `<pluginId>:chakra`' }),
   event: Type.String(),
-  state: literals(DELIVERY_STATES),
+  state: StringEnum(DELIVERY_STATES),
   attempts: Type.Integer(),
   createdAt: Type.Number(),
   nextAttemptAt: EpochOrNull('epoch ms of the next attempt while PENDING'),
@@ -72,7 +71,7 @@ export const DeliveryParams = Type.Object({ id: Type.String({ description: 'webh
 export const DeliveriesQuery = Type.Object({
   skip: Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  state: Type.Optional(literals(DELIVERY_STATES)),
+  state: Type.Optional(StringEnum(DELIVERY_STATES)),
 });
 
 export const DeliveriesMeta = Type.Object({ hasMore: Type.Boolean() });
