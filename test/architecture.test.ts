@@ -49,6 +49,15 @@ describe('the layers', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('processes and records are written only by src/features/processes (one owner per table)', () => {
+    const writes = /\binsert\s+into\s+(processes|records)\b|\bupdate\s+(processes|records)(\s+\w+)?\s+set\b|\bdelete\s+from\s+(processes|records)\b/i;
+    const writers = sourceFiles(SRC)
+      .filter((file) => !file.endsWith('.test.ts') && !inside(file, 'features/processes'))
+      .filter((file) => writes.test(readFileSync(file, 'utf8')))
+      .map((file) => path.relative(SRC, file));
+    expect(writers).toEqual([]);
+  });
+
   it('every folder with routes or a worker is an area listed in src/areas.ts', () => {
     const folders = [...sourceFiles(path.join(SRC, 'features')), ...sourceFiles(path.join(SRC, 'whatsapp'))]
       .filter((file) => /(^|\/)(routes|[a-z-]+-worker)\.ts$/.test(path.basename(file)))

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { joinTransaction } from '../../core/db/join-transaction.ts';
 import type { Db, Queryable } from '../../core/db/types.ts';
 import { recordOutgoing } from '../../whatsapp/chats/service.ts';
-import { insertIncomingMessages } from '../../whatsapp/chats/repo.ts';
+import { backdateChatMessages, insertIncomingMessages } from '../../whatsapp/chats/repo.ts';
 import { textOf } from '../../whatsapp/chats/view.ts';
 import { applyStatus } from '../../whatsapp/inbound/repo.ts';
 import { buildTeamConfig } from '../config/model.ts';
@@ -22,6 +22,9 @@ import { createProcess, procedureOf, type ProcessView } from '../processes/servi
 import { createTask } from '../tasks/service.ts';
 import * as repo from './repo.ts';
 import { sampleContent, type SampleChat } from './sample-content.ts';
+import type { DatedRow } from '../../core/db/dated-rows.ts';
+import { backdateProcesses } from '../processes/bulk-repo.ts';
+import { backdateTasks } from '../tasks/repo.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -41,8 +44,8 @@ export async function addDemoSampleData(db: Db, tx: Queryable, teamId: string, n
   const at = (ms: number) => new Date(Math.min(ms, now - MINUTE));
 
   const byKey = new Map<string, ProcessView>();
-  const processTimes: repo.Dated[] = [];
-  const taskTimes: repo.Dated[] = [];
+  const processTimes: DatedRow[] = [];
+  const taskTimes: DatedRow[] = [];
   for (const sample of content.processes) {
     const procedure = procedureOf(config, sample.procedure);
     const process = await createProcess(joined, config, procedure, sample.input);
@@ -58,18 +61,18 @@ export async function addDemoSampleData(db: Db, tx: Queryable, teamId: string, n
     }
     processTimes.push({ id: process.id, createdAt: at(createdAt), updatedAt: at(lastTouched) });
   }
-  await repo.backdateProcesses(tx, processTimes);
-  await repo.backdateTasks(tx, taskTimes);
+  await backdateProcesses(tx, processTimes);
+  await backdateTasks(tx, taskTimes);
 
   let chatMessages = 0;
   const number = await repo.firstSendingNumber(tx, teamId);
   if (number) {
-    const messageTimes: repo.Dated[] = [];
+    const messageTimes: DatedRow[] = [];
     for (const chat of content.chats) {
       const lead = byKey.get(chat.leadKey);
       if (lead) messageTimes.push(...(await writeConversation(tx, teamId, number, lead, chat, now)));
     }
-    await repo.backdateChatMessages(tx, messageTimes);
+    await backdateChatMessages(tx, messageTimes);
     chatMessages = messageTimes.length;
   }
   return { processes: processTimes.length, tasks: taskTimes.length, chatMessages };
@@ -83,9 +86,9 @@ async function writeConversation(
   lead: ProcessView,
   chat: SampleChat,
   now: number,
-): Promise<repo.Dated[]> {
+): Promise<DatedRow[]> {
   const phone = String(lead.data.phone_number);
-  const times: repo.Dated[] = [];
+  const times: DatedRow[] = [];
   for (const [i, message] of chat.messages.entries()) {
     const sentAt = now - message.minutesAgo * MINUTE;
     // Shaped like Meta's message ids, fixed per message so the sample is the same on every run.

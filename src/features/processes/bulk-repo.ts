@@ -8,6 +8,7 @@
 import type { Queryable } from '../../core/db/types.ts';
 import type { ProcedureDef, StateDef } from '../config/model.ts';
 import { RECORD_JSON, withDates, type ProcessRow, type ProcessWithRecord } from './repo.ts';
+import { datedColumns, type DatedRow } from '../../core/db/dated-rows.ts';
 
 /**
  * What a process write hands back: `'id'` for a bulk chunk, which needs no more (reading a
@@ -229,4 +230,21 @@ export async function mergeIntoRecords(
  */
 export async function analyzeProcesses(db: Queryable): Promise<void> {
   await db.exec('analyze processes, records');
+}
+
+/** Moves processes to their sample times, then each one's record to its processes' first and last. */
+export async function backdateProcesses(q: Queryable, rows: DatedRow[]): Promise<void> {
+  await q.run(
+    `update processes p set created_at = x.created_at, updated_at = x.updated_at
+       from unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) as x(id, created_at, updated_at)
+      where p.id = x.id`,
+    datedColumns(rows),
+  );
+  await q.run(
+    `update records r set created_at = p.first_at, updated_at = p.last_at
+       from (select record_id, min(created_at) as first_at, max(updated_at) as last_at
+               from processes where id = any($1::uuid[]) and record_id is not null group by record_id) p
+      where r.id = p.record_id`,
+    [rows.map((r) => r.id)],
+  );
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../core/db/types.ts';
+import { datedColumns, type DatedRow } from '../../core/db/dated-rows.ts';
 
 export interface TaskRow {
   id: string;
@@ -50,4 +51,16 @@ export async function insertTask(db: Queryable, t: Omit<TaskRow, 'created_at' | 
     ],
   );
   return rows[0];
+}
+
+/** Moves tasks to their sample times; a completed or cancelled one was closed when it was last updated. */
+export async function backdateTasks(q: Queryable, rows: DatedRow[]): Promise<void> {
+  await q.run(
+    `update tasks t set created_at = x.created_at, updated_at = x.updated_at,
+            completed_at = case when t.completed_at is not null then x.updated_at end,
+            cancelled_at = case when t.cancelled_at is not null then x.updated_at end
+       from unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) as x(id, created_at, updated_at)
+      where t.id = x.id`,
+    datedColumns(rows),
+  );
 }

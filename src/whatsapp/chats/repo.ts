@@ -1,5 +1,6 @@
 /** SQL for contacts, chats and chat messages. Every statement is scoped by team. */
 import type { Queryable } from '../../core/db/types.ts';
+import { datedColumns, type DatedRow } from '../../core/db/dated-rows.ts';
 
 export interface ChatMessageRow {
   id: string;
@@ -216,5 +217,26 @@ export async function messagesOfChat(
   return db.query<ChatMessageRow>(
     `${MESSAGE_SELECT} where m.chat_id = $1 and m.team_id = $2 order by m.created_at desc, m.id desc limit $3 offset $4`,
     [chatId, teamId, limit, offset],
+  );
+}
+
+/** Moves chat messages to their sample times, then their chats' and contacts' times to match. */
+export async function backdateChatMessages(q: Queryable, rows: DatedRow[]): Promise<void> {
+  await q.run(
+    `update chat_messages m set created_at = x.created_at, updated_at = x.updated_at
+       from unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) as x(id, created_at, updated_at)
+      where m.id = x.id`,
+    datedColumns(rows),
+  );
+  await q.run(
+    `with times as (
+       select chat_id, contact_id, min(created_at) as first_at, max(created_at) as last_at,
+              max(created_at) filter (where direction = 'INCOMING') as last_incoming_at
+         from chat_messages where id = any($1::uuid[]) group by chat_id, contact_id),
+     chats_moved as (
+       update chats c set created_at = t.first_at, updated_at = t.last_at, last_message_at = t.last_at, last_incoming_message_at = t.last_incoming_at
+         from times t where c.id = t.chat_id)
+     update contacts k set created_at = t.first_at, updated_at = t.first_at from times t where k.id = t.contact_id`,
+    [rows.map((r) => r.id)],
   );
 }
