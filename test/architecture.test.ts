@@ -50,7 +50,8 @@ describe('the layers', () => {
   });
 
   it('processes and records are written only by src/features/processes (one owner per table)', () => {
-    const writes = /\binsert\s+into\s+(processes|records)\b|\bupdate\s+(processes|records)(\s+\w+)?\s+set\b|\bdelete\s+from\s+(processes|records)\b/i;
+    const writes =
+      /\binsert\s+into\s+(processes|records)\b|\bupdate\s+(processes|records)(\s+\w+)?\s+set\b|\bdelete\s+from\s+(processes|records)\b/i;
     const writers = sourceFiles(SRC)
       .filter((file) => !file.endsWith('.test.ts') && !inside(file, 'features/processes'))
       .filter((file) => writes.test(readFileSync(file, 'utf8')))
