@@ -19,6 +19,8 @@ interface Worker {
 
 export interface Area {
   name: string;
+  /** The OpenAPI tags this area's routes introduce (others' routes may use them too), each with one line: listed at the top of /openapi.json. */
+  openapiTags?: { name: string; description: string }[];
   /** The area's routes, as one Fastify plugin. */
   routes?: (ctx: AppContext, server: { metrics: Metrics }) => (app: FastifyInstance) => Promise<void>;
   /** Queues the area's workers consume, declared at every start in this order (a dead-letter queue first). */

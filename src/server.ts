@@ -23,6 +23,7 @@ import { nestsDeeperThan, tooDeepReason, unstorableEscape } from './core/http/js
 import { trackRoutesForMethodCheck } from './core/http/method-not-allowed.ts';
 import { installMetrics, type Metrics } from './core/http/metrics.ts';
 import { installCors } from './core/http/cors.ts';
+import { PACKAGE_VERSION } from './core/package-version.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -134,11 +135,33 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
     openapi: {
       openapi: '3.1.0',
       info: {
-        title: 'ChakraHQ-compatible API',
-        version: '1',
-        description: 'A self-hostable implementation of the ChakraHQ external API. Authenticate with `Authorization: Bearer <API key>`.',
+        title: 'chakra-server',
+        version: PACKAGE_VERSION,
+        description:
+          'A self-hostable server that speaks the ChakraHQ external API. Authenticate with `Authorization: Bearer <API key>`. ' +
+          'Operation ids are stable: generated clients may rely on them. Operations at older paths are deprecated and name the path to use.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      servers: [{ url: ctx.config.publicBaseUrl, description: 'This server, at its PUBLIC_BASE_URL' }],
+      tags: AREAS.flatMap((area) => area.openapiTags ?? []),
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              "A team's API key, `Authorization: Bearer chk_…`. The first start prints the demo team's admin key (`Demo API key: chk_…`); " +
+              'mint more with `npx chakra keys create --team <team> --role <role> --name <name>` or `POST /v1/admin/teams/{team}/api-keys`.',
+          },
+          adminToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'The system administrator token, the value of `CHAKRA_ADMIN_TOKEN`, also sent as `Authorization: Bearer <token>`. ' +
+              'Not an API key: only the `/v1/admin/*` routes take it, for every team.',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },

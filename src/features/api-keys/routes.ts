@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
-import { errorResponses } from '../../core/http/route-schema.ts';
+import { adminSecurity, errorResponses } from '../../core/http/route-schema.ts';
 import { createApiKey, listApiKeys, resolveAdminTeam, revokeApiKey } from './service.ts';
 
 const Time = Type.Union([Type.Number(), Type.Null()], { description: 'epoch milliseconds' });
@@ -42,6 +42,8 @@ export function apiKeyRoutes(ctx: AppContext) {
         schema: {
           tags: ['admin'],
           summary: 'Create an API key',
+          operationId: 'createApiKey',
+          security: adminSecurity,
           description: 'The key is returned once in `_data.key`; only its SHA-256 hash is stored.',
           params: TeamParams,
           body: CreateBody,
@@ -61,6 +63,8 @@ export function apiKeyRoutes(ctx: AppContext) {
         schema: {
           tags: ['admin'],
           summary: 'List API keys (no secrets)',
+          operationId: 'listApiKeys',
+          security: adminSecurity,
           params: TeamParams,
           response: { 200: Envelope(Type.Array(ApiKey)), ...errorResponses },
         },
@@ -79,6 +83,8 @@ export function apiKeyRoutes(ctx: AppContext) {
         schema: {
           tags: ['admin'],
           summary: 'Revoke an API key',
+          operationId: 'revokeApiKey',
+          security: adminSecurity,
           params: KeyParams,
           response: { 200: Envelope(ApiKey), ...errorResponses },
         },

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
-import { errorResponses } from '../../core/http/route-schema.ts';
+import { errorResponses, operation } from '../../core/http/route-schema.ts';
 import { ConfigData } from './schemas.ts';
 import { configResponse } from './service.ts';
 
@@ -22,7 +22,11 @@ export function configRoutes(ctx: AppContext) {
           schema: {
             tags: ['config'],
             summary: url === '/v1/config' ? 'Fetch config (older path)' : 'Fetch config',
-            description: "The caller's team configuration: all 17 documented keys; those this server does not model are empty arrays.",
+            ...operation(
+              'getConfig',
+              "The caller's team configuration: all 17 documented keys; those this server does not model are empty arrays.",
+              url === '/v1/config' && { method: 'GET', canonicalPath: '/v1/ext/config' },
+            ),
             response: { 200: Envelope(ConfigData), ...errorResponses },
           },
         },

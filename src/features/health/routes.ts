@@ -17,6 +17,7 @@ export function healthRoutes(ctx: AppContext, metrics: Metrics) {
         schema: {
           tags: ['health'],
           summary: 'Check an API key',
+          operationId: 'checkApiKey',
           description: '200 with a valid key, 401 otherwise (the official n8n credential test calls this).',
           response: { 200: Envelope(Status), ...errorResponses },
         },
@@ -28,7 +29,13 @@ export function healthRoutes(ctx: AppContext, metrics: Metrics) {
       '/healthz',
       {
         config: { auth: 'none' },
-        schema: { tags: ['operations'], summary: 'Liveness (no auth)', security: [], response: { 200: Status } },
+        schema: {
+          tags: ['operations'],
+          summary: 'Liveness (no auth)',
+          operationId: 'getLiveness',
+          security: [],
+          response: { 200: Status },
+        },
       },
       async () => ({ status: 'ok' }),
     );
@@ -40,6 +47,7 @@ export function healthRoutes(ctx: AppContext, metrics: Metrics) {
         schema: {
           tags: ['operations'],
           summary: 'Readiness: the database answers (no auth)',
+          operationId: 'getReadiness',
           security: [],
           response: { 200: Status, 503: Status },
         },
@@ -61,8 +69,18 @@ export function healthRoutes(ctx: AppContext, metrics: Metrics) {
         config: { auth: 'none' },
         ...(metricsToken ? { onRequest: requireMetricsToken(metricsToken) } : {}),
         schema: metricsToken
-          ? { tags: ['operations'], summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)', security: [{ bearer: [] }] }
-          : { tags: ['operations'], summary: 'Prometheus metrics (no auth unless METRICS_TOKEN is set)', security: [] },
+          ? {
+              tags: ['operations'],
+              summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)',
+              operationId: 'getMetrics',
+              security: [{ bearer: [] }],
+            }
+          : {
+              tags: ['operations'],
+              summary: 'Prometheus metrics (no auth unless METRICS_TOKEN is set)',
+              operationId: 'getMetrics',
+              security: [],
+            },
       },
       async (_request, reply) => {
         reply.type(metrics.registry.contentType);

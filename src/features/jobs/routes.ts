@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { AppError } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
-import { errorResponses } from '../../core/http/route-schema.ts';
+import { errorResponses, operation } from '../../core/http/route-schema.ts';
 import { createValidator } from '../../core/http/validator.ts';
 import { procedureOf } from '../processes/service.ts';
 import { ProcedureParams } from '../processes/schemas.ts';
@@ -14,7 +14,8 @@ import { checkBulkBody } from './bulk-body.ts';
 import { BulkCreateBody, BulkUpdateBody, EntriesMeta, EntriesQuery, EntryOut, JobMeta, JobOut, JobParams } from './schemas.ts';
 import * as service from './service.ts';
 
-const PREFIXES = ['/v1/ext/procedure', '/v1/procedure'];
+const CANONICAL = '/v1/ext/procedure';
+const PREFIXES = [CANONICAL, '/v1/procedure'];
 const jobResponse = { 200: Envelope(JobOut, JobMeta), ...errorResponses };
 
 type BulkRequest = FastifyRequest<{ Params: Static<typeof ProcedureParams>; Body: Record<string, unknown>[] }>;
@@ -65,7 +66,11 @@ export function jobRoutes(ctx: AppContext) {
           schema: {
             tags: ['background jobs'],
             summary: `Bulk create processes${older}`,
-            description: `Up to ${bulkMaxItems} items; answers at once with the background job (docs/bulk.md).`,
+            ...operation(
+              'bulkCreateProcesses',
+              `Up to ${bulkMaxItems} items; answers at once with the background job (docs/bulk.md).`,
+              prefix !== CANONICAL && { method: 'POST', canonicalPath: `${CANONICAL}/:ps/process/bulk-create` },
+            ),
             params: ProcedureParams,
             body: BulkCreateBody,
             response: jobResponse,
@@ -80,7 +85,11 @@ export function jobRoutes(ctx: AppContext) {
           schema: {
             tags: ['background jobs'],
             summary: `Bulk update processes${older}`,
-            description: `Up to ${bulkMaxItems} items, each by id or primary key; answers at once with the background job (docs/bulk.md).`,
+            ...operation(
+              'bulkUpdateProcesses',
+              `Up to ${bulkMaxItems} items, each by id or primary key; answers at once with the background job (docs/bulk.md).`,
+              prefix !== CANONICAL && { method: 'PATCH', canonicalPath: `${CANONICAL}/:ps/process` },
+            ),
             params: ProcedureParams,
             body: BulkUpdateBody,
             response: jobResponse,
@@ -94,7 +103,13 @@ export function jobRoutes(ctx: AppContext) {
       '/v1/ext/background-job/:id',
       {
         config: { auth: 'key', privilege: 'job:read' },
-        schema: { tags: ['background jobs'], summary: 'Fetch background job', params: JobParams, response: jobResponse },
+        schema: {
+          tags: ['background jobs'],
+          summary: 'Fetch background job',
+          operationId: 'getBackgroundJob',
+          params: JobParams,
+          response: jobResponse,
+        },
       },
       async (request) => {
         const { job, meta } = await service.getJob(ctx.db, teamIdOf(request), request.params.id);
@@ -109,6 +124,7 @@ export function jobRoutes(ctx: AppContext) {
         schema: {
           tags: ['background jobs'],
           summary: 'Fetch background-job entries',
+          operationId: 'listBackgroundJobEntries',
           params: JobParams,
           querystring: EntriesQuery,
           response: { 200: Envelope(Type.Array(EntryOut), EntriesMeta), ...errorResponses },
@@ -127,6 +143,7 @@ export function jobRoutes(ctx: AppContext) {
         schema: {
           tags: ['background jobs'],
           summary: 'Cancel background job (extension)',
+          operationId: 'cancelBackgroundJob',
           description: 'Stops after the chunk being written; entries not yet processed stay NOT_STARTED.',
           params: JobParams,
           response: jobResponse,

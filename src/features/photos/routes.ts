@@ -49,7 +49,11 @@ export function photoRoutes(ctx: AppContext) {
 
     app.post(
       '/v1/ext/photo',
-      { config: write, bodyLimit, schema: { tags, summary: 'Upload photo', description: UPLOAD_DESCRIPTION, response } },
+      {
+        config: write,
+        bodyLimit,
+        schema: { tags, summary: 'Upload photo', operationId: 'uploadPhoto', description: UPLOAD_DESCRIPTION, response },
+      },
       async (request) => ok(await uploadPhoto(ctx.db, ctx.files, teamIdOf(request), readUpload(request))),
     );
     app.post<{ Params: Static<typeof IdParams> }>(
@@ -57,7 +61,14 @@ export function photoRoutes(ctx: AppContext) {
       {
         config: write,
         bodyLimit,
-        schema: { tags, summary: 'Upload photo with a chosen id', description: UPLOAD_DESCRIPTION, params: IdParams, response },
+        schema: {
+          tags,
+          summary: 'Upload photo with a chosen id',
+          operationId: 'uploadPhotoWithId',
+          description: UPLOAD_DESCRIPTION,
+          params: IdParams,
+          response,
+        },
       },
       async (request) => {
         const upload = readUpload(request);
@@ -71,6 +82,7 @@ export function photoRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Fetch photo (metadata and a signed link)',
+          operationId: 'getPhoto',
           params: IdParams,
           response: { 200: Envelope(PhotoWithUrl), ...errorResponses },
         },
@@ -81,7 +93,14 @@ export function photoRoutes(ctx: AppContext) {
       '/v1/photo-files/:photoId',
       {
         config: { auth: 'none' },
-        schema: { tags, summary: 'Photo bytes through a signed link', security: [], params: IdParams, querystring: LinkQuery },
+        schema: {
+          tags,
+          summary: 'Photo bytes through a signed link',
+          operationId: 'getPhotoFile',
+          security: [],
+          params: IdParams,
+          querystring: LinkQuery,
+        },
       },
       async (request, reply) => {
         const { bytes, mime } = await photoBytes(

@@ -3,11 +3,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
-import { errorResponses } from '../../core/http/route-schema.ts';
+import { errorResponses, operation } from '../../core/http/route-schema.ts';
 import { CreateBody, ListBody, ListMeta, PkParams, ProcedureParams, ProcessOut, ProcessParams, UpdateBody } from './schemas.ts';
 import * as service from './service.ts';
 
-const PREFIXES = ['/v1/ext/procedure', '/v1/procedure'];
+const CANONICAL = '/v1/ext/procedure';
+const PREFIXES = [CANONICAL, '/v1/procedure'];
 const response = { 200: Envelope(ProcessOut), ...errorResponses };
 
 export function processRoutes(ctx: AppContext) {
@@ -20,12 +21,21 @@ export function processRoutes(ctx: AppContext) {
     for (const prefix of PREFIXES) {
       const older = prefix === '/v1/procedure' ? ' (older path)' : '';
       const tags = ['processes'];
+      /** The operationId, marked deprecated under the older prefix. */
+      const named = (operationId: string, method: string, path: string) =>
+        operation(operationId, undefined, prefix !== CANONICAL && { method, canonicalPath: CANONICAL + path });
 
       app.get<{ Params: Static<typeof ProcessParams> }>(
         `${prefix}/:ps/process/:processId`,
         {
           config: { auth: 'key', privilege: 'process:read' },
-          schema: { tags, summary: `Fetch process by id${older}`, params: ProcessParams, response },
+          schema: {
+            tags,
+            summary: `Fetch process by id${older}`,
+            ...named('getProcess', 'GET', '/:ps/process/:processId'),
+            params: ProcessParams,
+            response,
+          },
         },
         async (request) => {
           const { config, procedure } = await scope(request);
@@ -40,6 +50,7 @@ export function processRoutes(ctx: AppContext) {
           schema: {
             tags,
             summary: `List processes${older}`,
+            ...named('listProcesses', 'POST', '/:ps/process/list'),
             params: ProcedureParams,
             body: ListBody,
             response: { 200: Envelope(Type.Array(ProcessOut), ListMeta), ...errorResponses },
@@ -56,7 +67,14 @@ export function processRoutes(ctx: AppContext) {
         `${prefix}/:ps/process`,
         {
           config: { auth: 'key', privilege: 'process:write', idempotent: true },
-          schema: { tags, summary: `Create process${older}`, params: ProcedureParams, body: CreateBody, response },
+          schema: {
+            tags,
+            summary: `Create process${older}`,
+            ...named('createProcess', 'POST', '/:ps/process'),
+            params: ProcedureParams,
+            body: CreateBody,
+            response,
+          },
         },
         async (request) => {
           const { config, procedure } = await scope(request);
@@ -68,7 +86,14 @@ export function processRoutes(ctx: AppContext) {
         `${prefix}/:ps/process/:processId`,
         {
           config: { auth: 'key', privilege: 'process:write', idempotent: true },
-          schema: { tags, summary: `Update process${older}`, params: ProcessParams, body: UpdateBody, response },
+          schema: {
+            tags,
+            summary: `Update process${older}`,
+            ...named('updateProcess', 'PUT', '/:ps/process/:processId'),
+            params: ProcessParams,
+            body: UpdateBody,
+            response,
+          },
         },
         async (request) => {
           const { config, procedure } = await scope(request);
@@ -80,7 +105,14 @@ export function processRoutes(ctx: AppContext) {
         `${prefix}/:ps/process/:pkShortId/:pkValue`,
         {
           config: { auth: 'key', privilege: 'process:write', idempotent: true },
-          schema: { tags, summary: `Update process by primary key${older}`, params: PkParams, body: UpdateBody, response },
+          schema: {
+            tags,
+            summary: `Update process by primary key${older}`,
+            ...named('updateProcessByPrimaryKey', 'PUT', '/:ps/process/:pkShortId/:pkValue'),
+            params: PkParams,
+            body: UpdateBody,
+            response,
+          },
         },
         async (request) => {
           const { config, procedure } = await scope(request);
@@ -93,7 +125,13 @@ export function processRoutes(ctx: AppContext) {
         `${prefix}/:ps/process/:processId`,
         {
           config: { auth: 'key', privilege: 'process:delete', idempotent: true },
-          schema: { tags, summary: `Delete process (soft)${older}`, params: ProcessParams, response },
+          schema: {
+            tags,
+            summary: `Delete process (soft)${older}`,
+            ...named('deleteProcess', 'DELETE', '/:ps/process/:processId'),
+            params: ProcessParams,
+            response,
+          },
         },
         async (request) => {
           const { config, procedure } = await scope(request);
@@ -105,7 +143,13 @@ export function processRoutes(ctx: AppContext) {
         `${prefix}/:ps/process/:pkShortId/:pkValue`,
         {
           config: { auth: 'key', privilege: 'process:delete', idempotent: true },
-          schema: { tags, summary: `Delete process by primary key (soft)${older}`, params: PkParams, response },
+          schema: {
+            tags,
+            summary: `Delete process by primary key (soft)${older}`,
+            ...named('deleteProcessByPrimaryKey', 'DELETE', '/:ps/process/:pkShortId/:pkValue'),
+            params: PkParams,
+            response,
+          },
         },
         async (request) => {
           const { config, procedure } = await scope(request);

@@ -63,6 +63,7 @@ export function taskRoutes(ctx: AppContext) {
         schema: {
           tags: ['tasks'],
           summary: 'Create task',
+          operationId: 'createTask',
           description: 'A task created COMPLETED logs a finished interaction (completedAt is set).',
           params: Params,
           body: CreateTaskBody,

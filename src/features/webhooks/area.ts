@@ -6,6 +6,7 @@ import { webhookRoutes } from './routes.ts';
 /** The webhooks area as the composition root sees it (src/area.ts). */
 export const webhooksArea: Area = {
   name: 'webhooks',
+  openapiTags: [{ name: 'webhooks', description: 'Subscriptions to platform events and their delivery log.' }],
   routes: webhookRoutes,
   queues: [{ name: DELIVERY_QUEUE, oneWaitingPerKey: true }],
   workers: [deliveryWorker],

@@ -30,6 +30,7 @@ export function webhookRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Subscribe to platform events',
+          operationId: 'createWebhookSubscription',
           description: 'Deliveries are signed, retried and logged (docs/webhooks.md).',
           body: SubscriptionCreate,
           response: subscriptionResponse,
@@ -45,6 +46,7 @@ export function webhookRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'List webhook subscriptions',
+          operationId: 'listWebhookSubscriptions',
           response: { 200: Envelope(Type.Array(SubscriptionOut)), ...errorResponses },
         },
       },
@@ -55,7 +57,13 @@ export function webhookRoutes(ctx: AppContext) {
       '/v1/ext/webhooks/:id',
       {
         config: manage,
-        schema: { tags, summary: 'Fetch a webhook subscription', params: SubscriptionParams, response: subscriptionResponse },
+        schema: {
+          tags,
+          summary: 'Fetch a webhook subscription',
+          operationId: 'getWebhookSubscription',
+          params: SubscriptionParams,
+          response: subscriptionResponse,
+        },
       },
       async (request) => ok(await service.getSubscription(ctx.db, teamIdOf(request), request.params.id)),
     );
@@ -67,6 +75,7 @@ export function webhookRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Change or re-enable a webhook subscription',
+          operationId: 'updateWebhookSubscription',
           params: SubscriptionParams,
           body: SubscriptionUpdate,
           response: subscriptionResponse,
@@ -82,6 +91,7 @@ export function webhookRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Delete a webhook subscription (and its delivery log)',
+          operationId: 'deleteWebhookSubscription',
           params: SubscriptionParams,
           response: subscriptionResponse,
         },
@@ -96,6 +106,7 @@ export function webhookRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: "A subscription's deliveries, newest first, with every attempt",
+          operationId: 'listWebhookDeliveries',
           params: SubscriptionParams,
           querystring: DeliveriesQuery,
           response: { 200: Envelope(Type.Array(DeliveryOut), DeliveriesMeta), ...errorResponses },
@@ -114,6 +125,7 @@ export function webhookRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Send a delivery again (same delivery id)',
+          operationId: 'replayWebhookDelivery',
           params: DeliveryParams,
           response: { 200: Envelope(DeliveryOut), ...errorResponses },
         },

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
-import { errorResponses } from '../../core/http/route-schema.ts';
+import { adminSecurity, errorResponses } from '../../core/http/route-schema.ts';
 import { WorkspaceSpec } from './schema.ts';
 import { applyWorkspaceDocument } from './service.ts';
 import { parseWorkspaceText, workspaceError } from './validate.ts';
@@ -33,6 +33,8 @@ export function workspaceRoutes(ctx: AppContext) {
         schema: {
           tags: ['admin'],
           summary: 'Apply a workspace',
+          operationId: 'applyWorkspace',
+          security: adminSecurity,
           description:
             'Creates or updates the teams and configuration objects the document declares (docs/workspace.md); never deletes. ' +
             'Applying the same document twice changes nothing. A team admin key may only apply its own team. ' +

@@ -54,7 +54,7 @@ export function chatRoutes(ctx: AppContext) {
       '/v1/ext/chat',
       {
         config: { auth: 'key', privilege: 'whatsapp:send' },
-        schema: { tags: ['whatsapp'], summary: "List the team's chats", body: ChatsBody, response: listResponse },
+        schema: { tags: ['whatsapp'], summary: "List the team's chats", operationId: 'listChats', body: ChatsBody, response: listResponse },
       },
       async (request) => {
         const b = request.body ?? {};
@@ -75,6 +75,7 @@ export function chatRoutes(ctx: AppContext) {
         schema: {
           tags: ['whatsapp'],
           summary: 'Messages of one chat, newest first',
+          operationId: 'listChatMessages',
           params: ChatParams,
           body: ChatMessagesBody,
           response: listResponse,
@@ -92,6 +93,7 @@ export function chatRoutes(ctx: AppContext) {
         schema: {
           tags: ['whatsapp'],
           summary: 'Chat messages exchanged with a customer phone number, newest first',
+          operationId: 'listChatMessagesForPhoneNumber',
           body: PhoneBody,
           response: listResponse,
         },

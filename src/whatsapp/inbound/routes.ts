@@ -60,7 +60,16 @@ export function inboundRoutes(ctx: AppContext) {
 
     app.get<{ Params: Static<typeof Params>; Querystring: Record<string, string> }>(
       '/v1/webhooks/whatsapp/:pluginId',
-      { config, schema: { tags, summary: "Meta's webhook subscription handshake (echoes hub.challenge)", security: [], params: Params } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: "Meta's webhook subscription handshake (echoes hub.challenge)",
+          operationId: 'verifyWhatsappWebhook',
+          security: [],
+          params: Params,
+        },
+      },
       async (request, reply) => {
         const plugin = await pluginOf(request.params.pluginId);
         const challenge = checkHandshake(request.query, plugin.verifyToken);
@@ -70,7 +79,16 @@ export function inboundRoutes(ctx: AppContext) {
 
     app.post<{ Params: Static<typeof Params> }>(
       '/v1/webhooks/whatsapp/:pluginId',
-      { config, schema: { tags, summary: "Meta's webhook events (signed with the app secret)", security: [], params: Params } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: "Meta's webhook events (signed with the app secret)",
+          operationId: 'receiveWhatsappWebhookEvents',
+          security: [],
+          params: Params,
+        },
+      },
       async (request) => {
         const plugin = await pluginOf(request.params.pluginId);
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

@@ -41,6 +41,7 @@ export function publicMediaRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Upload public media',
+          operationId: 'uploadPublicMedia',
           description:
             'multipart/form-data: the file as field `file`, optional `filename`. Answers a URL that serves the file without a key, ' +
             "for Meta to fetch. Types and sizes are WhatsApp's (docs/whatsapp.md#public-media).",
@@ -59,7 +60,11 @@ export function publicMediaRoutes(ctx: AppContext) {
         ),
     );
 
-    for (const prefix of ['/v1/whatsapp', '/v2/whatsapp']) {
+    // Both prefixes are in use by clients (docs/compatibility.md): two operations each, neither deprecated.
+    for (const [prefix, suffix] of [
+      ['/v1/whatsapp', ''],
+      ['/v2/whatsapp', 'V2'],
+    ] as const) {
       app.get<{ Params: Static<typeof MediaParams> }>(
         `${prefix}/:ver/media/:mediaId`,
         {
@@ -67,6 +72,7 @@ export function publicMediaRoutes(ctx: AppContext) {
           schema: {
             tags,
             summary: 'Fetch WhatsApp media (metadata)',
+            operationId: `getWhatsappMedia${suffix}`,
             description: "Meta's JSON for the media id, with `url` pointing at this server's `show` endpoint (which takes the same key).",
             params: MediaParams,
           },
@@ -77,7 +83,7 @@ export function publicMediaRoutes(ctx: AppContext) {
         `${prefix}/:ver/media/:mediaId/show`,
         {
           config: { auth: 'key', privilege: 'whatsapp:send' },
-          schema: { tags, summary: 'Show WhatsApp media (the bytes)', params: MediaParams },
+          schema: { tags, summary: 'Show WhatsApp media (the bytes)', operationId: `showWhatsappMedia${suffix}`, params: MediaParams },
         },
         async (request, reply) => {
           const file = await mediaBytes(ctx, teamIdOf(request), request.params.ver, request.params.mediaId);
@@ -92,7 +98,10 @@ export function publicMediaRoutes(ctx: AppContext) {
 
     app.get<{ Params: Static<typeof ServeParams> }>(
       '/public-media/:team/:date/:name',
-      { config: { auth: 'none' }, schema: { tags, summary: 'A public media file (no key)', security: [], params: ServeParams } },
+      {
+        config: { auth: 'none' },
+        schema: { tags, summary: 'A public media file (no key)', operationId: 'getPublicMediaFile', security: [], params: ServeParams },
+      },
       async (request, reply) => {
         const { team, date, name } = request.params;
         const { row, bytes } = await publicMediaFile({ db: ctx.db, files: ctx.files }, `${team}/${date}/${name}`);

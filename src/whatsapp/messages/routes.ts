@@ -33,6 +33,7 @@ export function messageRoutes(ctx: AppContext) {
         schema: {
           tags: ['whatsapp'],
           summary: 'WhatsApp messages API (Meta pass-through)',
+          operationId: 'sendSessionMessage',
           description:
             "Success: `_data.whatsappMessageId` for a sent message, Meta's JSON for other calls. Meta's errors keep Meta's status.",
           params: Params,

@@ -17,6 +17,7 @@ export function pluginConfigRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Fetch WhatsApp plugin configuration',
+          operationId: 'getWhatsappPluginConfig',
           params: PluginParams,
           response: { 200: Envelope(PluginConfigOut), ...errorResponses },
         },
@@ -30,6 +31,7 @@ export function pluginConfigRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Update WhatsApp plugin configuration',
+          operationId: 'updateWhatsappPluginConfig',
           description: 'Changes only the fields given; an empty string clears a URL.',
           params: PluginParams,
           body: PluginConfigUpdate,

@@ -75,6 +75,7 @@ export function sendRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Send a template message to a phone number',
+          operationId: 'sendTemplateMessageToPhone',
           params: PhoneParams,
           querystring: SendQuery,
           body: TemplateSendBody,
@@ -94,6 +95,7 @@ export function sendRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: "Send a template message to a process's phone",
+          operationId: 'sendTemplateMessageToProcess',
           params: ProcessParams,
           querystring: SendQuery,
           body: TemplateSendBody,
@@ -110,6 +112,7 @@ export function sendRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: "Send a template message to a process's phone (by process id)",
+          operationId: 'sendTemplateMessageToProcessById',
           params: ProcessIdParams,
           querystring: SendQuery,
           body: TemplateSendBody,

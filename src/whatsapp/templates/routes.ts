@@ -37,6 +37,7 @@ export function templateRoutes(ctx: AppContext) {
           summary:
             { GET: 'List message templates', POST: 'Create message template', DELETE: 'Delete message template' }[method] +
             ' (Meta pass-through)',
+          operationId: { GET: 'listMessageTemplates', POST: 'createMessageTemplate', DELETE: 'deleteMessageTemplate' }[method],
           description: 'Forwarded to `{graph}/{ver}/{wabaId}/message_templates` with the query string and body as sent.',
           params: WabaParams,
           ...(method === 'POST' ? { body: { type: 'object', additionalProperties: true } } : {}),
@@ -59,6 +60,7 @@ export function templateRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Edit message template (Meta pass-through)',
+          operationId: 'editMessageTemplate',
           description: 'Forwarded to `{graph}/{ver}/{templateId}` through the plugin of the WABA that has the template.',
           params: TemplateParams,
           body: { type: 'object', additionalProperties: true },
