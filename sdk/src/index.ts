@@ -1,0 +1,18 @@
+/**
+ * @chakra-server/sdk: a typed client for chakra-server and the ChakraHQ external API
+ * (docs/sdk.md). Types come from the server's OpenAPI document; the runtime is openapi-fetch.
+ */
+export { type ChakraClient, type ClientOptions, createClient } from './client.ts';
+export { ChakraApiError, type ChakraErrorDetail, type MetaError } from './errors.ts';
+export type { RawClient, UploadableFile } from './call.ts';
+export type { RetryOptions, FetchLike } from './retry.ts';
+export type { ListPage, OperationId, QueryParams, RequestBody, RequestOptions, ResponseData, ResponseMeta } from './types.ts';
+export type { BackgroundJob, WaitForOptions } from './resources/jobs.ts';
+export type { Process, ProcessIterateQuery, ProcessListQuery } from './resources/processes.ts';
+export type { PhotoUpload } from './resources/photos.ts';
+export type { TemplateSendBody, TemplateSendOptions } from './whatsapp/template-messages.ts';
+export type { SessionMessageParams } from './whatsapp/session-messages.ts';
+export type { ReceivedMediaParams, UploadPublicMediaParams } from './whatsapp/media.ts';
+/** The generated types, for operations the facade does not wrap (use them with `client.raw`). */
+export type { operations, paths } from './generated/openapi.ts';
+export type { WabaParams } from './whatsapp/templates.ts';
