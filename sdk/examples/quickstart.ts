@@ -31,7 +31,7 @@ const task = await client.tasks.create('lead', leadId, 'call', {
   data: { primary_disposition: 'interested', remarks: 'wants a card' },
   status: 'COMPLETED',
 });
-console.log(`logged a ${task.stateTask} task: ${task.status}`);
+console.log(`logged a call on ${leadId}: ${task.status}`);
 
 // Every qualified lead with a score of at least 5, two per request, following the cursor.
 let count = 0;
