@@ -14,6 +14,7 @@ import './core/http/fastify-types.ts';
 import { installAuth } from './core/http/auth-hook.ts';
 import { AppError, invalid } from './core/errors.ts';
 import { ErrorBody } from './core/envelope.ts';
+import { describeRoute, nameComponents } from './core/http/openapi-document.ts';
 import { refusedValueState, sendError, toAppError } from './core/http/error-handler.ts';
 import { MAX_PATH_PARAM_LENGTH, answerFrameworkError, clientErrorHandler, missingHostHeader } from './core/http/edge-errors.ts';
 import { installIdempotency } from './core/http/idempotency.ts';
@@ -153,6 +154,11 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
               "A team's API key, `Authorization: Bearer chk_…`. The first start prints the demo team's admin key (`Demo API key: chk_…`); " +
               'mint more with `npx chakra keys create --team <team> --role <role> --name <name>` or `POST /v1/admin/teams/{team}/api-keys`.',
           },
+          metricsToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The value of `METRICS_TOKEN`, when the operator set one: only `/metrics` takes it.',
+          },
           adminToken: {
             type: 'http',
             scheme: 'bearer',
@@ -164,6 +170,8 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
       },
       security: [{ bearer: [] }],
     },
+    transform: describeRoute,
+    transformObject: nameComponents,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
