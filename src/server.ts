@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from './context.ts';
 import { AREAS } from './areas.ts';
 import { createValidator, noteBodySize } from './core/http/validator.ts';
@@ -24,6 +23,7 @@ import { nestsDeeperThan, tooDeepReason, unstorableEscape } from './core/http/js
 import { trackRoutesForMethodCheck } from './core/http/method-not-allowed.ts';
 import { installMetrics, type Metrics } from './core/http/metrics.ts';
 import { installCors } from './core/http/cors.ts';
+import { registerApiReference } from './core/http/api-reference.ts';
 import { PACKAGE_VERSION } from './core/package-version.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -174,7 +174,7 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
     transformObject: nameComponents,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  await registerApiReference(app);
   app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'none' } }, async () => app.swagger());
 
   for (const area of AREAS) if (area.routes) await app.register(area.routes(ctx, { metrics }));
