@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from './context.ts';
 import { AREAS } from './areas.ts';
 import { createValidator, noteBodySize } from './core/http/validator.ts';
@@ -14,6 +13,7 @@ import './core/http/fastify-types.ts';
 import { installAuth } from './core/http/auth-hook.ts';
 import { AppError, invalid } from './core/errors.ts';
 import { ErrorBody } from './core/envelope.ts';
+import { describeRoute, nameComponents } from './core/http/openapi-document.ts';
 import { refusedValueState, sendError, toAppError } from './core/http/error-handler.ts';
 import { MAX_PATH_PARAM_LENGTH, answerFrameworkError, clientErrorHandler, missingHostHeader } from './core/http/edge-errors.ts';
 import { installIdempotency } from './core/http/idempotency.ts';
@@ -23,6 +23,7 @@ import { nestsDeeperThan, tooDeepReason, unstorableEscape } from './core/http/js
 import { trackRoutesForMethodCheck } from './core/http/method-not-allowed.ts';
 import { installMetrics, type Metrics } from './core/http/metrics.ts';
 import { installCors } from './core/http/cors.ts';
+import { registerApiReference } from './core/http/api-reference.ts';
 import { PACKAGE_VERSION } from './core/package-version.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -153,6 +154,11 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
               "A team's API key, `Authorization: Bearer chk_…`. The first start prints the demo team's admin key (`Demo API key: chk_…`); " +
               'mint more with `npx chakra keys create --team <team> --role <role> --name <name>` or `POST /v1/admin/teams/{team}/api-keys`.',
           },
+          metricsToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The value of `METRICS_TOKEN`, when the operator set one: only `/metrics` takes it.',
+          },
           adminToken: {
             type: 'http',
             scheme: 'bearer',
@@ -164,9 +170,11 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
       },
       security: [{ bearer: [] }],
     },
+    transform: describeRoute,
+    transformObject: nameComponents,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  await registerApiReference(app);
   app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'none' } }, async () => app.swagger());
 
   for (const area of AREAS) if (area.routes) await app.register(area.routes(ctx, { metrics }));

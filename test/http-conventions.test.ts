@@ -299,6 +299,6 @@ describe('operations endpoints', () => {
     expect(doc.paths['/v1/config']).toBeDefined();
     const html = await call(s.url, 'GET', '/docs/');
     expect(html.status).toBe(200);
-    expect(html.text).toMatch(/swagger-ui/i);
+    expect(html.text).toMatch(/Scalar\.createApiReference/);
   });
 });

@@ -59,7 +59,8 @@ describe('METRICS_TOKEN set', () => {
 
   it('says so in the API reference', async () => {
     const doc = (await call(s.url, 'GET', '/openapi.json')).json;
-    expect(doc.paths['/metrics'].get.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/metrics'].get.security).toEqual([{}, { metricsToken: [] }]);
+    expect(doc.paths['/metrics'].get.responses['401']).toBeDefined();
   });
 });
 

@@ -1,6 +1,7 @@
 /** The OpenAPI document as a client generator reads it: names, tags, aliases, version, servers, security (docs/api.md#the-openapi-document). */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CATALOGUE } from '../src/core/errors.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 
 const PUBLIC_BASE_URL = 'https://chakra.example.test';
@@ -125,15 +126,115 @@ describe('the document', () => {
     // Nothing else takes the administrator token.
     for (const op of operations.filter((o) => !o.path.startsWith('/v1/admin/')))
       expect(JSON.stringify(op.security ?? []), named(op)).not.toContain('adminToken');
+    // Open unless the operator set METRICS_TOKEN: the document says both, whatever this server's setting.
+    expect(doc.paths['/metrics'].get.security).toEqual([{}, { metricsToken: [] }]);
+    expect(schemes.metricsToken.description).toContain('METRICS_TOKEN');
     for (const [method, path] of [
       ['get', '/healthz'],
       ['get', '/readyz'],
-      ['get', '/metrics'],
       ['get', '/v1/photo-files/{photoId}'],
       ['get', '/public-media/{team}/{date}/{name}'],
       ['get', '/v1/webhooks/whatsapp/{pluginId}'],
       ['post', '/v1/webhooks/whatsapp/{pluginId}'],
     ])
       expect(doc.paths[path][method].security, `${method} ${path}`).toEqual([]);
+  });
+});
+
+/** Every schema object in the document, with where it is. */
+function* schemasIn(node: unknown, at = '#'): Generator<[string, Record<string, any>]> {
+  if (Array.isArray(node)) for (const [i, item] of node.entries()) yield* schemasIn(item, `${at}/${i}`);
+  else if (node && typeof node === 'object') {
+    const object = node as Record<string, any>;
+    // A free-form object (`properties: {}`) has no shape to name.
+    if (object.type === 'object' && Object.keys(object.properties ?? {}).length > 0) yield [at, object];
+    for (const [key, value] of Object.entries(object)) if (key !== 'example' && key !== 'examples') yield* schemasIn(value, `${at}/${key}`);
+  }
+}
+
+describe('shapes', () => {
+  it('the main resources are named component schemas, referenced where used', () => {
+    const names = Object.keys(doc.components.schemas);
+    for (const name of [
+      'Process',
+      'Task',
+      'User',
+      'BackgroundJob',
+      'ChatMessage',
+      'Chat',
+      'WebhookSubscription',
+      'Photo',
+      'Error',
+      'TeamConfig',
+    ])
+      expect(names, name).toContain(name);
+    const created = doc.paths['/v1/ext/procedure/{ps}/process'].post;
+    expect(created.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ProcessCreate' });
+    expect(created.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ProcessEnvelope' });
+    expect(doc.components.schemas.ProcessEnvelope.properties._data).toEqual({ $ref: '#/components/schemas/Process' });
+  });
+
+  it('no object shape is written out twice: a second use is a $ref', () => {
+    const seen = new Map<string, string>();
+    for (const [at, schema] of schemasIn({ paths: doc.paths, components: doc.components })) {
+      const key = JSON.stringify(schema);
+      expect(seen.get(key), `${at} repeats the shape at ${seen.get(key)}`).toBeUndefined();
+      seen.set(key, at);
+    }
+    expect(seen.size).toBeGreaterThan(40);
+  });
+});
+
+describe('responses', () => {
+  const responsesOf = (op: Operation) => Object.entries<any>((op as any).responses);
+  const resolved = (response: any) => (response.$ref ? doc.components.responses[response.$ref.split('/').pop()] : response);
+
+  it('each says what it is: no "Default Response"', () => {
+    for (const op of operations)
+      for (const [status, response] of responsesOf(op))
+        expect(resolved(response).description, `${named(op)} ${status}`).not.toBe('Default Response');
+  });
+
+  it('errors are the shared Error envelope, its _meta.code one of the catalogue, each status listing its codes', () => {
+    expect(doc.components.schemas.Error.properties._meta.properties.code.enum.sort()).toEqual(Object.keys(ERROR_CATALOGUE).sort());
+    for (const op of operations) {
+      const errors = responsesOf(op).filter(([status]) => Number(status) >= 400);
+      // The probes are the two operations that cannot refuse (redocly.yaml's ignore file says why).
+      if (!['/healthz', '/readyz'].includes(op.path)) expect(errors.length, named(op)).toBeGreaterThan(0);
+      for (const [status, response] of errors) {
+        // The readiness probe's 503 is its own small body, for load balancers.
+        if (op.path === '/readyz') continue;
+        expect(response.$ref, `${named(op)} ${status}`).toMatch(/^#\/components\/responses\/[A-Za-z]+$/);
+        const shared = resolved(response);
+        expect(shared.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+        for (const [code, entry] of Object.entries(ERROR_CATALOGUE))
+          if (entry.status === Number(status)) expect(shared.description, `${status} lists ${code}`).toContain(`\`${code}\``);
+      }
+    }
+  });
+
+  it('idempotent operations take Idempotency-Key and may answer 409; operations with a body may answer 413 and 415', () => {
+    const created = doc.paths['/v1/ext/procedure/{ps}/process'].post;
+    expect(created.parameters.find((p: any) => p.in === 'header' && p.name === 'idempotency-key')).toBeDefined();
+    for (const op of operations) {
+      const takesKey = ((op as any).parameters ?? []).some((p: any) => p.in === 'header' && p.name === 'idempotency-key');
+      if (takesKey) expect((op as any).responses['409'], named(op)).toBeDefined();
+      if ((op as any).requestBody) {
+        expect((op as any).responses['413'], named(op)).toBeDefined();
+        expect((op as any).responses['415'], named(op)).toBeDefined();
+      }
+    }
+    const list = doc.paths['/v1/ext/procedure/{ps}/process/list'].post;
+    expect(list.parameters?.some((p: any) => p.name === 'idempotency-key') ?? false).toBe(false);
+  });
+
+  it('uploads describe their multipart parts', () => {
+    const component = (schema: { $ref: string }) => doc.components.schemas[schema.$ref.split('/').pop()!];
+    const upload = component(doc.paths['/v1/ext/photo'].post.requestBody.content['multipart/form-data'].schema);
+    expect(upload.required).toEqual(['photo']);
+    expect(upload.properties.photo).toMatchObject({ type: 'string', format: 'binary' });
+    const media =
+      doc.paths['/v1/ext/plugin/whatsapp/{pluginId}/upload-public-media'].post.requestBody.content['multipart/form-data'].schema;
+    expect(component(media).required).toEqual(['file']);
   });
 });

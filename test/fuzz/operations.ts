@@ -3,6 +3,8 @@
  * parameters, query, body and its content types) and what it declares it answers.
  */
 
+import { resolve } from './schema-values.ts';
+
 export type JsonSchema = Record<string, any>;
 
 export interface Parameter {
@@ -21,7 +23,7 @@ export interface Operation {
   query: Parameter[];
   /** JSON Schema of the JSON (or YAML) body, when the operation takes one. */
   body?: { schema: JsonSchema; contentTypes: string[]; required: boolean };
-  /** Takes multipart/form-data (photo and media uploads): the document does not model those bodies. */
+  /** Takes multipart/form-data (photo and media uploads): fuzzed by multipart-bodies.ts, not as JSON. */
   multipart: boolean;
   /**
    * Answers Meta's body and status unwrapped (docs/whatsapp.md, "Message templates"): its errors
@@ -38,8 +40,6 @@ export interface Operation {
 
 /** Operations answered by Meta's bytes, as docs/whatsapp.md lists them. */
 const PASS_THROUGH = [/^\/v1\/ext\/plugin\/whatsapp\/api\/\{ver\}\//];
-/** Uploads: their body is multipart, which the OpenAPI document describes only in prose. */
-const MULTIPART = [/^\/v1\/ext\/photo(\/\{photoId\})?$/, /\/upload-public-media$/];
 
 const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -50,16 +50,18 @@ export function readOperations(doc: JsonSchema): Operation[] {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
       const params: any[] = op.parameters ?? [];
       const content: Record<string, any> = op.requestBody?.content ?? {};
-      const contentTypes = Object.keys(content);
+      const multipart = 'multipart/form-data' in content;
+      const contentTypes = multipart ? [] : Object.keys(content);
       const responses = new Map<string, JsonSchema | undefined>();
       const responsePointers = new Map<string, string>();
-      for (const [status, response] of Object.entries<Record<string, any>>(op.responses ?? {})) {
+      for (const [status, declared] of Object.entries<Record<string, any>>(op.responses ?? {})) {
+        // A shared error response is a `$ref` to components.responses.
+        const response = resolve(declared, doc);
         const schema = response.content?.['application/json']?.schema;
-        responses.set(status, schema);
-        if (schema)
-          responsePointers.set(status, `#/paths/${escapePointer(template)}/${method}/responses/${status}/content/application~1json/schema`);
+        responses.set(status, schema && resolve(schema, doc));
+        const at = declared.$ref ? String(declared.$ref) : `#/paths/${escapePointer(template)}/${method}/responses/${status}`;
+        if (schema) responsePointers.set(status, `${at}/content/application~1json/schema`);
       }
-      const multipart = method === 'post' && MULTIPART.some((r) => r.test(template));
       operations.push({
         id: `${method.toUpperCase()} ${template}`,
         method: method.toUpperCase(),
@@ -67,7 +69,7 @@ export function readOperations(doc: JsonSchema): Operation[] {
         pathParams: params.filter((p) => p.in === 'path').map((p) => ({ name: p.name, schema: p.schema ?? {}, required: true })),
         query: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema ?? {}, required: !!p.required })),
         body: contentTypes.length
-          ? { schema: content[contentTypes[0]].schema ?? {}, contentTypes, required: !!op.requestBody.required }
+          ? { schema: resolve(content[contentTypes[0]].schema ?? {}, doc), contentTypes, required: !!op.requestBody.required }
           : undefined,
         multipart,
         passThrough: PASS_THROUGH.some((r) => r.test(template)),

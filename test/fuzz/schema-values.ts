@@ -12,7 +12,7 @@ export type FieldHints = (key: string) => fc.Arbitrary<unknown> | undefined;
 const MAX_DEPTH = 6;
 
 /** Resolves a local `$ref` (`#/components/schemas/Error`) inside the document. */
-function resolve(schema: JsonSchema, doc: JsonSchema): JsonSchema {
+export function resolve(schema: JsonSchema, doc: JsonSchema): JsonSchema {
   let s = schema;
   for (let i = 0; s?.$ref && i < 10; i++) {
     const pointer = String(s.$ref).replace(/^#\//, '').split('/');

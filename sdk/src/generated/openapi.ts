@@ -65,7 +65,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics (no auth unless METRICS_TOKEN is set) */
+        /**
+         * Prometheus metrics
+         * @description Open unless the operator set `METRICS_TOKEN`; then `Authorization: Bearer <METRICS_TOKEN>` is required.
+         */
         get: operations["getMetrics"];
         put?: never;
         post?: never;
@@ -923,7 +926,10 @@ export interface paths {
         /** Meta's webhook subscription handshake (echoes hub.challenge) */
         get: operations["verifyWhatsappWebhook"];
         put?: never;
-        /** Meta's webhook events (signed with the app secret) */
+        /**
+         * Meta's webhook events (signed with the app secret)
+         * @description Meta posts here, signing the exact bytes with the app secret (`X-Hub-Signature-256`). The event is stored before the answer, then processed and forwarded in the background.
+         */
         post: operations["receiveWhatsappWebhookEvents"];
         delete?: never;
         options?: never;
@@ -1037,11 +1043,336 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ApiKey */
+        ApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description: string | null;
+            /** @description role shortId */
+            role: string;
+            /** @description the first characters of the key, to tell keys apart */
+            keyPrefix: string;
+            createdAt: number;
+            /** @description epoch milliseconds */
+            expiresAt: number | null;
+            /** @description epoch milliseconds */
+            revokedAt: number | null;
+            /** @description epoch milliseconds; recorded in batches, up to 30 s behind */
+            lastUsedAt: number | null;
+        };
+        /** ApiKeyCreate */
+        ApiKeyCreate: {
+            name: string;
+            /** @description role shortId or id */
+            role: string;
+            description?: string | null;
+            /** @description ISO-8601 or epoch ms */
+            expiresAt?: string | number | null;
+        };
+        /**
+         * ApiKeyEnvelope
+         * @description `_data` is an ApiKey
+         */
+        ApiKeyEnvelope: {
+            _data: components["schemas"]["ApiKey"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * ApiKeyListEnvelope
+         * @description `_data` is a list of ApiKey
+         */
+        ApiKeyListEnvelope: {
+            _data: components["schemas"]["ApiKey"][];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** BackgroundJob */
+        BackgroundJob: {
+            /** Format: uuid */
+            id: string;
+            createdAt: number;
+            updatedAt: number;
+            /** @enum {string} */
+            type: "bulk_api_job";
+            /** @enum {string} */
+            operation: "create" | "update";
+            /** Format: uuid */
+            procedure: string;
+            /** Format: uuid */
+            team: string;
+            /** @enum {string} */
+            completionStatus: "NOT_STARTED" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
+            statusMessage: string | null;
+            /** @description epoch ms; 0 until started */
+            startedAt: number;
+            /** @description epoch ms; 0 until every entry is final (or the job failed or was cancelled) */
+            completedAt: number;
+            /** @description number of entries, one per submitted item */
+            total: number;
+        };
+        /** BackgroundJobEntriesMeta */
+        BackgroundJobEntriesMeta: {
+            /** @description entries matching the filter */
+            total: number;
+            /** @description path of the next page, null on the last */
+            next: string | null;
+        };
+        /** BackgroundJobEntry */
+        BackgroundJobEntry: {
+            /** Format: uuid */
+            id: string;
+            createdAt: number;
+            updatedAt: number;
+            /** Format: uuid */
+            backgroundJob: string;
+            /** @description the item's position in the submitted array, from 0 */
+            index: number;
+            /** @enum {string} */
+            completionStatus: "INVALID" | "NOT_STARTED" | "SUCCESS" | "ERROR";
+            statusMessage: string | null;
+            /** @description the item as submitted */
+            input: unknown;
+            result: {
+                processId: string | null;
+            };
+        };
+        /**
+         * BackgroundJobEntryListEnvelope
+         * @description `_data` is a list of BackgroundJobEntry
+         */
+        BackgroundJobEntryListEnvelope: {
+            _data: components["schemas"]["BackgroundJobEntry"][];
+            _meta: components["schemas"]["BackgroundJobEntriesMeta"];
+            _errors: string[];
+        };
+        /**
+         * BackgroundJobEnvelope
+         * @description `_data` is a BackgroundJob
+         */
+        BackgroundJobEnvelope: {
+            _data: components["schemas"]["BackgroundJob"];
+            _meta: components["schemas"]["BackgroundJobMeta"];
+            _errors: string[];
+        };
+        /** BackgroundJobMeta */
+        BackgroundJobMeta: {
+            bjEntryCompletionStatusVsCount: {
+                INVALID: number;
+                NOT_STARTED: number;
+                SUCCESS: number;
+                ERROR: number;
+            };
+        };
+        /**
+         * BulkCreateProcesses
+         * @description an array of create items (each as in Create process), or {"processes": [...]}
+         */
+        BulkCreateProcesses: components["schemas"]["ProcessCreate"][] | {
+            processes: components["schemas"]["ProcessCreate"][];
+        };
+        /**
+         * BulkProcessChanges
+         * @description the changes; they may also be given flat on the item
+         */
+        BulkProcessChanges: {
+            /** @description attribute values by attribute shortId */
+            data?: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status?: "OPEN" | "COMPLETED" | "CANCELLED";
+            /** @description state shortId */
+            state?: string;
+            nextActionAt?: (number | string) | null;
+            assignedTo?: string | null;
+            /** @description true soft-deletes the process */
+            isDeleted?: boolean;
+        };
+        /** BulkUpdateItem */
+        BulkUpdateItem: {
+            /** @description the process id; or give the primary-key attribute, e.g. "lead_id": "LEAD-001" */
+            id?: string;
+            update?: components["schemas"]["BulkProcessChanges"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * BulkUpdateProcesses
+         * @description {"processes": [...]} or a bare array; each item names its process by id or primary key
+         */
+        BulkUpdateProcesses: {
+            processes: components["schemas"]["BulkUpdateItem"][];
+        } | components["schemas"]["BulkUpdateItem"][];
+        /** Chat */
+        Chat: {
+            /** Format: uuid */
+            id: string;
+            createdAt: number;
+            updatedAt: number;
+            /** Format: uuid */
+            team: string;
+            /** Format: uuid */
+            plugin: string;
+            whatsappPhoneNumberId: string;
+            contact: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                phoneNumber: string;
+            };
+            lastMessageAt: number | null;
+            lastIncomingMessageAt: number | null;
+            lastMessage: components["schemas"]["ChatMessage"] | null;
+            unreadCount: number;
+            assignedTo: null;
+            status: string;
+            process: string | null;
+        };
+        /**
+         * ChatListEnvelope
+         * @description `_data` is a list of Chat
+         */
+        ChatListEnvelope: {
+            _data: components["schemas"]["Chat"][];
+            _meta: components["schemas"]["ChatPageMeta"];
+            _errors: string[];
+        };
+        /** ChatListQuery */
+        ChatListQuery: {
+            /**
+             * @default createdAt
+             * @enum {string}
+             */
+            orderField?: "createdAt" | "updatedAt" | "lastMessageAt";
+            /**
+             * @default desc
+             * @enum {string}
+             */
+            orderDirection?: "asc" | "desc";
+            /** @description part of the customer's phone number or name */
+            search?: string;
+            /**
+             * @description from 1 (0 counts as 1)
+             * @default 1
+             */
+            page?: number;
+            /** @default 20 */
+            limit?: number;
+        };
+        /** ChatMessage */
+        ChatMessage: {
+            /** Format: uuid */
+            id: string;
+            createdAt: number;
+            updatedAt: number;
+            timestamp: number;
+            externalId: string | null;
+            /** @enum {string} */
+            provider: "whatsapp";
+            dataType: string;
+            body: {
+                body: string;
+            };
+            text: string;
+            attachments: null;
+            deliveryStatus: string;
+            /** @enum {string} */
+            direction: "OUTGOING" | "INCOMING";
+            context: {
+                contactIdentifier: string;
+                messageTemplateId: string | null;
+            };
+            adhocAgent: null;
+            source: {
+                sourceId: null;
+                sourceType: string;
+            };
+            /** Format: uuid */
+            team: string;
+            /** Format: uuid */
+            plugin: string;
+            user: null;
+            /** Format: uuid */
+            chat: string;
+            /** Format: uuid */
+            contact: string;
+            procedure: string | null;
+            process: string | null;
+            campaign: null;
+            inReplyTo: null;
+            error: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
+         * ChatMessageEnvelope
+         * @description `_data` is a ChatMessage
+         */
+        ChatMessageEnvelope: {
+            _data: components["schemas"]["ChatMessage"];
+            _meta: {
+                /** @description sent, but something is worth knowing */
+                warning?: string;
+            };
+            _errors: string[];
+        };
+        /**
+         * ChatMessageListEnvelope
+         * @description `_data` is a list of ChatMessage
+         */
+        ChatMessageListEnvelope: {
+            _data: components["schemas"]["ChatMessage"][];
+            _meta: components["schemas"]["ChatPageMeta"];
+            _errors: string[];
+        };
+        /** ChatMessageListQuery */
+        ChatMessageListQuery: {
+            /**
+             * @description from 1 (0 counts as 1)
+             * @default 1
+             */
+            page?: number;
+            /** @default 20 */
+            limit?: number;
+        };
+        /** ChatPageMeta */
+        ChatPageMeta: {
+            page: number;
+            limit: number;
+            /** @description another page follows */
+            hasMore: boolean;
+        };
+        /** CreatedApiKey */
+        CreatedApiKey: components["schemas"]["ApiKey"] & {
+            /** @description the secret key: shown this once, never again */
+            key: string;
+        };
+        /**
+         * CreatedApiKeyEnvelope
+         * @description `_data` is a CreatedApiKey
+         */
+        CreatedApiKeyEnvelope: {
+            _data: components["schemas"]["CreatedApiKey"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
         /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
         Error: {
             _data: null;
             _meta: {
-                code: string;
+                /**
+                 * @description docs/errors.md lists every code
+                 * @enum {string}
+                 */
+                code: "INVALID_JSON" | "MALFORMED_REQUEST" | "VALIDATION_FAILED" | "WORKSPACE_INVALID" | "API_KEY_MISSING" | "API_KEY_MALFORMED" | "API_KEY_INVALID" | "API_KEY_REVOKED" | "API_KEY_EXPIRED" | "METRICS_TOKEN_REQUIRED" | "PRIVILEGE_MISSING" | "LINK_INVALID" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFICATION_FAILED" | "TEAM_FORBIDDEN" | "SECRET_REFERENCE_FORBIDDEN" | "GRAPH_URL_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "CONFLICT" | "UNPROCESSABLE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_ERROR" | "UPSTREAM_TIMEOUT";
                 requestId: string;
                 details: {
                     path: string;
@@ -1051,9 +1382,1092 @@ export interface components {
             };
             _errors: string[];
             message: string;
+            /** @description Meta's own error object, when Meta refused a call we passed on */
+            error?: {
+                [key: string]: unknown;
+            };
+        };
+        /** HealthStatus */
+        HealthStatus: {
+            status: string;
+        };
+        /**
+         * HealthStatusEnvelope
+         * @description `_data` is a HealthStatus
+         */
+        HealthStatusEnvelope: {
+            _data: components["schemas"]["HealthStatus"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * Mapping
+         * @description a placeholder's name (`"1"` for `{{1}}`) and its value
+         */
+        Mapping: {
+            schemaPropertyName: string;
+            schemaPropertyValue: string | number;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * MetaJson
+         * @description JSON in Meta's Graph API shape
+         */
+        MetaJson: {
+            [key: string]: unknown;
+        };
+        /**
+         * MetaMessage
+         * @description Meta's message object (messaging_product, to, type, …), forwarded verbatim
+         */
+        MetaMessage: {
+            [key: string]: unknown;
+        };
+        /**
+         * MetaWebhookEvent
+         * @description Meta's webhook notification, as Meta sends it
+         */
+        MetaWebhookEvent: {
+            /** @description `whatsapp_business_account` */
+            object: string;
+            entry: {
+                [key: string]: unknown;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** PhoneChatMessagesQuery */
+        PhoneChatMessagesQuery: {
+            /** @description digits with country code */
+            customerPhoneNumber: string | number;
+            /**
+             * @description from 1 (0 counts as 1)
+             * @default 1
+             */
+            page?: number;
+            /** @default 20 */
+            limit?: number;
+        };
+        /** Photo */
+        Photo: {
+            /** Format: uuid */
+            id: string;
+            createdAt: number;
+            updatedAt: number;
+            filetype: string;
+            filename: string | null;
+            height: number | null;
+            width: number | null;
+            isPublic: boolean;
+            /** Format: uuid */
+            team: string;
+            user: string | null;
+        };
+        /**
+         * PhotoEnvelope
+         * @description `_data` is a Photo
+         */
+        PhotoEnvelope: {
+            _data: components["schemas"]["Photo"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * PhotoUpload
+         * @description the image as file part `photo`
+         */
+        PhotoUpload: {
+            /** Format: binary */
+            photo: string;
+            filename?: string;
+            filetype?: string;
+        };
+        /** PhotoWithUrl */
+        PhotoWithUrl: components["schemas"]["Photo"] & {
+            /** @description serves the bytes without a key for 15 minutes */
+            url: string;
+        };
+        /**
+         * PhotoWithUrlEnvelope
+         * @description `_data` is a PhotoWithUrl
+         */
+        PhotoWithUrlEnvelope: {
+            _data: components["schemas"]["PhotoWithUrl"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** Process */
+        Process: {
+            /** Format: uuid */
+            id: string;
+            createdAt: number;
+            updatedAt: number;
+            /** Format: uuid */
+            team: string;
+            /** Format: uuid */
+            procedure: string;
+            entity: string | null;
+            createdBy: string | null;
+            assignedTo: string | null;
+            belongsTo: string | null;
+            status: string;
+            /** @description state shortId */
+            state: string;
+            nextActionAt: number | null;
+            /** @description attribute values by attribute shortId */
+            data: {
+                [key: string]: unknown;
+            };
+            record: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                entity: string;
+                /** @description attribute values by attribute shortId */
+                data: {
+                    [key: string]: unknown;
+                };
+                createdAt: number;
+                updatedAt: number;
+            } | null;
+            isDeleted: boolean;
+        };
+        /** ProcessCreate */
+        ProcessCreate: {
+            /** @description attribute values by attribute shortId */
+            data?: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status?: "OPEN" | "COMPLETED" | "CANCELLED";
+            /** @description state shortId */
+            state?: string;
+            nextActionAt?: (number | string) | null;
+            assignedTo?: string | null;
+            /** @description the linked record: by id, or by the entity's primary key in data, else a new one */
+            record?: {
+                /** @description link this existing record */
+                id?: string;
+                /** @description attribute values by attribute shortId */
+                data?: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /**
+         * ProcessEnvelope
+         * @description `_data` is a Process
+         */
+        ProcessEnvelope: {
+            _data: components["schemas"]["Process"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * ProcessListEnvelope
+         * @description `_data` is a list of Process
+         */
+        ProcessListEnvelope: {
+            _data: components["schemas"]["Process"][];
+            _meta: components["schemas"]["ProcessListMeta"];
+            _errors: string[];
+        };
+        /** ProcessListMeta */
+        ProcessListMeta: {
+            hasMore: boolean;
+            nextCursor: string | null;
+        };
+        /** ProcessListQuery */
+        ProcessListQuery: {
+            /** @description the documented query grammar (docs/api.md#listing-processes) */
+            where?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description rows to skip; deeper pages: use cursor
+             * @default 0
+             */
+            skip?: number;
+            /** @default 10 */
+            limit?: number;
+            /** @description fields in order of precedence; ties end ordered by id. Default: createdAt desc */
+            sort?: components["schemas"]["SortField"][];
+            /** @description extension: the previous page's _meta.nextCursor, for keyset pagination */
+            cursor?: string;
+        };
+        /** ProcessUpdate */
+        ProcessUpdate: {
+            /** @description attribute values by attribute shortId */
+            data?: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status?: "OPEN" | "COMPLETED" | "CANCELLED";
+            /** @description state shortId */
+            state?: string;
+            nextActionAt?: (number | string) | null;
+            assignedTo?: string | null;
+        };
+        /** PublicMedia */
+        PublicMedia: {
+            /** @description serves the file without a key */
+            publicMediaUrl: string;
+        };
+        /**
+         * PublicMediaEnvelope
+         * @description `_data` is a PublicMedia
+         */
+        PublicMediaEnvelope: {
+            _data: components["schemas"]["PublicMedia"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * PublicMediaUpload
+         * @description the file as part `file`
+         */
+        PublicMediaUpload: {
+            /** Format: binary */
+            file: string;
+            filename?: string;
+        };
+        /** Received */
+        Received: {
+            received: boolean;
+        };
+        /**
+         * ReceivedEnvelope
+         * @description `_data` is a Received
+         */
+        ReceivedEnvelope: {
+            _data: components["schemas"]["Received"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * SessionMessageResult
+         * @description `whatsappMessageId` for a sent message; Meta's JSON for other calls (mark as read, typing)
+         */
+        SessionMessageResult: {
+            /** @description Meta's message id (wamid), for a sent message */
+            whatsappMessageId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * SessionMessageResultEnvelope
+         * @description `_data` is a SessionMessageResult
+         */
+        SessionMessageResultEnvelope: {
+            _data: components["schemas"]["SessionMessageResult"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** SortField */
+        SortField: {
+            /** @description createdAt, updatedAt, nextActionAt or an attribute shortId of a number, text, date or boolean type */
+            field: string;
+            /**
+             * @description default asc
+             * @enum {string}
+             */
+            order?: "asc" | "desc";
+        };
+        /** Success */
+        Success: {
+            success: boolean;
+        };
+        /**
+         * SuccessEnvelope
+         * @description `_data` is a Success
+         */
+        SuccessEnvelope: {
+            _data: components["schemas"]["Success"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** Task */
+        Task: {
+            /** Format: uuid */
+            id: string;
+            createdAt: number;
+            updatedAt: number;
+            /** Format: uuid */
+            team: string;
+            /** Format: uuid */
+            process: string;
+            record: string | null;
+            /** Format: uuid */
+            stateTask: string;
+            taskType: string | null;
+            title: string | null;
+            description: string | null;
+            status: string;
+            assignedTo: string | null;
+            createdBy: string | null;
+            dueBy: number | null;
+            startsAt: number | null;
+            endsAt: number | null;
+            startedAt: number | null;
+            completedAt: number | null;
+            cancelledAt: number | null;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** TaskCreate */
+        TaskCreate: {
+            /** @description the state task's attribute values by shortId */
+            data?: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status?: "OPEN" | "COMPLETED" | "CANCELLED";
+            assignedTo?: string | null;
+            title?: string | null;
+            description?: string | null;
+            /** @description epoch milliseconds or ISO-8601 */
+            dueBy?: number | string | null;
+            /** @description epoch milliseconds or ISO-8601 */
+            startsAt?: number | string | null;
+            /** @description epoch milliseconds or ISO-8601 */
+            endsAt?: number | string | null;
+        };
+        /**
+         * TaskEnvelope
+         * @description `_data` is a Task
+         */
+        TaskEnvelope: {
+            _data: components["schemas"]["Task"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** TeamConfig */
+        TeamConfig: {
+            team: {
+                /** Format: uuid */
+                id: string;
+                shortId: string;
+                name: string;
+                timezone: string;
+                createdAt: number;
+                updatedAt: number;
+            };
+            entities: {
+                /** Format: uuid */
+                id: string;
+                shortId: string;
+                name: string;
+                attributes: string[];
+                primaryKey: string | null;
+            }[];
+            procedures: {
+                /** Format: uuid */
+                id: string;
+                shortId: string;
+                name: string;
+                entity: string | null;
+                attributes: string[];
+                states: {
+                    /** Format: uuid */
+                    id: string;
+                    shortId: string;
+                    name: string;
+                    order: number;
+                    status: string;
+                }[];
+                /** Format: uuid */
+                defaultStartState: string;
+                defaultCompletedState: string | null;
+                primaryKey: string | null;
+                primaryIdentifier: string | null;
+                whatsappPhoneAttribute: string | null;
+                stateTasks: string[];
+                roles: string[];
+            }[];
+            attributeTypes: {
+                /** Format: uuid */
+                id: string;
+                shortId: string;
+                name: string;
+                datatype: string;
+            }[];
+            attributes: {
+                /** Format: uuid */
+                id: string;
+                shortId: string;
+                name: string;
+                type: string;
+                options: {
+                    value: string | number;
+                    label: string;
+                }[] | null;
+                schema: {
+                    [key: string]: unknown;
+                } | null;
+                isRequired: boolean;
+                entity: string | null;
+                procedure: string | null;
+                stateTask: string | null;
+            }[];
+            /** @description not modelled by this server: always empty */
+            derivedAttributes: {
+                [key: string]: unknown;
+            }[];
+            /** @description not modelled by this server: always empty */
+            attributeGroups: {
+                [key: string]: unknown;
+            }[];
+            roles: {
+                /** Format: uuid */
+                id: string;
+                shortId: string;
+                name: string;
+                privileges: string[];
+            }[];
+            pods: {
+                /** Format: uuid */
+                id: string;
+                shortId: string;
+                name: string;
+                parent: string | null;
+            }[];
+            taskTypes: {
+                /** Format: uuid */
+                id: string;
+                shortId: string;
+                name: string;
+            }[];
+            /** @description not modelled by this server: always empty */
+            forms: {
+                [key: string]: unknown;
+            }[];
+            /** @description not modelled by this server: always empty */
+            formFields: {
+                [key: string]: unknown;
+            }[];
+            /** @description not modelled by this server: always empty */
+            formActionButtons: {
+                [key: string]: unknown;
+            }[];
+            stateTasks: {
+                /** Format: uuid */
+                id: string;
+                shortId: string;
+                name: string;
+                /** Format: uuid */
+                procedure: string;
+                states: string[];
+                state: string | null;
+                taskType: string | null;
+                attributes: string[];
+            }[];
+            /** @description not modelled by this server: always empty */
+            userProfiles: {
+                [key: string]: unknown;
+            }[];
+            /** @description not modelled by this server: always empty */
+            attributeConfig: {
+                [key: string]: unknown;
+            }[];
+            /** @description not modelled by this server: always empty */
+            skillTypes: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * TeamConfigEnvelope
+         * @description `_data` is a TeamConfig
+         */
+        TeamConfigEnvelope: {
+            _data: components["schemas"]["TeamConfig"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** TemplateMessageSend */
+        TemplateMessageSend: {
+            /** @description the sending number */
+            whatsappPhoneNumberId: string | number;
+            templateName: string;
+            language?: string | null;
+            languageCode?: string | null;
+            mapping?: components["schemas"]["Mapping"][];
+            headerMapping?: components["schemas"]["Mapping"][];
+            buttonMapping?: components["schemas"]["Mapping"][];
+            imageUrl?: string | null;
+            videoUrl?: string | null;
+            documentUrl?: string | null;
+            filename?: string | null;
+            locationLatitude?: number | string | null;
+            locationLongitude?: number | string | null;
+            locationName?: string | null;
+            locationAddress?: string | null;
+            otpCode?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** User */
+        User: {
+            /** Format: uuid */
+            id: string;
+            /** @description ISO-8601 with the user timezone offset */
+            createdAt: string;
+            /** @description ISO-8601 with the user timezone offset */
+            updatedAt: string;
+            username: string;
+            firstName: string | null;
+            middleName: string | null;
+            lastName: string | null;
+            displayName: string | null;
+            gender: string | null;
+            dob: string | null;
+            bio: string | null;
+            profileImageUrl: string | null;
+            coverImageUrl: string | null;
+            timezone: string;
+            data: {
+                [key: string]: unknown;
+            } | null;
+            onboardingData: {
+                [key: string]: unknown;
+            } | null;
+            isActive: boolean;
+            isDeleted: boolean;
+            deletedAt: string | null;
+            availabilityStatus: string;
+            /** @description shortId */
+            team: string;
+            role: string | null;
+            primaryEmail: string | null;
+            primaryPhone: string | null;
+            profile: null;
+        };
+        /** UserContact */
+        UserContact: {
+            /** Format: uuid */
+            id: string;
+            createdAt: number;
+            updatedAt: number;
+            email?: string;
+            normalizedEmail?: string;
+            phone?: string;
+            type: string;
+            isVerified: boolean;
+            /** Format: uuid */
+            user: string;
+        };
+        /** UserDetail */
+        UserDetail: {
+            /** Format: uuid */
+            id: string;
+            /** @description ISO-8601 with the user timezone offset */
+            createdAt: string;
+            /** @description ISO-8601 with the user timezone offset */
+            updatedAt: string;
+            username: string;
+            firstName: string | null;
+            middleName: string | null;
+            lastName: string | null;
+            displayName: string | null;
+            gender: string | null;
+            dob: string | null;
+            bio: string | null;
+            profileImageUrl: string | null;
+            coverImageUrl: string | null;
+            timezone: string;
+            data: {
+                [key: string]: unknown;
+            } | null;
+            onboardingData: {
+                [key: string]: unknown;
+            } | null;
+            isActive: boolean;
+            isDeleted: boolean;
+            deletedAt: string | null;
+            availabilityStatus: string;
+            /** @description shortId */
+            team: string;
+            role: string | null;
+            primaryEmail: string | null;
+            primaryPhone: string | null;
+            profile: null;
+            emails: components["schemas"]["UserContact"][];
+            phones: components["schemas"]["UserContact"][];
+            reportees: string[];
+        };
+        /**
+         * UserDetailEnvelope
+         * @description `_data` is an UserDetail
+         */
+        UserDetailEnvelope: {
+            _data: components["schemas"]["UserDetail"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * UserListEnvelope
+         * @description `_data` is a list of User
+         */
+        UserListEnvelope: {
+            _data: components["schemas"]["User"][];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** UserUpdate */
+        UserUpdate: {
+            firstName?: string | null;
+            middleName?: string | null;
+            lastName?: string | null;
+            displayName?: string | null;
+            /** @description offset such as +0530 */
+            timezone?: string;
+            bio?: string | null;
+            gender?: string | null;
+            dob?: (number | string) | null;
+            data?: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            availabilityStatus?: "AVAILABLE" | "BUSY" | "UNAVAILABLE";
+            isActive?: boolean;
+        };
+        /** UserV1 */
+        UserV1: {
+            /** Format: uuid */
+            id: string;
+            createdAt: number;
+            updatedAt: number;
+            username: string;
+            firstName: string | null;
+            middleName: string | null;
+            lastName: string | null;
+            displayName: string | null;
+            gender: string | null;
+            dob: number | null;
+            bio: string | null;
+            profileImageUrl: string | null;
+            coverImageUrl: string | null;
+            timezone: string;
+            data: {
+                [key: string]: unknown;
+            } | null;
+            onboardingData: {
+                [key: string]: unknown;
+            } | null;
+            isActive: boolean;
+            isDeleted: boolean;
+            deletedAt: number | null;
+            availabilityStatus: string;
+            /** Format: uuid */
+            team: string;
+            role: string | null;
+            primaryEmail: components["schemas"]["UserContact"] | null;
+            primaryPhone: components["schemas"]["UserContact"] | null;
+            profile: null;
+        };
+        /** UserV1Detail */
+        UserV1Detail: {
+            /** Format: uuid */
+            id: string;
+            createdAt: number;
+            updatedAt: number;
+            username: string;
+            firstName: string | null;
+            middleName: string | null;
+            lastName: string | null;
+            displayName: string | null;
+            gender: string | null;
+            dob: number | null;
+            bio: string | null;
+            profileImageUrl: string | null;
+            coverImageUrl: string | null;
+            timezone: string;
+            data: {
+                [key: string]: unknown;
+            } | null;
+            onboardingData: {
+                [key: string]: unknown;
+            } | null;
+            isActive: boolean;
+            isDeleted: boolean;
+            deletedAt: number | null;
+            availabilityStatus: string;
+            /** Format: uuid */
+            team: string;
+            role: string | null;
+            primaryEmail: components["schemas"]["UserContact"] | null;
+            primaryPhone: components["schemas"]["UserContact"] | null;
+            profile: null;
+            emails: components["schemas"]["UserContact"][];
+            phones: components["schemas"]["UserContact"][];
+            reportees: string[];
+        };
+        /**
+         * UserV1DetailEnvelope
+         * @description `_data` is an UserV1Detail
+         */
+        UserV1DetailEnvelope: {
+            _data: components["schemas"]["UserV1Detail"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * UserV1Envelope
+         * @description `_data` is an UserV1
+         */
+        UserV1Envelope: {
+            _data: components["schemas"]["UserV1"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * UserV1ListEnvelope
+         * @description `_data` is a list of UserV1
+         */
+        UserV1ListEnvelope: {
+            _data: components["schemas"]["UserV1"][];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** WebhookDeliveriesMeta */
+        WebhookDeliveriesMeta: {
+            hasMore: boolean;
+        };
+        /** WebhookDelivery */
+        WebhookDelivery: {
+            /** Format: uuid */
+            id: string;
+            subscriptionId: string | null;
+            /** @description the subscription id, or `<pluginId>:passthrough` / `<pluginId>:chakra` */
+            destination: string;
+            event: string;
+            /** @enum {string} */
+            state: "PENDING" | "DELIVERED" | "FAILED";
+            attempts: number;
+            createdAt: number;
+            /** @description epoch ms of the next attempt while PENDING */
+            nextAttemptAt: number | null;
+            /** @description epoch ms when it was DELIVERED or FAILED */
+            finishedAt: number | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /** @description the body sent, parsed */
+            payload: unknown;
+            attemptLog: components["schemas"]["WebhookDeliveryAttempt"][];
+        };
+        /** WebhookDeliveryAttempt */
+        WebhookDeliveryAttempt: {
+            attempt: number;
+            startedAt: number;
+            durationMs: number;
+            statusCode: number | null;
+            error: string | null;
+            /** @description the first 1024 characters of the answer */
+            responseExcerpt: string | null;
+        };
+        /**
+         * WebhookDeliveryEnvelope
+         * @description `_data` is a WebhookDelivery
+         */
+        WebhookDeliveryEnvelope: {
+            _data: components["schemas"]["WebhookDelivery"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * WebhookDeliveryListEnvelope
+         * @description `_data` is a list of WebhookDelivery
+         */
+        WebhookDeliveryListEnvelope: {
+            _data: components["schemas"]["WebhookDelivery"][];
+            _meta: components["schemas"]["WebhookDeliveriesMeta"];
+            _errors: string[];
+        };
+        /** WebhookSubscription */
+        WebhookSubscription: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: string[];
+            description: string | null;
+            enabled: boolean;
+            /** @description epoch ms of the first failed attempt since the last success; null when healthy */
+            failingSince: number | null;
+            /** @description epoch ms; set when the subscription was disabled after failing for the whole retry window */
+            disabledAt: number | null;
+            disabledReason: string | null;
+            createdAt: number;
+            updatedAt: number;
+        };
+        /** WebhookSubscriptionCreate */
+        WebhookSubscriptionCreate: {
+            /** @description http(s) URL the events are POSTed to */
+            url: string;
+            /** @description the platform events to receive */
+            events: ("process.created" | "process.updated" | "process.deleted" | "task.created" | "background_job.completed" | "webhook.disabled")[];
+            description?: string;
+        };
+        /**
+         * WebhookSubscriptionEnvelope
+         * @description `_data` is a WebhookSubscription
+         */
+        WebhookSubscriptionEnvelope: {
+            _data: components["schemas"]["WebhookSubscription"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * WebhookSubscriptionListEnvelope
+         * @description `_data` is a list of WebhookSubscription
+         */
+        WebhookSubscriptionListEnvelope: {
+            _data: components["schemas"]["WebhookSubscription"][];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** WebhookSubscriptionUpdate */
+        WebhookSubscriptionUpdate: {
+            /** @description http(s) URL the events are POSTed to */
+            url?: string;
+            /** @description the platform events to receive */
+            events?: ("process.created" | "process.updated" | "process.deleted" | "task.created" | "background_job.completed" | "webhook.disabled")[];
+            description?: string | null;
+            /** @description true re-enables a disabled subscription (its failing streak starts over) */
+            enabled?: boolean;
+        };
+        /**
+         * WhatsappMediaMetadata
+         * @description Meta's media object
+         */
+        WhatsappMediaMetadata: {
+            /** @description this server's `show` URL for the bytes (takes the same key) */
+            url: string;
+            mime_type?: string;
+            sha256?: string;
+            file_size?: number | string;
+            id?: string;
+            messaging_product?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** WhatsappPluginConfig */
+        WhatsappPluginConfig: {
+            passThroughWebhookUrl: string | null;
+            enableMessageEchoesForPassThroughWebhook: boolean;
+            enableSendMessageTemplateEventForPassThroughWebhook: boolean;
+            enableChakraWebhook: boolean;
+            chakraWebhookUrl: string | null;
+            whichChakraWebhookEventsToSend: string[];
+        };
+        /**
+         * WhatsappPluginConfigEnvelope
+         * @description `_data` is a WhatsappPluginConfig
+         */
+        WhatsappPluginConfigEnvelope: {
+            _data: components["schemas"]["WhatsappPluginConfig"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** WhatsappPluginConfigUpdate */
+        WhatsappPluginConfigUpdate: {
+            passThroughWebhookUrl?: string | null;
+            enableMessageEchoesForPassThroughWebhook?: boolean;
+            enableSendMessageTemplateEventForPassThroughWebhook?: boolean;
+            enableChakraWebhook?: boolean;
+            chakraWebhookUrl?: string | null;
+            whichChakraWebhookEventsToSend?: ("message" | "status" | "message_echo" | "smb_message_echo" | "deliveryStatus")[];
+        };
+        /** WorkspaceApplySummary */
+        WorkspaceApplySummary: {
+            teams: {
+                id: string;
+                shortId: string;
+            }[];
+            created: number;
+            updated: number;
+            unchanged: number;
+            generatedSecrets: string[];
+        };
+        /**
+         * WorkspaceApplySummaryEnvelope
+         * @description `_data` is a WorkspaceApplySummary
+         */
+        WorkspaceApplySummaryEnvelope: {
+            _data: components["schemas"]["WorkspaceApplySummary"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** WorkspaceAttribute */
+        WorkspaceAttribute: {
+            /** Format: uuid */
+            id?: string;
+            /** @description letters, digits, _ and -; starts with a letter */
+            shortId: string;
+            name: string;
+            type: string;
+            options?: ((string | number) | {
+                value: string | number;
+                label?: string;
+            })[];
+            schema?: {
+                [key: string]: unknown;
+            };
+            required?: boolean;
+            /** @description keep an index that makes sorting lists by this attribute fast (procedure attributes) */
+            indexed?: boolean;
         };
     };
-    responses: never;
+    responses: {
+        /** @description `_meta.code` is one of: `UPSTREAM_UNAVAILABLE` (WhatsApp: {reason}); `UPSTREAM_ERROR` (WhatsApp: {reason}). docs/errors.md explains each. */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `INVALID_JSON` (body: invalid JSON ({reason})); `MALFORMED_REQUEST` (request: {reason}); `VALIDATION_FAILED` ({path}: {reason}); `WORKSPACE_INVALID` ({path}: {reason}). docs/errors.md explains each. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `IDEMPOTENCY_KEY_REUSED` (Idempotency-Key: {key} was already used with a different request); `IDEMPOTENCY_KEY_IN_PROGRESS` (Idempotency-Key: a request with key {key} is still in progress); `CONFLICT` ({path}: {reason}). docs/errors.md explains each. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `PRIVILEGE_MISSING` (role {role} lacks the privilege {privilege}); `LINK_INVALID` (signature: this link is invalid or has expired); `WEBHOOK_VERIFICATION_FAILED` ({path}: {reason}); `TEAM_FORBIDDEN` ({path}: your API key may only change team {team}); `SECRET_REFERENCE_FORBIDDEN` ({path}: only the server's operator may name environment variables or files; give the secret by value); `GRAPH_URL_FORBIDDEN` ({path}: only the server's operator may point a plugin at a Graph URL other than https://graph.facebook.com or sandbox). docs/errors.md explains each. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `UPSTREAM_TIMEOUT` (WhatsApp: the Graph API did not answer within {timeoutMs} ms). docs/errors.md explains each. */
+        GatewayTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `INTERNAL` (internal error). docs/errors.md explains each. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `NOT_FOUND` ({resource} {id} not found); `ROUTE_NOT_FOUND` (route {method} {url} not found). docs/errors.md explains each. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `PAYLOAD_TOO_LARGE` (body: larger than the limit of {limit} bytes). docs/errors.md explains each. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `RATE_LIMITED` (Rate limit exceeded, retry after {retryAfterMs} ms). docs/errors.md explains each. */
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `API_KEY_MISSING` (Authorization: a bearer API key is required); `API_KEY_MALFORMED` (Authorization: expected "Bearer <API key>"); `API_KEY_INVALID` (Authorization: unknown API key); `API_KEY_REVOKED` (Authorization: API key has been revoked); `API_KEY_EXPIRED` (Authorization: API key expired at {expiresAt}); `METRICS_TOKEN_REQUIRED` (Authorization: /metrics requires "Bearer <METRICS_TOKEN>"); `WEBHOOK_SIGNATURE_INVALID` (X-Hub-Signature-256: {reason}). docs/errors.md explains each. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `UNPROCESSABLE` ({path}: {reason}). docs/errors.md explains each. */
+        UnprocessableContent: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `UNSUPPORTED_MEDIA_TYPE` (Content-Type: {contentType} is not supported here). docs/errors.md explains each. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1070,77 +2484,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a HealthStatus */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            status: string;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["HealthStatusEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getLiveness: {
@@ -1152,15 +2510,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The process is up. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        status: string;
-                    };
+                    "application/json": components["schemas"]["HealthStatus"];
                 };
             };
         };
@@ -1174,26 +2530,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Ready: the database answers. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        status: string;
-                    };
+                    "application/json": components["schemas"]["HealthStatus"];
                 };
             };
-            /** @description Default Response */
+            /** @description Not ready: the database does not answer; `status` says so. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        status: string;
-                    };
+                    "application/json": components["schemas"]["HealthStatus"];
                 };
             };
         };
@@ -1207,13 +2559,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Prometheus text exposition format. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
+            401: components["responses"]["Unauthorized"];
         };
     };
     getConfig: {
@@ -1225,206 +2580,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a TeamConfig */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            team: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                timezone: string;
-                                createdAt: number;
-                                updatedAt: number;
-                            };
-                            entities: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                attributes: string[];
-                                primaryKey: string | null;
-                            }[];
-                            procedures: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                entity: string | null;
-                                attributes: string[];
-                                states: {
-                                    /** Format: uuid */
-                                    id: string;
-                                    shortId: string;
-                                    name: string;
-                                    order: number;
-                                    status: string;
-                                }[];
-                                /** Format: uuid */
-                                defaultStartState: string;
-                                defaultCompletedState: string | null;
-                                primaryKey: string | null;
-                                primaryIdentifier: string | null;
-                                whatsappPhoneAttribute: string | null;
-                                stateTasks: string[];
-                                roles: string[];
-                            }[];
-                            attributeTypes: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                datatype: string;
-                            }[];
-                            attributes: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                type: string;
-                                options: {
-                                    value: string | number;
-                                    label: string;
-                                }[] | null;
-                                schema: {
-                                    [key: string]: unknown;
-                                } | null;
-                                isRequired: boolean;
-                                entity: string | null;
-                                procedure: string | null;
-                                stateTask: string | null;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            derivedAttributes: {
-                                [key: string]: unknown;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            attributeGroups: {
-                                [key: string]: unknown;
-                            }[];
-                            roles: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                privileges: string[];
-                            }[];
-                            pods: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                parent: string | null;
-                            }[];
-                            taskTypes: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            forms: {
-                                [key: string]: unknown;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            formFields: {
-                                [key: string]: unknown;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            formActionButtons: {
-                                [key: string]: unknown;
-                            }[];
-                            stateTasks: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                /** Format: uuid */
-                                procedure: string;
-                                states: string[];
-                                state: string | null;
-                                taskType: string | null;
-                                attributes: string[];
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            userProfiles: {
-                                [key: string]: unknown;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            attributeConfig: {
-                                [key: string]: unknown;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            skillTypes: {
-                                [key: string]: unknown;
-                            }[];
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["TeamConfigEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getConfigLegacyPath: {
@@ -1436,206 +2606,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a TeamConfig */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            team: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                timezone: string;
-                                createdAt: number;
-                                updatedAt: number;
-                            };
-                            entities: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                attributes: string[];
-                                primaryKey: string | null;
-                            }[];
-                            procedures: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                entity: string | null;
-                                attributes: string[];
-                                states: {
-                                    /** Format: uuid */
-                                    id: string;
-                                    shortId: string;
-                                    name: string;
-                                    order: number;
-                                    status: string;
-                                }[];
-                                /** Format: uuid */
-                                defaultStartState: string;
-                                defaultCompletedState: string | null;
-                                primaryKey: string | null;
-                                primaryIdentifier: string | null;
-                                whatsappPhoneAttribute: string | null;
-                                stateTasks: string[];
-                                roles: string[];
-                            }[];
-                            attributeTypes: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                datatype: string;
-                            }[];
-                            attributes: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                type: string;
-                                options: {
-                                    value: string | number;
-                                    label: string;
-                                }[] | null;
-                                schema: {
-                                    [key: string]: unknown;
-                                } | null;
-                                isRequired: boolean;
-                                entity: string | null;
-                                procedure: string | null;
-                                stateTask: string | null;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            derivedAttributes: {
-                                [key: string]: unknown;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            attributeGroups: {
-                                [key: string]: unknown;
-                            }[];
-                            roles: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                privileges: string[];
-                            }[];
-                            pods: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                parent: string | null;
-                            }[];
-                            taskTypes: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            forms: {
-                                [key: string]: unknown;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            formFields: {
-                                [key: string]: unknown;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            formActionButtons: {
-                                [key: string]: unknown;
-                            }[];
-                            stateTasks: {
-                                /** Format: uuid */
-                                id: string;
-                                shortId: string;
-                                name: string;
-                                /** Format: uuid */
-                                procedure: string;
-                                states: string[];
-                                state: string | null;
-                                taskType: string | null;
-                                attributes: string[];
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            userProfiles: {
-                                [key: string]: unknown;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            attributeConfig: {
-                                [key: string]: unknown;
-                            }[];
-                            /** @description not modelled by this server: always empty */
-                            skillTypes: {
-                                [key: string]: unknown;
-                            }[];
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["TeamConfigEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     listApiKeys: {
@@ -1650,97 +2635,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of ApiKey */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            description: string | null;
-                            /** @description role shortId */
-                            role: string;
-                            /** @description the first characters of the key, to tell keys apart */
-                            keyPrefix: string;
-                            createdAt: number;
-                            /** @description epoch milliseconds */
-                            expiresAt: number | null;
-                            /** @description epoch milliseconds */
-                            revokedAt: number | null;
-                            /** @description epoch milliseconds; recorded in batches, up to 30 s behind */
-                            lastUsedAt: number | null;
-                        }[];
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ApiKeyListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     createApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description team shortId or id */
                 team: string;
@@ -1749,111 +2667,37 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    name: string;
-                    /** @description role shortId or id */
-                    role: string;
-                    description?: string | null;
-                    /** @description ISO-8601 or epoch ms */
-                    expiresAt?: string | number | null;
-                };
+                "application/json": components["schemas"]["ApiKeyCreate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a CreatedApiKey */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            description: string | null;
-                            /** @description role shortId */
-                            role: string;
-                            /** @description the first characters of the key, to tell keys apart */
-                            keyPrefix: string;
-                            createdAt: number;
-                            /** @description epoch milliseconds */
-                            expiresAt: number | null;
-                            /** @description epoch milliseconds */
-                            revokedAt: number | null;
-                            /** @description epoch milliseconds; recorded in batches, up to 30 s behind */
-                            lastUsedAt: number | null;
-                        } & {
-                            /** @description the secret key: shown this once, never again */
-                            key: string;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["CreatedApiKeyEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     revokeApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 team: string;
                 id: string;
@@ -1862,97 +2706,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is an ApiKey */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            description: string | null;
-                            /** @description role shortId */
-                            role: string;
-                            /** @description the first characters of the key, to tell keys apart */
-                            keyPrefix: string;
-                            createdAt: number;
-                            /** @description epoch milliseconds */
-                            expiresAt: number | null;
-                            /** @description epoch milliseconds */
-                            revokedAt: number | null;
-                            /** @description epoch milliseconds; recorded in batches, up to 30 s behind */
-                            lastUsedAt: number | null;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ApiKeyEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     applyWorkspace: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2019,24 +2797,7 @@ export interface operations {
                             name: string;
                             /** @description letters, digits, _ and -; starts with a letter */
                             primaryKey?: string;
-                            attributes?: {
-                                /** Format: uuid */
-                                id?: string;
-                                /** @description letters, digits, _ and -; starts with a letter */
-                                shortId: string;
-                                name: string;
-                                type: string;
-                                options?: ((string | number) | {
-                                    value: string | number;
-                                    label?: string;
-                                })[];
-                                schema?: {
-                                    [key: string]: unknown;
-                                };
-                                required?: boolean;
-                                /** @description keep an index that makes sorting lists by this attribute fast (procedure attributes) */
-                                indexed?: boolean;
-                            }[];
+                            attributes?: components["schemas"]["WorkspaceAttribute"][];
                         }[];
                         procedures?: {
                             /** Format: uuid */
@@ -2052,24 +2813,7 @@ export interface operations {
                             primaryIdentifier?: string;
                             /** @description letters, digits, _ and -; starts with a letter */
                             whatsappPhoneAttribute?: string;
-                            attributes?: {
-                                /** Format: uuid */
-                                id?: string;
-                                /** @description letters, digits, _ and -; starts with a letter */
-                                shortId: string;
-                                name: string;
-                                type: string;
-                                options?: ((string | number) | {
-                                    value: string | number;
-                                    label?: string;
-                                })[];
-                                schema?: {
-                                    [key: string]: unknown;
-                                };
-                                required?: boolean;
-                                /** @description keep an index that makes sorting lists by this attribute fast (procedure attributes) */
-                                indexed?: boolean;
-                            }[];
+                            attributes?: components["schemas"]["WorkspaceAttribute"][];
                             states: {
                                 /** Format: uuid */
                                 id?: string;
@@ -2090,35 +2834,10 @@ export interface operations {
                                 /** @description letters, digits, _ and -; starts with a letter */
                                 taskType?: string;
                                 states?: string[];
-                                attributes?: {
-                                    /** Format: uuid */
-                                    id?: string;
-                                    /** @description letters, digits, _ and -; starts with a letter */
-                                    shortId: string;
-                                    name: string;
-                                    type: string;
-                                    options?: ((string | number) | {
-                                        value: string | number;
-                                        label?: string;
-                                    })[];
-                                    schema?: {
-                                        [key: string]: unknown;
-                                    };
-                                    required?: boolean;
-                                    /** @description keep an index that makes sorting lists by this attribute fast (procedure attributes) */
-                                    indexed?: boolean;
-                                }[];
+                                attributes?: components["schemas"]["WorkspaceAttribute"][];
                             }[];
                             /** @description sorts of several fields to keep an index for, each as the list API takes it */
-                            sortIndexes?: {
-                                /** @description createdAt, updatedAt, nextActionAt or an attribute shortId of a number, text, date or boolean type */
-                                field: string;
-                                /**
-                                 * @description default asc
-                                 * @enum {string}
-                                 */
-                                order?: "asc" | "desc";
-                            }[][];
+                            sortIndexes?: components["schemas"]["SortField"][][];
                         }[];
                         whatsappPlugins?: {
                             /** Format: uuid */
@@ -2153,84 +2872,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a WorkspaceApplySummary */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            teams: {
-                                id: string;
-                                shortId: string;
-                            }[];
-                            created: number;
-                            updated: number;
-                            unchanged: number;
-                            generatedSecrets: string[];
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["WorkspaceApplySummaryEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getProcess: {
@@ -2246,115 +2905,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateProcess: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description procedure shortId or id */
                 ps: string;
@@ -2364,130 +2938,37 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description attribute values by attribute shortId */
-                    data?: {
-                        [key: string]: unknown;
-                    };
-                    /** @enum {string} */
-                    status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                    /** @description state shortId */
-                    state?: string;
-                    nextActionAt?: (number | string) | null;
-                    assignedTo?: string | null;
-                };
+                "application/json": components["schemas"]["ProcessUpdate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     deleteProcess: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description procedure shortId or id */
                 ps: string;
@@ -2497,109 +2978,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     listProcesses: {
@@ -2614,144 +3008,36 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description the documented query grammar (docs/api.md#listing-processes) */
-                    where?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * @description rows to skip; deeper pages: use cursor
-                     * @default 0
-                     */
-                    skip?: number;
-                    /** @default 10 */
-                    limit?: number;
-                    /** @description fields in order of precedence; ties end ordered by id. Default: createdAt desc */
-                    sort?: {
-                        /** @description createdAt, updatedAt, nextActionAt or an attribute shortId of a number, text, date or boolean type */
-                        field: string;
-                        /**
-                         * @description default asc
-                         * @enum {string}
-                         */
-                        order?: "asc" | "desc";
-                    }[];
-                    /** @description extension: the previous page's _meta.nextCursor, for keyset pagination */
-                    cursor?: string;
-                };
+                "application/json": components["schemas"]["ProcessListQuery"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        }[];
-                        _meta: {
-                            hasMore: boolean;
-                            nextCursor: string | null;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     createProcess: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description procedure shortId or id */
                 ps: string;
@@ -2760,139 +3046,37 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description attribute values by attribute shortId */
-                    data?: {
-                        [key: string]: unknown;
-                    };
-                    /** @enum {string} */
-                    status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                    /** @description state shortId */
-                    state?: string;
-                    nextActionAt?: (number | string) | null;
-                    assignedTo?: string | null;
-                    /** @description the linked record: by id, or by the entity's primary key in data, else a new one */
-                    record?: {
-                        /** @description link this existing record */
-                        id?: string;
-                        /** @description attribute values by attribute shortId */
-                        data?: {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
+                "application/json": components["schemas"]["ProcessCreate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     bulkUpdateProcesses: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description procedure shortId or id */
                 ps: string;
@@ -2902,154 +3086,37 @@ export interface operations {
         /** @description {"processes": [...]} or a bare array; each item names its process by id or primary key */
         requestBody: {
             content: {
-                "application/json": {
-                    processes: ({
-                        /** @description the process id; or give the primary-key attribute, e.g. "lead_id": "LEAD-001" */
-                        id?: string;
-                        /** @description the changes; they may also be given flat on the item */
-                        update?: {
-                            /** @description attribute values by attribute shortId */
-                            data?: {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                            /** @description state shortId */
-                            state?: string;
-                            nextActionAt?: (number | string) | null;
-                            assignedTo?: string | null;
-                            /** @description true soft-deletes the process */
-                            isDeleted?: boolean;
-                        };
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                } | ({
-                    /** @description the process id; or give the primary-key attribute, e.g. "lead_id": "LEAD-001" */
-                    id?: string;
-                    /** @description the changes; they may also be given flat on the item */
-                    update?: {
-                        /** @description attribute values by attribute shortId */
-                        data?: {
-                            [key: string]: unknown;
-                        };
-                        /** @enum {string} */
-                        status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                        /** @description state shortId */
-                        state?: string;
-                        nextActionAt?: (number | string) | null;
-                        assignedTo?: string | null;
-                        /** @description true soft-deletes the process */
-                        isDeleted?: boolean;
-                    };
-                } & {
-                    [key: string]: unknown;
-                })[];
+                "application/json": components["schemas"]["BulkUpdateProcesses"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a BackgroundJob */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** @enum {string} */
-                            type: "bulk_api_job";
-                            /** @enum {string} */
-                            operation: "create" | "update";
-                            /** Format: uuid */
-                            procedure: string;
-                            /** Format: uuid */
-                            team: string;
-                            /** @enum {string} */
-                            completionStatus: "NOT_STARTED" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
-                            statusMessage: string | null;
-                            /** @description epoch ms; 0 until started */
-                            startedAt: number;
-                            /** @description epoch ms; 0 until every entry is final (or the job failed or was cancelled) */
-                            completedAt: number;
-                            /** @description number of entries, one per submitted item */
-                            total: number;
-                        };
-                        _meta: {
-                            bjEntryCompletionStatusVsCount: {
-                                INVALID: number;
-                                NOT_STARTED: number;
-                                SUCCESS: number;
-                                ERROR: number;
-                            };
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["BackgroundJobEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateProcessByPrimaryKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 ps: string;
                 pkShortId: string;
@@ -3059,130 +3126,37 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description attribute values by attribute shortId */
-                    data?: {
-                        [key: string]: unknown;
-                    };
-                    /** @enum {string} */
-                    status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                    /** @description state shortId */
-                    state?: string;
-                    nextActionAt?: (number | string) | null;
-                    assignedTo?: string | null;
-                };
+                "application/json": components["schemas"]["ProcessUpdate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     deleteProcessByPrimaryKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 ps: string;
                 pkShortId: string;
@@ -3192,109 +3166,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getProcessLegacyPath: {
@@ -3310,115 +3197,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateProcessLegacyPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description procedure shortId or id */
                 ps: string;
@@ -3428,130 +3230,37 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description attribute values by attribute shortId */
-                    data?: {
-                        [key: string]: unknown;
-                    };
-                    /** @enum {string} */
-                    status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                    /** @description state shortId */
-                    state?: string;
-                    nextActionAt?: (number | string) | null;
-                    assignedTo?: string | null;
-                };
+                "application/json": components["schemas"]["ProcessUpdate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     deleteProcessLegacyPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description procedure shortId or id */
                 ps: string;
@@ -3561,109 +3270,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     listProcessesLegacyPath: {
@@ -3678,144 +3300,36 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description the documented query grammar (docs/api.md#listing-processes) */
-                    where?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * @description rows to skip; deeper pages: use cursor
-                     * @default 0
-                     */
-                    skip?: number;
-                    /** @default 10 */
-                    limit?: number;
-                    /** @description fields in order of precedence; ties end ordered by id. Default: createdAt desc */
-                    sort?: {
-                        /** @description createdAt, updatedAt, nextActionAt or an attribute shortId of a number, text, date or boolean type */
-                        field: string;
-                        /**
-                         * @description default asc
-                         * @enum {string}
-                         */
-                        order?: "asc" | "desc";
-                    }[];
-                    /** @description extension: the previous page's _meta.nextCursor, for keyset pagination */
-                    cursor?: string;
-                };
+                "application/json": components["schemas"]["ProcessListQuery"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        }[];
-                        _meta: {
-                            hasMore: boolean;
-                            nextCursor: string | null;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     createProcessLegacyPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description procedure shortId or id */
                 ps: string;
@@ -3824,139 +3338,37 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description attribute values by attribute shortId */
-                    data?: {
-                        [key: string]: unknown;
-                    };
-                    /** @enum {string} */
-                    status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                    /** @description state shortId */
-                    state?: string;
-                    nextActionAt?: (number | string) | null;
-                    assignedTo?: string | null;
-                    /** @description the linked record: by id, or by the entity's primary key in data, else a new one */
-                    record?: {
-                        /** @description link this existing record */
-                        id?: string;
-                        /** @description attribute values by attribute shortId */
-                        data?: {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
+                "application/json": components["schemas"]["ProcessCreate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     bulkUpdateProcessesLegacyPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description procedure shortId or id */
                 ps: string;
@@ -3966,154 +3378,37 @@ export interface operations {
         /** @description {"processes": [...]} or a bare array; each item names its process by id or primary key */
         requestBody: {
             content: {
-                "application/json": {
-                    processes: ({
-                        /** @description the process id; or give the primary-key attribute, e.g. "lead_id": "LEAD-001" */
-                        id?: string;
-                        /** @description the changes; they may also be given flat on the item */
-                        update?: {
-                            /** @description attribute values by attribute shortId */
-                            data?: {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                            /** @description state shortId */
-                            state?: string;
-                            nextActionAt?: (number | string) | null;
-                            assignedTo?: string | null;
-                            /** @description true soft-deletes the process */
-                            isDeleted?: boolean;
-                        };
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                } | ({
-                    /** @description the process id; or give the primary-key attribute, e.g. "lead_id": "LEAD-001" */
-                    id?: string;
-                    /** @description the changes; they may also be given flat on the item */
-                    update?: {
-                        /** @description attribute values by attribute shortId */
-                        data?: {
-                            [key: string]: unknown;
-                        };
-                        /** @enum {string} */
-                        status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                        /** @description state shortId */
-                        state?: string;
-                        nextActionAt?: (number | string) | null;
-                        assignedTo?: string | null;
-                        /** @description true soft-deletes the process */
-                        isDeleted?: boolean;
-                    };
-                } & {
-                    [key: string]: unknown;
-                })[];
+                "application/json": components["schemas"]["BulkUpdateProcesses"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a BackgroundJob */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** @enum {string} */
-                            type: "bulk_api_job";
-                            /** @enum {string} */
-                            operation: "create" | "update";
-                            /** Format: uuid */
-                            procedure: string;
-                            /** Format: uuid */
-                            team: string;
-                            /** @enum {string} */
-                            completionStatus: "NOT_STARTED" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
-                            statusMessage: string | null;
-                            /** @description epoch ms; 0 until started */
-                            startedAt: number;
-                            /** @description epoch ms; 0 until every entry is final (or the job failed or was cancelled) */
-                            completedAt: number;
-                            /** @description number of entries, one per submitted item */
-                            total: number;
-                        };
-                        _meta: {
-                            bjEntryCompletionStatusVsCount: {
-                                INVALID: number;
-                                NOT_STARTED: number;
-                                SUCCESS: number;
-                                ERROR: number;
-                            };
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["BackgroundJobEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateProcessByPrimaryKeyLegacyPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 ps: string;
                 pkShortId: string;
@@ -4123,130 +3418,37 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description attribute values by attribute shortId */
-                    data?: {
-                        [key: string]: unknown;
-                    };
-                    /** @enum {string} */
-                    status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                    /** @description state shortId */
-                    state?: string;
-                    nextActionAt?: (number | string) | null;
-                    assignedTo?: string | null;
-                };
+                "application/json": components["schemas"]["ProcessUpdate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     deleteProcessByPrimaryKeyLegacyPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 ps: string;
                 pkShortId: string;
@@ -4256,115 +3458,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Process */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            procedure: string;
-                            entity: string | null;
-                            createdBy: string | null;
-                            assignedTo: string | null;
-                            belongsTo: string | null;
-                            status: string;
-                            /** @description state shortId */
-                            state: string;
-                            nextActionAt: number | null;
-                            /** @description attribute values by attribute shortId */
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            record: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                entity: string;
-                                /** @description attribute values by attribute shortId */
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: number;
-                                updatedAt: number;
-                            } | null;
-                            isDeleted: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ProcessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     createTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description procedure shortId or id */
                 ps: string;
@@ -4377,122 +3495,29 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description the state task's attribute values by shortId */
-                    data?: {
-                        [key: string]: unknown;
-                    };
-                    /** @enum {string} */
-                    status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                    assignedTo?: string | null;
-                    title?: string | null;
-                    description?: string | null;
-                    /** @description epoch milliseconds or ISO-8601 */
-                    dueBy?: number | string | null;
-                    /** @description epoch milliseconds or ISO-8601 */
-                    startsAt?: number | string | null;
-                    /** @description epoch milliseconds or ISO-8601 */
-                    endsAt?: number | string | null;
-                };
+                "application/json": components["schemas"]["TaskCreate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Task */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            process: string;
-                            record: string | null;
-                            /** Format: uuid */
-                            stateTask: string;
-                            taskType: string | null;
-                            title: string | null;
-                            description: string | null;
-                            status: string;
-                            assignedTo: string | null;
-                            createdBy: string | null;
-                            dueBy: number | null;
-                            startsAt: number | null;
-                            endsAt: number | null;
-                            startedAt: number | null;
-                            completedAt: number | null;
-                            cancelledAt: number | null;
-                            data: {
-                                [key: string]: unknown;
-                            };
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["TaskEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     listUsers: {
@@ -4507,131 +3532,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of UserV1 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            username: string;
-                            firstName: string | null;
-                            middleName: string | null;
-                            lastName: string | null;
-                            displayName: string | null;
-                            gender: string | null;
-                            dob: number | null;
-                            bio: string | null;
-                            profileImageUrl: string | null;
-                            coverImageUrl: string | null;
-                            timezone: string;
-                            data: {
-                                [key: string]: unknown;
-                            } | null;
-                            onboardingData: {
-                                [key: string]: unknown;
-                            } | null;
-                            isActive: boolean;
-                            isDeleted: boolean;
-                            deletedAt: number | null;
-                            availabilityStatus: string;
-                            /** Format: uuid */
-                            team: string;
-                            role: string | null;
-                            primaryEmail: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            } | null;
-                            primaryPhone: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            } | null;
-                            profile: null;
-                        }[];
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["UserV1ListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     listUsersLegacyPath: {
@@ -4646,131 +3561,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of UserV1 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            username: string;
-                            firstName: string | null;
-                            middleName: string | null;
-                            lastName: string | null;
-                            displayName: string | null;
-                            gender: string | null;
-                            dob: number | null;
-                            bio: string | null;
-                            profileImageUrl: string | null;
-                            coverImageUrl: string | null;
-                            timezone: string;
-                            data: {
-                                [key: string]: unknown;
-                            } | null;
-                            onboardingData: {
-                                [key: string]: unknown;
-                            } | null;
-                            isActive: boolean;
-                            isDeleted: boolean;
-                            deletedAt: number | null;
-                            availabilityStatus: string;
-                            /** Format: uuid */
-                            team: string;
-                            role: string | null;
-                            primaryEmail: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            } | null;
-                            primaryPhone: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            } | null;
-                            profile: null;
-                        }[];
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["UserV1ListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     listUsersV2: {
@@ -4785,109 +3590,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of User */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            /** @description ISO-8601 with the user timezone offset */
-                            createdAt: string;
-                            /** @description ISO-8601 with the user timezone offset */
-                            updatedAt: string;
-                            username: string;
-                            firstName: string | null;
-                            middleName: string | null;
-                            lastName: string | null;
-                            displayName: string | null;
-                            gender: string | null;
-                            dob: string | null;
-                            bio: string | null;
-                            profileImageUrl: string | null;
-                            coverImageUrl: string | null;
-                            timezone: string;
-                            data: {
-                                [key: string]: unknown;
-                            } | null;
-                            onboardingData: {
-                                [key: string]: unknown;
-                            } | null;
-                            isActive: boolean;
-                            isDeleted: boolean;
-                            deletedAt: string | null;
-                            availabilityStatus: string;
-                            /** @description shortId */
-                            team: string;
-                            role: string | null;
-                            primaryEmail: string | null;
-                            primaryPhone: string | null;
-                            profile: null;
-                        }[];
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["UserListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getUser: {
@@ -4902,164 +3619,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is an UserV1Detail */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            username: string;
-                            firstName: string | null;
-                            middleName: string | null;
-                            lastName: string | null;
-                            displayName: string | null;
-                            gender: string | null;
-                            dob: number | null;
-                            bio: string | null;
-                            profileImageUrl: string | null;
-                            coverImageUrl: string | null;
-                            timezone: string;
-                            data: {
-                                [key: string]: unknown;
-                            } | null;
-                            onboardingData: {
-                                [key: string]: unknown;
-                            } | null;
-                            isActive: boolean;
-                            isDeleted: boolean;
-                            deletedAt: number | null;
-                            availabilityStatus: string;
-                            /** Format: uuid */
-                            team: string;
-                            role: string | null;
-                            primaryEmail: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            } | null;
-                            primaryPhone: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            } | null;
-                            profile: null;
-                            emails: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            }[];
-                            phones: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            }[];
-                            reportees: string[];
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["UserV1DetailEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description user id */
                 id: string;
@@ -5068,157 +3651,37 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    firstName?: string | null;
-                    middleName?: string | null;
-                    lastName?: string | null;
-                    displayName?: string | null;
-                    /** @description offset such as +0530 */
-                    timezone?: string;
-                    bio?: string | null;
-                    gender?: string | null;
-                    dob?: (number | string) | null;
-                    data?: {
-                        [key: string]: unknown;
-                    } | null;
-                    /** @enum {string} */
-                    availabilityStatus?: "AVAILABLE" | "BUSY" | "UNAVAILABLE";
-                    isActive?: boolean;
-                };
+                "application/json": components["schemas"]["UserUpdate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is an UserV1 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            username: string;
-                            firstName: string | null;
-                            middleName: string | null;
-                            lastName: string | null;
-                            displayName: string | null;
-                            gender: string | null;
-                            dob: number | null;
-                            bio: string | null;
-                            profileImageUrl: string | null;
-                            coverImageUrl: string | null;
-                            timezone: string;
-                            data: {
-                                [key: string]: unknown;
-                            } | null;
-                            onboardingData: {
-                                [key: string]: unknown;
-                            } | null;
-                            isActive: boolean;
-                            isDeleted: boolean;
-                            deletedAt: number | null;
-                            availabilityStatus: string;
-                            /** Format: uuid */
-                            team: string;
-                            role: string | null;
-                            primaryEmail: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            } | null;
-                            primaryPhone: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            } | null;
-                            profile: null;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["UserV1Envelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     patchUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description user id */
                 id: string;
@@ -5227,151 +3690,28 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    firstName?: string | null;
-                    middleName?: string | null;
-                    lastName?: string | null;
-                    displayName?: string | null;
-                    /** @description offset such as +0530 */
-                    timezone?: string;
-                    bio?: string | null;
-                    gender?: string | null;
-                    dob?: (number | string) | null;
-                    data?: {
-                        [key: string]: unknown;
-                    } | null;
-                    /** @enum {string} */
-                    availabilityStatus?: "AVAILABLE" | "BUSY" | "UNAVAILABLE";
-                    isActive?: boolean;
-                };
+                "application/json": components["schemas"]["UserUpdate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is an UserV1 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            username: string;
-                            firstName: string | null;
-                            middleName: string | null;
-                            lastName: string | null;
-                            displayName: string | null;
-                            gender: string | null;
-                            dob: number | null;
-                            bio: string | null;
-                            profileImageUrl: string | null;
-                            coverImageUrl: string | null;
-                            timezone: string;
-                            data: {
-                                [key: string]: unknown;
-                            } | null;
-                            onboardingData: {
-                                [key: string]: unknown;
-                            } | null;
-                            isActive: boolean;
-                            isDeleted: boolean;
-                            deletedAt: number | null;
-                            availabilityStatus: string;
-                            /** Format: uuid */
-                            team: string;
-                            role: string | null;
-                            primaryEmail: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            } | null;
-                            primaryPhone: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            } | null;
-                            profile: null;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["UserV1Envelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getUserV2: {
@@ -5386,229 +3726,58 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is an UserDetail */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            /** @description ISO-8601 with the user timezone offset */
-                            createdAt: string;
-                            /** @description ISO-8601 with the user timezone offset */
-                            updatedAt: string;
-                            username: string;
-                            firstName: string | null;
-                            middleName: string | null;
-                            lastName: string | null;
-                            displayName: string | null;
-                            gender: string | null;
-                            dob: string | null;
-                            bio: string | null;
-                            profileImageUrl: string | null;
-                            coverImageUrl: string | null;
-                            timezone: string;
-                            data: {
-                                [key: string]: unknown;
-                            } | null;
-                            onboardingData: {
-                                [key: string]: unknown;
-                            } | null;
-                            isActive: boolean;
-                            isDeleted: boolean;
-                            deletedAt: string | null;
-                            availabilityStatus: string;
-                            /** @description shortId */
-                            team: string;
-                            role: string | null;
-                            primaryEmail: string | null;
-                            primaryPhone: string | null;
-                            profile: null;
-                            emails: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            }[];
-                            phones: {
-                                /** Format: uuid */
-                                id: string;
-                                createdAt: number;
-                                updatedAt: number;
-                                email?: string;
-                                normalizedEmail?: string;
-                                phone?: string;
-                                type: string;
-                                isVerified: boolean;
-                                /** Format: uuid */
-                                user: string;
-                            }[];
-                            reportees: string[];
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["UserDetailEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     uploadPhoto: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description the image as file part `photo` */
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PhotoUpload"];
+            };
+        };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Photo */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            filetype: string;
-                            filename: string | null;
-                            height: number | null;
-                            width: number | null;
-                            isPublic: boolean;
-                            /** Format: uuid */
-                            team: string;
-                            user: string | null;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["PhotoEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getPhoto: {
@@ -5622,186 +3791,60 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a PhotoWithUrl */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            filetype: string;
-                            filename: string | null;
-                            height: number | null;
-                            width: number | null;
-                            isPublic: boolean;
-                            /** Format: uuid */
-                            team: string;
-                            user: string | null;
-                        } & {
-                            /** @description serves the bytes without a key for 15 minutes */
-                            url: string;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["PhotoWithUrlEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     uploadPhotoWithId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 photoId: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description the image as file part `photo` */
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PhotoUpload"];
+            };
+        };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Photo */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            filetype: string;
-                            filename: string | null;
-                            height: number | null;
-                            width: number | null;
-                            isPublic: boolean;
-                            /** Format: uuid */
-                            team: string;
-                            user: string | null;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["PhotoEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getPhotoFile: {
@@ -5818,19 +3861,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The photo, with its image type. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/*": string;
+                };
             };
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     bulkCreateProcesses: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description procedure shortId or id */
                 ps: string;
@@ -5840,154 +3890,37 @@ export interface operations {
         /** @description an array of create items (each as in Create process), or {"processes": [...]} */
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description attribute values by attribute shortId */
-                    data?: {
-                        [key: string]: unknown;
-                    };
-                    /** @enum {string} */
-                    status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                    /** @description state shortId */
-                    state?: string;
-                    nextActionAt?: (number | string) | null;
-                    assignedTo?: string | null;
-                    /** @description the linked record: by id, or by the entity's primary key in data, else a new one */
-                    record?: {
-                        /** @description link this existing record */
-                        id?: string;
-                        /** @description attribute values by attribute shortId */
-                        data?: {
-                            [key: string]: unknown;
-                        };
-                    };
-                }[] | {
-                    processes: {
-                        /** @description attribute values by attribute shortId */
-                        data?: {
-                            [key: string]: unknown;
-                        };
-                        /** @enum {string} */
-                        status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                        /** @description state shortId */
-                        state?: string;
-                        nextActionAt?: (number | string) | null;
-                        assignedTo?: string | null;
-                        /** @description the linked record: by id, or by the entity's primary key in data, else a new one */
-                        record?: {
-                            /** @description link this existing record */
-                            id?: string;
-                            /** @description attribute values by attribute shortId */
-                            data?: {
-                                [key: string]: unknown;
-                            };
-                        };
-                    }[];
-                };
+                "application/json": components["schemas"]["BulkCreateProcesses"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a BackgroundJob */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** @enum {string} */
-                            type: "bulk_api_job";
-                            /** @enum {string} */
-                            operation: "create" | "update";
-                            /** Format: uuid */
-                            procedure: string;
-                            /** Format: uuid */
-                            team: string;
-                            /** @enum {string} */
-                            completionStatus: "NOT_STARTED" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
-                            statusMessage: string | null;
-                            /** @description epoch ms; 0 until started */
-                            startedAt: number;
-                            /** @description epoch ms; 0 until every entry is final (or the job failed or was cancelled) */
-                            completedAt: number;
-                            /** @description number of entries, one per submitted item */
-                            total: number;
-                        };
-                        _meta: {
-                            bjEntryCompletionStatusVsCount: {
-                                INVALID: number;
-                                NOT_STARTED: number;
-                                SUCCESS: number;
-                                ERROR: number;
-                            };
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["BackgroundJobEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     bulkCreateProcessesLegacyPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description procedure shortId or id */
                 ps: string;
@@ -5997,148 +3930,28 @@ export interface operations {
         /** @description an array of create items (each as in Create process), or {"processes": [...]} */
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description attribute values by attribute shortId */
-                    data?: {
-                        [key: string]: unknown;
-                    };
-                    /** @enum {string} */
-                    status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                    /** @description state shortId */
-                    state?: string;
-                    nextActionAt?: (number | string) | null;
-                    assignedTo?: string | null;
-                    /** @description the linked record: by id, or by the entity's primary key in data, else a new one */
-                    record?: {
-                        /** @description link this existing record */
-                        id?: string;
-                        /** @description attribute values by attribute shortId */
-                        data?: {
-                            [key: string]: unknown;
-                        };
-                    };
-                }[] | {
-                    processes: {
-                        /** @description attribute values by attribute shortId */
-                        data?: {
-                            [key: string]: unknown;
-                        };
-                        /** @enum {string} */
-                        status?: "OPEN" | "COMPLETED" | "CANCELLED";
-                        /** @description state shortId */
-                        state?: string;
-                        nextActionAt?: (number | string) | null;
-                        assignedTo?: string | null;
-                        /** @description the linked record: by id, or by the entity's primary key in data, else a new one */
-                        record?: {
-                            /** @description link this existing record */
-                            id?: string;
-                            /** @description attribute values by attribute shortId */
-                            data?: {
-                                [key: string]: unknown;
-                            };
-                        };
-                    }[];
-                };
+                "application/json": components["schemas"]["BulkCreateProcesses"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a BackgroundJob */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** @enum {string} */
-                            type: "bulk_api_job";
-                            /** @enum {string} */
-                            operation: "create" | "update";
-                            /** Format: uuid */
-                            procedure: string;
-                            /** Format: uuid */
-                            team: string;
-                            /** @enum {string} */
-                            completionStatus: "NOT_STARTED" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
-                            statusMessage: string | null;
-                            /** @description epoch ms; 0 until started */
-                            startedAt: number;
-                            /** @description epoch ms; 0 until every entry is final (or the job failed or was cancelled) */
-                            completedAt: number;
-                            /** @description number of entries, one per submitted item */
-                            total: number;
-                        };
-                        _meta: {
-                            bjEntryCompletionStatusVsCount: {
-                                INVALID: number;
-                                NOT_STARTED: number;
-                                SUCCESS: number;
-                                ERROR: number;
-                            };
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["BackgroundJobEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getBackgroundJob: {
@@ -6153,102 +3966,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a BackgroundJob */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** @enum {string} */
-                            type: "bulk_api_job";
-                            /** @enum {string} */
-                            operation: "create" | "update";
-                            /** Format: uuid */
-                            procedure: string;
-                            /** Format: uuid */
-                            team: string;
-                            /** @enum {string} */
-                            completionStatus: "NOT_STARTED" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
-                            statusMessage: string | null;
-                            /** @description epoch ms; 0 until started */
-                            startedAt: number;
-                            /** @description epoch ms; 0 until every entry is final (or the job failed or was cancelled) */
-                            completedAt: number;
-                            /** @description number of entries, one per submitted item */
-                            total: number;
-                        };
-                        _meta: {
-                            bjEntryCompletionStatusVsCount: {
-                                INVALID: number;
-                                NOT_STARTED: number;
-                                SUCCESS: number;
-                                ERROR: number;
-                            };
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["BackgroundJobEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     listBackgroundJobEntries: {
@@ -6267,101 +3999,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of BackgroundJobEntry */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** Format: uuid */
-                            backgroundJob: string;
-                            /** @description the item's position in the submitted array, from 0 */
-                            index: number;
-                            /** @enum {string} */
-                            completionStatus: "INVALID" | "NOT_STARTED" | "SUCCESS" | "ERROR";
-                            statusMessage: string | null;
-                            /** @description the item as submitted */
-                            input: unknown;
-                            result: {
-                                processId: string | null;
-                            };
-                        }[];
-                        _meta: {
-                            /** @description entries matching the filter */
-                            total: number;
-                            /** @description path of the next page, null on the last */
-                            next: string | null;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["BackgroundJobEntryListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     cancelBackgroundJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description background job id */
                 id: string;
@@ -6370,102 +4031,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a BackgroundJob */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            /** @enum {string} */
-                            type: "bulk_api_job";
-                            /** @enum {string} */
-                            operation: "create" | "update";
-                            /** Format: uuid */
-                            procedure: string;
-                            /** Format: uuid */
-                            team: string;
-                            /** @enum {string} */
-                            completionStatus: "NOT_STARTED" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
-                            statusMessage: string | null;
-                            /** @description epoch ms; 0 until started */
-                            startedAt: number;
-                            /** @description epoch ms; 0 until every entry is final (or the job failed or was cancelled) */
-                            completedAt: number;
-                            /** @description number of entries, one per submitted item */
-                            total: number;
-                        };
-                        _meta: {
-                            bjEntryCompletionStatusVsCount: {
-                                INVALID: number;
-                                NOT_STARTED: number;
-                                SUCCESS: number;
-                                ERROR: number;
-                            };
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["BackgroundJobEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     listWebhookSubscriptions: {
@@ -6477,193 +4058,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of WebhookSubscription */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            url: string;
-                            events: string[];
-                            description: string | null;
-                            enabled: boolean;
-                            /** @description epoch ms of the first failed attempt since the last success; null when healthy */
-                            failingSince: number | null;
-                            /** @description epoch ms; set when the subscription was disabled after failing for the whole retry window */
-                            disabledAt: number | null;
-                            disabledReason: string | null;
-                            createdAt: number;
-                            updatedAt: number;
-                        }[];
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["WebhookSubscriptionListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     createWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description http(s) URL the events are POSTed to */
-                    url: string;
-                    /** @description the platform events to receive */
-                    events: ("process.created" | "process.updated" | "process.deleted" | "task.created" | "background_job.completed" | "webhook.disabled")[];
-                    description?: string;
-                };
+                "application/json": components["schemas"]["WebhookSubscriptionCreate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a WebhookSubscription */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            url: string;
-                            events: string[];
-                            description: string | null;
-                            enabled: boolean;
-                            /** @description epoch ms of the first failed attempt since the last success; null when healthy */
-                            failingSince: number | null;
-                            /** @description epoch ms; set when the subscription was disabled after failing for the whole retry window */
-                            disabledAt: number | null;
-                            disabledReason: string | null;
-                            createdAt: number;
-                            updatedAt: number;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["WebhookSubscriptionEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getWebhookSubscription: {
@@ -6678,95 +4123,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a WebhookSubscription */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            url: string;
-                            events: string[];
-                            description: string | null;
-                            enabled: boolean;
-                            /** @description epoch ms of the first failed attempt since the last success; null when healthy */
-                            failingSince: number | null;
-                            /** @description epoch ms; set when the subscription was disabled after failing for the whole retry window */
-                            disabledAt: number | null;
-                            disabledReason: string | null;
-                            createdAt: number;
-                            updatedAt: number;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["WebhookSubscriptionEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     deleteWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description webhook subscription id */
                 id: string;
@@ -6775,95 +4155,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a WebhookSubscription */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            url: string;
-                            events: string[];
-                            description: string | null;
-                            enabled: boolean;
-                            /** @description epoch ms of the first failed attempt since the last success; null when healthy */
-                            failingSince: number | null;
-                            /** @description epoch ms; set when the subscription was disabled after failing for the whole retry window */
-                            disabledAt: number | null;
-                            disabledReason: string | null;
-                            createdAt: number;
-                            updatedAt: number;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["WebhookSubscriptionEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description webhook subscription id */
                 id: string;
@@ -6872,101 +4188,28 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description http(s) URL the events are POSTed to */
-                    url?: string;
-                    /** @description the platform events to receive */
-                    events?: ("process.created" | "process.updated" | "process.deleted" | "task.created" | "background_job.completed" | "webhook.disabled")[];
-                    description?: string | null;
-                    /** @description true re-enables a disabled subscription (its failing streak starts over) */
-                    enabled?: boolean;
-                };
+                "application/json": components["schemas"]["WebhookSubscriptionUpdate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a WebhookSubscription */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            url: string;
-                            events: string[];
-                            description: string | null;
-                            enabled: boolean;
-                            /** @description epoch ms of the first failed attempt since the last success; null when healthy */
-                            failingSince: number | null;
-                            /** @description epoch ms; set when the subscription was disabled after failing for the whole retry window */
-                            disabledAt: number | null;
-                            disabledReason: string | null;
-                            createdAt: number;
-                            updatedAt: number;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["WebhookSubscriptionEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     listWebhookDeliveries: {
@@ -6985,109 +4228,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of WebhookDelivery */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            subscriptionId: string | null;
-                            /** @description the subscription id, or `<pluginId>:passthrough` / `<pluginId>:chakra` */
-                            destination: string;
-                            event: string;
-                            /** @enum {string} */
-                            state: "PENDING" | "DELIVERED" | "FAILED";
-                            attempts: number;
-                            createdAt: number;
-                            /** @description epoch ms of the next attempt while PENDING */
-                            nextAttemptAt: number | null;
-                            /** @description epoch ms when it was DELIVERED or FAILED */
-                            finishedAt: number | null;
-                            lastStatusCode: number | null;
-                            lastError: string | null;
-                            /** @description the body sent, parsed */
-                            payload: unknown;
-                            attemptLog: {
-                                attempt: number;
-                                startedAt: number;
-                                durationMs: number;
-                                statusCode: number | null;
-                                error: string | null;
-                                /** @description the first 1024 characters of the answer */
-                                responseExcerpt: string | null;
-                            }[];
-                        }[];
-                        _meta: {
-                            hasMore: boolean;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["WebhookDeliveryListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     replayWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description webhook delivery id (X-Chakra-Delivery-Id) */
                 id: string;
@@ -7096,103 +4260,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a WebhookDelivery */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            subscriptionId: string | null;
-                            /** @description the subscription id, or `<pluginId>:passthrough` / `<pluginId>:chakra` */
-                            destination: string;
-                            event: string;
-                            /** @enum {string} */
-                            state: "PENDING" | "DELIVERED" | "FAILED";
-                            attempts: number;
-                            createdAt: number;
-                            /** @description epoch ms of the next attempt while PENDING */
-                            nextAttemptAt: number | null;
-                            /** @description epoch ms when it was DELIVERED or FAILED */
-                            finishedAt: number | null;
-                            lastStatusCode: number | null;
-                            lastError: string | null;
-                            /** @description the body sent, parsed */
-                            payload: unknown;
-                            attemptLog: {
-                                attempt: number;
-                                startedAt: number;
-                                durationMs: number;
-                                statusCode: number | null;
-                                error: string | null;
-                                /** @description the first 1024 characters of the answer */
-                                responseExcerpt: string | null;
-                            }[];
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["WebhookDeliveryEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getWhatsappPluginConfig: {
@@ -7207,88 +4290,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a WhatsappPluginConfig */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            passThroughWebhookUrl: string | null;
-                            enableMessageEchoesForPassThroughWebhook: boolean;
-                            enableSendMessageTemplateEventForPassThroughWebhook: boolean;
-                            enableChakraWebhook: boolean;
-                            chakraWebhookUrl: string | null;
-                            whichChakraWebhookEventsToSend: string[];
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["WhatsappPluginConfigEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateWhatsappPluginConfig: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description the WhatsApp plugin id */
                 pluginId: string;
@@ -7297,173 +4322,68 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    passThroughWebhookUrl?: string | null;
-                    enableMessageEchoesForPassThroughWebhook?: boolean;
-                    enableSendMessageTemplateEventForPassThroughWebhook?: boolean;
-                    enableChakraWebhook?: boolean;
-                    chakraWebhookUrl?: string | null;
-                    whichChakraWebhookEventsToSend?: ("message" | "status" | "message_echo" | "smb_message_echo" | "deliveryStatus")[];
-                };
+                "application/json": components["schemas"]["WhatsappPluginConfigUpdate"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            success: boolean;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["SuccessEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     uploadPublicMedia: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description the WhatsApp plugin id */
                 pluginId: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description the file as part `file` */
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PublicMediaUpload"];
+            };
+        };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a PublicMedia */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            publicMediaUrl: string;
-                        };
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["PublicMediaEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     getWhatsappMedia: {
@@ -7480,13 +4400,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Meta's media object */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WhatsappMediaMetadata"];
+                };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     showWhatsappMedia: {
@@ -7503,13 +4433,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The media's bytes, with Meta's MIME type. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/octet-stream": string;
+                };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     getWhatsappMediaV2: {
@@ -7526,13 +4466,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Meta's media object */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WhatsappMediaMetadata"];
+                };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     showWhatsappMediaV2: {
@@ -7549,13 +4499,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The media's bytes, with Meta's MIME type. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/octet-stream": string;
+                };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     getPublicMediaFile: {
@@ -7571,13 +4531,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The file, with the type it was uploaded as. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/octet-stream": string;
+                };
             };
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     listMessageTemplates: {
@@ -7593,19 +4557,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Meta's JSON, as Meta answered it. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MetaJson"];
+                };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     createMessageTemplate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description Graph API version, e.g. v22.0 */
                 ver: string;
@@ -7613,27 +4590,42 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description JSON in Meta's Graph API shape */
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["MetaJson"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Meta's JSON, as Meta answered it. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MetaJson"];
+                };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     deleteMessageTemplate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description Graph API version, e.g. v22.0 */
                 ver: string;
@@ -7643,19 +4635,33 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Meta's JSON, as Meta answered it. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MetaJson"];
+                };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     editMessageTemplate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description Graph API version, e.g. v22.0 */
                 ver: string;
@@ -7663,27 +4669,42 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description JSON in Meta's Graph API shape */
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["MetaJson"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Meta's JSON, as Meta answered it. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MetaJson"];
+                };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     sendSessionMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 pluginId: string;
                 /** @description Graph API version, e.g. v22.0 */
@@ -7696,79 +4717,30 @@ export interface operations {
         /** @description Meta's message object (messaging_product, to, type, …), forwarded verbatim */
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["MetaMessage"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a SessionMessageResult */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: unknown;
-                        _meta: Record<string, never>;
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["SessionMessageResultEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     verifyWhatsappWebhook: {
@@ -7783,13 +4755,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description `hub.challenge`, echoed. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     receiveWhatsappWebhookEvents: {
@@ -7802,15 +4778,27 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description Meta's webhook notification, as Meta sends it */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetaWebhookEvent"];
+            };
+        };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a Received */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceivedEnvelope"];
+                };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listChats: {
@@ -7822,99 +4810,27 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * @default createdAt
-                     * @enum {string}
-                     */
-                    orderField?: "createdAt" | "updatedAt" | "lastMessageAt";
-                    /**
-                     * @default desc
-                     * @enum {string}
-                     */
-                    orderDirection?: "asc" | "desc";
-                    /** @description part of the customer's phone number or name */
-                    search?: string;
-                    /**
-                     * @description from 1 (0 counts as 1)
-                     * @default 1
-                     */
-                    page?: number;
-                    /** @default 20 */
-                    limit?: number;
-                };
+                "application/json": components["schemas"]["ChatListQuery"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of Chat */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: unknown[];
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ChatListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     listChatMessages: {
@@ -7928,87 +4844,27 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * @description from 1 (0 counts as 1)
-                     * @default 1
-                     */
-                    page?: number;
-                    /** @default 20 */
-                    limit?: number;
-                };
+                "application/json": components["schemas"]["ChatMessageListQuery"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of ChatMessage */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: unknown[];
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ChatMessageListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     listChatMessagesForPhoneNumber: {
@@ -8020,89 +4876,27 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description digits with country code */
-                    customerPhoneNumber: string | number;
-                    /**
-                     * @description from 1 (0 counts as 1)
-                     * @default 1
-                     */
-                    page?: number;
-                    /** @default 20 */
-                    limit?: number;
-                };
+                "application/json": components["schemas"]["PhoneChatMessagesQuery"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a list of ChatMessage */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: unknown[];
-                        _meta: {
-                            [key: string]: unknown;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ChatMessageListEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     sendTemplateMessageToPhone: {
@@ -8111,7 +4905,10 @@ export interface operations {
                 /** @description extension: queue the send and answer at once with deliveryStatus QUEUED */
                 async?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 pluginId: string;
                 /** @description recipient: digits with country code */
@@ -8121,157 +4918,31 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description the sending number */
-                    whatsappPhoneNumberId: string | number;
-                    templateName: string;
-                    language?: string | null;
-                    languageCode?: string | null;
-                    mapping?: ({
-                        schemaPropertyName: string;
-                        schemaPropertyValue: string | number;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                    headerMapping?: ({
-                        schemaPropertyName: string;
-                        schemaPropertyValue: string | number;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                    buttonMapping?: ({
-                        schemaPropertyName: string;
-                        schemaPropertyValue: string | number;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                    imageUrl?: string | null;
-                    videoUrl?: string | null;
-                    documentUrl?: string | null;
-                    filename?: string | null;
-                    locationLatitude?: number | string | null;
-                    locationLongitude?: number | string | null;
-                    locationName?: string | null;
-                    locationAddress?: string | null;
-                    otpCode?: string | null;
-                } & {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["TemplateMessageSend"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a ChatMessage */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            timestamp: number;
-                            externalId: string | null;
-                            /** @enum {string} */
-                            provider: "whatsapp";
-                            dataType: string;
-                            body: {
-                                body: string;
-                            };
-                            text: string;
-                            attachments: null;
-                            deliveryStatus: string;
-                            /** @enum {string} */
-                            direction: "OUTGOING" | "INCOMING";
-                            context: {
-                                contactIdentifier: string;
-                                messageTemplateId: string | null;
-                            };
-                            adhocAgent: null;
-                            source: {
-                                sourceId: null;
-                                sourceType: string;
-                            };
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            plugin: string;
-                            user: null;
-                            /** Format: uuid */
-                            chat: string;
-                            /** Format: uuid */
-                            contact: string;
-                            procedure: string | null;
-                            process: string | null;
-                            campaign: null;
-                            inReplyTo: null;
-                            error: {
-                                [key: string]: unknown;
-                            } | null;
-                        };
-                        _meta: {
-                            warning?: string;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ChatMessageEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     sendTemplateMessageToProcess: {
@@ -8280,7 +4951,10 @@ export interface operations {
                 /** @description extension: queue the send and answer at once with deliveryStatus QUEUED */
                 async?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 pluginId: string;
                 ps: string;
@@ -8290,157 +4964,31 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description the sending number */
-                    whatsappPhoneNumberId: string | number;
-                    templateName: string;
-                    language?: string | null;
-                    languageCode?: string | null;
-                    mapping?: ({
-                        schemaPropertyName: string;
-                        schemaPropertyValue: string | number;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                    headerMapping?: ({
-                        schemaPropertyName: string;
-                        schemaPropertyValue: string | number;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                    buttonMapping?: ({
-                        schemaPropertyName: string;
-                        schemaPropertyValue: string | number;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                    imageUrl?: string | null;
-                    videoUrl?: string | null;
-                    documentUrl?: string | null;
-                    filename?: string | null;
-                    locationLatitude?: number | string | null;
-                    locationLongitude?: number | string | null;
-                    locationName?: string | null;
-                    locationAddress?: string | null;
-                    otpCode?: string | null;
-                } & {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["TemplateMessageSend"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a ChatMessage */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            timestamp: number;
-                            externalId: string | null;
-                            /** @enum {string} */
-                            provider: "whatsapp";
-                            dataType: string;
-                            body: {
-                                body: string;
-                            };
-                            text: string;
-                            attachments: null;
-                            deliveryStatus: string;
-                            /** @enum {string} */
-                            direction: "OUTGOING" | "INCOMING";
-                            context: {
-                                contactIdentifier: string;
-                                messageTemplateId: string | null;
-                            };
-                            adhocAgent: null;
-                            source: {
-                                sourceId: null;
-                                sourceType: string;
-                            };
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            plugin: string;
-                            user: null;
-                            /** Format: uuid */
-                            chat: string;
-                            /** Format: uuid */
-                            contact: string;
-                            procedure: string | null;
-                            process: string | null;
-                            campaign: null;
-                            inReplyTo: null;
-                            error: {
-                                [key: string]: unknown;
-                            } | null;
-                        };
-                        _meta: {
-                            warning?: string;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ChatMessageEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     sendTemplateMessageToProcessById: {
@@ -8449,7 +4997,10 @@ export interface operations {
                 /** @description extension: queue the send and answer at once with deliveryStatus QUEUED */
                 async?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
             path: {
                 pluginId: string;
                 processId: string;
@@ -8458,157 +5009,31 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description the sending number */
-                    whatsappPhoneNumberId: string | number;
-                    templateName: string;
-                    language?: string | null;
-                    languageCode?: string | null;
-                    mapping?: ({
-                        schemaPropertyName: string;
-                        schemaPropertyValue: string | number;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                    headerMapping?: ({
-                        schemaPropertyName: string;
-                        schemaPropertyValue: string | number;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                    buttonMapping?: ({
-                        schemaPropertyName: string;
-                        schemaPropertyValue: string | number;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                    imageUrl?: string | null;
-                    videoUrl?: string | null;
-                    documentUrl?: string | null;
-                    filename?: string | null;
-                    locationLatitude?: number | string | null;
-                    locationLongitude?: number | string | null;
-                    locationName?: string | null;
-                    locationAddress?: string | null;
-                    otpCode?: string | null;
-                } & {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["TemplateMessageSend"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description `_data` is a ChatMessage */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        _data: {
-                            /** Format: uuid */
-                            id: string;
-                            createdAt: number;
-                            updatedAt: number;
-                            timestamp: number;
-                            externalId: string | null;
-                            /** @enum {string} */
-                            provider: "whatsapp";
-                            dataType: string;
-                            body: {
-                                body: string;
-                            };
-                            text: string;
-                            attachments: null;
-                            deliveryStatus: string;
-                            /** @enum {string} */
-                            direction: "OUTGOING" | "INCOMING";
-                            context: {
-                                contactIdentifier: string;
-                                messageTemplateId: string | null;
-                            };
-                            adhocAgent: null;
-                            source: {
-                                sourceId: null;
-                                sourceType: string;
-                            };
-                            /** Format: uuid */
-                            team: string;
-                            /** Format: uuid */
-                            plugin: string;
-                            user: null;
-                            /** Format: uuid */
-                            chat: string;
-                            /** Format: uuid */
-                            contact: string;
-                            procedure: string | null;
-                            process: string | null;
-                            campaign: null;
-                            inReplyTo: null;
-                            error: {
-                                [key: string]: unknown;
-                            } | null;
-                        };
-                        _meta: {
-                            warning?: string;
-                        };
-                        _errors: string[];
-                    };
+                    "application/json": components["schemas"]["ChatMessageEnvelope"];
                 };
             };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Every error: `_errors` names the offending field; `message` repeats `_errors[0]`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
 }

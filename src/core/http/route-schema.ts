@@ -1,16 +1,20 @@
 import { Type } from '@sinclair/typebox';
 
 const ErrorRef = Type.Ref('Error');
+/** Error responses at these statuses, each the `Error` envelope. */
+export const errorsAt = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorRef]));
 
-/** The error responses every authenticated route documents (docs/errors.md). */
-export const errorResponses = {
-  400: ErrorRef,
-  401: ErrorRef,
-  403: ErrorRef,
-  404: ErrorRef,
-  429: ErrorRef,
-  500: ErrorRef,
-};
+/**
+ * The error responses every authenticated route documents (docs/errors.md). The document adds
+ * 409 to idempotent routes and 413/415 to routes with a body (core/http/openapi-document.ts).
+ */
+export const errorResponses = errorsAt(400, 401, 403, 404, 429, 500);
+
+/** Routes that call Meta: Meta's refusals keep their status; an unreachable or failing Meta is 502, a slow one 504. */
+export const upstreamErrorResponses = errorsAt(400, 401, 403, 404, 429, 500, 502, 504);
+
+/** Routes that take no key: a signed link (403 when invalid or expired) or a public file; 404 when there is nothing there. */
+export const linkErrorResponses = errorsAt(403, 404);
 
 /** The security of the routes that take the system administrator token as well as a team `admin` key (`config.auth: 'admin'`). */
 export const adminSecurity: Record<string, string[]>[] = [{ bearer: [] }, { adminToken: [] }];

@@ -4,31 +4,38 @@ import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { adminSecurity, errorResponses } from '../../core/http/route-schema.ts';
 import { createApiKey, listApiKeys, resolveAdminTeam, revokeApiKey } from './service.ts';
+import { named } from '../../core/http/openapi-document.ts';
 
 const Time = Type.Union([Type.Number(), Type.Null()], { description: 'epoch milliseconds' });
-const ApiKey = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  description: Type.Union([Type.String(), Type.Null()]),
-  role: Type.String({ description: 'role shortId' }),
-  keyPrefix: Type.String({ description: 'the first characters of the key, to tell keys apart' }),
-  createdAt: Type.Number(),
-  expiresAt: Time,
-  revokedAt: Time,
-  lastUsedAt: Type.Union([Type.Number(), Type.Null()], { description: 'epoch milliseconds; recorded in batches, up to 30 s behind' }),
-});
-const CreatedApiKey = Type.Intersect([
-  ApiKey,
-  Type.Object({ key: Type.String({ description: 'the secret key: shown this once, never again' }) }),
-]);
-const CreateBody = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    role: Type.String({ minLength: 1, description: 'role shortId or id' }),
-    description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
-    expiresAt: Type.Optional(Type.Union([Type.String(), Type.Integer(), Type.Null()], { description: 'ISO-8601 or epoch ms' })),
-  },
-  { additionalProperties: false },
+const ApiKey = named(
+  'ApiKey',
+  Type.Object({
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    description: Type.Union([Type.String(), Type.Null()]),
+    role: Type.String({ description: 'role shortId' }),
+    keyPrefix: Type.String({ description: 'the first characters of the key, to tell keys apart' }),
+    createdAt: Type.Number(),
+    expiresAt: Time,
+    revokedAt: Time,
+    lastUsedAt: Type.Union([Type.Number(), Type.Null()], { description: 'epoch milliseconds; recorded in batches, up to 30 s behind' }),
+  }),
+);
+const CreatedApiKey = named(
+  'CreatedApiKey',
+  Type.Intersect([ApiKey, Type.Object({ key: Type.String({ description: 'the secret key: shown this once, never again' }) })]),
+);
+const CreateBody = named(
+  'ApiKeyCreate',
+  Type.Object(
+    {
+      name: Type.String({ minLength: 1, maxLength: 200 }),
+      role: Type.String({ minLength: 1, description: 'role shortId or id' }),
+      description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+      expiresAt: Type.Optional(Type.Union([Type.String(), Type.Integer(), Type.Null()], { description: 'ISO-8601 or epoch ms' })),
+    },
+    { additionalProperties: false },
+  ),
 );
 const TeamParams = Type.Object({ team: Type.String({ description: 'team shortId or id' }) });
 const KeyParams = Type.Object({ team: Type.String(), id: Type.String() });

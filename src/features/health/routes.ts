@@ -5,8 +5,10 @@ import { Envelope, ok } from '../../core/envelope.ts';
 import type { Metrics } from '../../core/http/metrics.ts';
 import { requireMetricsToken } from '../../core/http/metrics-token.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
+import { describedAs, named } from '../../core/http/openapi-document.ts';
 
-const Status = Type.Object({ status: Type.String() });
+const Status = named('HealthStatus', Type.Object({ status: Type.String() }));
+const metricsText = { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } };
 
 export function healthRoutes(ctx: AppContext, metrics: Metrics) {
   return async (app: FastifyInstance) => {
@@ -34,7 +36,7 @@ export function healthRoutes(ctx: AppContext, metrics: Metrics) {
           summary: 'Liveness (no auth)',
           operationId: 'getLiveness',
           security: [],
-          response: { 200: Status },
+          response: { 200: describedAs('The process is up.', Status) },
         },
       },
       async () => ({ status: 'ok' }),
@@ -49,7 +51,10 @@ export function healthRoutes(ctx: AppContext, metrics: Metrics) {
           summary: 'Readiness: the database answers (no auth)',
           operationId: 'getReadiness',
           security: [],
-          response: { 200: Status, 503: Status },
+          response: {
+            200: describedAs('Ready: the database answers.', Status),
+            503: describedAs('Not ready: the database does not answer; `status` says so.', Status),
+          },
         },
       },
       async (_request, reply) => {
@@ -68,19 +73,15 @@ export function healthRoutes(ctx: AppContext, metrics: Metrics) {
       {
         config: { auth: 'none' },
         ...(metricsToken ? { onRequest: requireMetricsToken(metricsToken) } : {}),
-        schema: metricsToken
-          ? {
-              tags: ['operations'],
-              summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)',
-              operationId: 'getMetrics',
-              security: [{ bearer: [] }],
-            }
-          : {
-              tags: ['operations'],
-              summary: 'Prometheus metrics (no auth unless METRICS_TOKEN is set)',
-              operationId: 'getMetrics',
-              security: [],
-            },
+        // The same in the document whether or not this server has a token: it describes the API, not one deployment.
+        schema: {
+          tags: ['operations'],
+          summary: 'Prometheus metrics',
+          description: 'Open unless the operator set `METRICS_TOKEN`; then `Authorization: Bearer <METRICS_TOKEN>` is required.',
+          operationId: 'getMetrics',
+          security: [{}, { metricsToken: [] }],
+          response: { 200: metricsText, 401: Type.Ref('Error') },
+        },
       },
       async (_request, reply) => {
         reply.type(metrics.registry.contentType);

@@ -5,32 +5,43 @@ import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { acceptUploads, readFileUpload } from '../../core/http/file-upload.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
-import { errorResponses } from '../../core/http/route-schema.ts';
+import { errorResponses, linkErrorResponses } from '../../core/http/route-schema.ts';
 import { getPhoto, photoBytes, uploadPhoto, type Upload } from './service.ts';
+import { FilePart, fileAnswer, multipartBody, named } from '../../core/http/openapi-document.ts';
 
 const N = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-const Photo = Type.Object({
-  id: Uuid,
-  createdAt: Type.Number(),
-  updatedAt: Type.Number(),
-  filetype: Type.String(),
-  filename: N(Type.String()),
-  height: N(Type.Integer()),
-  width: N(Type.Integer()),
-  isPublic: Type.Boolean(),
-  team: Uuid,
-  user: N(Uuid),
-});
-const PhotoWithUrl = Type.Intersect([
-  Photo,
-  Type.Object({ url: Type.String({ description: 'serves the bytes without a key for 15 minutes' }) }),
-]);
+const Photo = named(
+  'Photo',
+  Type.Object({
+    id: Uuid,
+    createdAt: Type.Number(),
+    updatedAt: Type.Number(),
+    filetype: Type.String(),
+    filename: N(Type.String()),
+    height: N(Type.Integer()),
+    width: N(Type.Integer()),
+    isPublic: Type.Boolean(),
+    team: Uuid,
+    user: N(Uuid),
+  }),
+);
+const PhotoWithUrl = named(
+  'PhotoWithUrl',
+  Type.Intersect([Photo, Type.Object({ url: Type.String({ description: 'serves the bytes without a key for 15 minutes' }) })]),
+);
 const IdParams = Type.Object({ photoId: Type.String() });
 const LinkQuery = Type.Object({ expires: Type.Optional(Type.String()), signature: Type.Optional(Type.String()) });
 
 const UPLOAD_DESCRIPTION =
   'multipart/form-data: the image as file field `photo` (PNG, JPEG, WebP, GIF or HEIC, recognised by its bytes), ' +
   'optional fields `filename` and `filetype`. The `{photoId}` form lets the client choose the uuid (offline capture); a used id is a 409.';
+
+const uploadFields = multipartBody(
+  'PhotoUpload',
+  { photo: FilePart, filename: Type.String({ maxLength: 1024 }), filetype: Type.String({ maxLength: 1024 }) },
+  ['photo'],
+  'the image as file part `photo`',
+);
 
 function readUpload(request: FastifyRequest): Upload {
   const upload = readFileUpload(request, 'photo', 'the image');
@@ -52,7 +63,7 @@ export function photoRoutes(ctx: AppContext) {
       {
         config: write,
         bodyLimit,
-        schema: { tags, summary: 'Upload photo', operationId: 'uploadPhoto', description: UPLOAD_DESCRIPTION, response },
+        schema: { tags, summary: 'Upload photo', operationId: 'uploadPhoto', description: UPLOAD_DESCRIPTION, response, ...uploadFields },
       },
       async (request) => ok(await uploadPhoto(ctx.db, ctx.files, teamIdOf(request), readUpload(request))),
     );
@@ -68,6 +79,7 @@ export function photoRoutes(ctx: AppContext) {
           description: UPLOAD_DESCRIPTION,
           params: IdParams,
           response,
+          ...uploadFields,
         },
       },
       async (request) => {
@@ -100,6 +112,7 @@ export function photoRoutes(ctx: AppContext) {
           security: [],
           params: IdParams,
           querystring: LinkQuery,
+          response: { 200: fileAnswer('The photo, with its image type.', 'image/*'), ...linkErrorResponses },
         },
       },
       async (request, reply) => {

@@ -4,48 +4,55 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
-import { errorResponses } from '../../core/http/route-schema.ts';
+import { errorResponses, errorsAt } from '../../core/http/route-schema.ts';
 import { procedureOf } from '../processes/service.ts';
 import { createTask } from './service.ts';
+import { named } from '../../core/http/openapi-document.ts';
 
 const Time = Type.Union([Type.Number(), Type.Null()]);
 const InTime = Type.Optional(Type.Union([Type.Integer(), Type.String(), Type.Null()], { description: 'epoch milliseconds or ISO-8601' }));
 
-const TaskOut = Type.Object({
-  id: Uuid,
-  createdAt: Type.Number(),
-  updatedAt: Type.Number(),
-  team: Uuid,
-  process: Uuid,
-  record: Nullable(Uuid),
-  stateTask: Uuid,
-  taskType: Nullable(Uuid),
-  title: Nullable(Type.String()),
-  description: Nullable(Type.String()),
-  status: Type.String(),
-  assignedTo: Nullable(Uuid),
-  createdBy: Nullable(Uuid),
-  dueBy: Time,
-  startsAt: Time,
-  endsAt: Time,
-  startedAt: Time,
-  completedAt: Time,
-  cancelledAt: Time,
-  data: Type.Object({}, { additionalProperties: true }),
-});
+const TaskOut = named(
+  'Task',
+  Type.Object({
+    id: Uuid,
+    createdAt: Type.Number(),
+    updatedAt: Type.Number(),
+    team: Uuid,
+    process: Uuid,
+    record: Nullable(Uuid),
+    stateTask: Uuid,
+    taskType: Nullable(Uuid),
+    title: Nullable(Type.String()),
+    description: Nullable(Type.String()),
+    status: Type.String(),
+    assignedTo: Nullable(Uuid),
+    createdBy: Nullable(Uuid),
+    dueBy: Time,
+    startsAt: Time,
+    endsAt: Time,
+    startedAt: Time,
+    completedAt: Time,
+    cancelledAt: Time,
+    data: Type.Object({}, { additionalProperties: true }),
+  }),
+);
 
-const CreateTaskBody = Type.Object(
-  {
-    data: Type.Optional(Type.Object({}, { additionalProperties: true, description: "the state task's attribute values by shortId" })),
-    status: Type.Optional(Status),
-    assignedTo: Type.Optional(Type.Union([Type.String({ description: 'username or user id' }), Type.Null()])),
-    title: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
-    description: Type.Optional(Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()])),
-    dueBy: InTime,
-    startsAt: InTime,
-    endsAt: InTime,
-  },
-  { additionalProperties: false },
+const CreateTaskBody = named(
+  'TaskCreate',
+  Type.Object(
+    {
+      data: Type.Optional(Type.Object({}, { additionalProperties: true, description: "the state task's attribute values by shortId" })),
+      status: Type.Optional(Status),
+      assignedTo: Type.Optional(Type.Union([Type.String({ description: 'username or user id' }), Type.Null()])),
+      title: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+      description: Type.Optional(Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()])),
+      dueBy: InTime,
+      startsAt: InTime,
+      endsAt: InTime,
+    },
+    { additionalProperties: false },
+  ),
 );
 
 const Params = Type.Object({
@@ -67,7 +74,7 @@ export function taskRoutes(ctx: AppContext) {
           description: 'A task created COMPLETED logs a finished interaction (completedAt is set).',
           params: Params,
           body: CreateTaskBody,
-          response: { 200: Envelope(TaskOut), ...errorResponses },
+          response: { 200: Envelope(TaskOut), ...errorResponses, ...errorsAt(422) },
         },
       },
       async (request) => {

@@ -2,23 +2,27 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Nullable, Uuid, StringEnum } from '../../core/schema-types.ts';
 import { MAX_OFFSET } from '../../core/http/paging.ts';
+import { named } from '../../core/http/openapi-document.ts';
 
 const N = Nullable;
 const Obj = Type.Object({}, { additionalProperties: true });
 
-const Contact = Type.Object(
-  {
-    id: Uuid,
-    createdAt: Type.Number(),
-    updatedAt: Type.Number(),
-    email: Type.Optional(Type.String()),
-    normalizedEmail: Type.Optional(Type.String()),
-    phone: Type.Optional(Type.String()),
-    type: Type.String(),
-    isVerified: Type.Boolean(),
-    user: Uuid,
-  },
-  { additionalProperties: false },
+const Contact = named(
+  'UserContact',
+  Type.Object(
+    {
+      id: Uuid,
+      createdAt: Type.Number(),
+      updatedAt: Type.Number(),
+      email: Type.Optional(Type.String()),
+      normalizedEmail: Type.Optional(Type.String()),
+      phone: Type.Optional(Type.String()),
+      type: Type.String(),
+      isVerified: Type.Boolean(),
+      user: Uuid,
+    },
+    { additionalProperties: false },
+  ),
 );
 
 function userShape(time: TSchema, ref: TSchema, email: TSchema, phone: TSchema, detail: boolean) {
@@ -53,10 +57,13 @@ function userShape(time: TSchema, ref: TSchema, email: TSchema, phone: TSchema, 
 }
 
 const Iso = Type.String({ description: 'ISO-8601 with the user timezone offset' });
-export const UserV1 = userShape(Type.Number(), Uuid, Contact, Contact, false);
-export const UserV1Detail = userShape(Type.Number(), Uuid, Contact, Contact, true);
-export const UserV2 = userShape(Iso, Type.String({ description: 'shortId' }), Type.String(), Type.String(), false);
-export const UserV2Detail = userShape(Iso, Type.String({ description: 'shortId' }), Type.String(), Type.String(), true);
+export const UserV1 = named('UserV1', userShape(Type.Number(), Uuid, Contact, Contact, false));
+export const UserV1Detail = named('UserV1Detail', userShape(Type.Number(), Uuid, Contact, Contact, true));
+export const UserV2 = named('User', userShape(Iso, Type.String({ description: 'shortId' }), Type.String(), Type.String(), false));
+export const UserV2Detail = named(
+  'UserDetail',
+  userShape(Iso, Type.String({ description: 'shortId' }), Type.String(), Type.String(), true),
+);
 
 export const UserParams = Type.Object({ id: Type.String({ description: 'user id' }) });
 export const ListQuery = Type.Object({
@@ -64,19 +71,22 @@ export const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1000 })),
 });
 
-export const UpdateUserBody = Type.Object(
-  {
-    firstName: Type.Optional(N(Type.String({ maxLength: 200 }))),
-    middleName: Type.Optional(N(Type.String({ maxLength: 200 }))),
-    lastName: Type.Optional(N(Type.String({ maxLength: 200 }))),
-    displayName: Type.Optional(N(Type.String({ maxLength: 200 }))),
-    timezone: Type.Optional(Type.String({ pattern: '^[+-](0\\d|1[0-4])[0-5]\\d$', description: 'offset such as +0530' })),
-    bio: Type.Optional(N(Type.String({ maxLength: 5000 }))),
-    gender: Type.Optional(N(Type.String({ maxLength: 50 }))),
-    dob: Type.Optional(N(Type.Union([Type.Integer(), Type.String()], { description: 'epoch milliseconds or ISO-8601' }))),
-    data: Type.Optional(N(Obj)),
-    availabilityStatus: Type.Optional(StringEnum(['AVAILABLE', 'BUSY', 'UNAVAILABLE'])),
-    isActive: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
+export const UpdateUserBody = named(
+  'UserUpdate',
+  Type.Object(
+    {
+      firstName: Type.Optional(N(Type.String({ maxLength: 200 }))),
+      middleName: Type.Optional(N(Type.String({ maxLength: 200 }))),
+      lastName: Type.Optional(N(Type.String({ maxLength: 200 }))),
+      displayName: Type.Optional(N(Type.String({ maxLength: 200 }))),
+      timezone: Type.Optional(Type.String({ pattern: '^[+-](0\\d|1[0-4])[0-5]\\d$', description: 'offset such as +0530' })),
+      bio: Type.Optional(N(Type.String({ maxLength: 5000 }))),
+      gender: Type.Optional(N(Type.String({ maxLength: 50 }))),
+      dob: Type.Optional(N(Type.Union([Type.Integer(), Type.String()], { description: 'epoch milliseconds or ISO-8601' }))),
+      data: Type.Optional(N(Obj)),
+      availabilityStatus: Type.Optional(StringEnum(['AVAILABLE', 'BUSY', 'UNAVAILABLE'])),
+      isActive: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
 );

@@ -7,14 +7,18 @@ import { WorkspaceSpec } from './schema.ts';
 import { applyWorkspaceDocument } from './service.ts';
 import { parseWorkspaceText, workspaceError } from './validate.ts';
 import { ajvErrorsToDetails } from '../../core/ajv-details.ts';
+import { named } from '../../core/http/openapi-document.ts';
 
-const Summary = Type.Object({
-  teams: Type.Array(Type.Object({ id: Type.String(), shortId: Type.String() })),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer(),
-  generatedSecrets: Type.Array(Type.String()),
-});
+const Summary = named(
+  'WorkspaceApplySummary',
+  Type.Object({
+    teams: Type.Array(Type.Object({ id: Type.String(), shortId: Type.String() })),
+    created: Type.Integer(),
+    updated: Type.Integer(),
+    unchanged: Type.Integer(),
+    generatedSecrets: Type.Array(Type.String()),
+  }),
+);
 
 export function workspaceRoutes(ctx: AppContext) {
   return async (app: FastifyInstance) => {

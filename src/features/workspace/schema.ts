@@ -4,6 +4,7 @@ import { Status, StringEnum, Uuid } from '../../core/schema-types.ts';
 import { PRIVILEGES } from '../../core/auth/privileges.ts';
 import { SortFieldSpec } from '../processes/schemas.ts';
 import { MAX_SORT_FIELDS } from '../processes/sort.ts';
+import { named } from '../../core/http/openapi-document.ts';
 
 const ShortId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$', description: 'letters, digits, _ and -; starts with a letter' });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
@@ -18,20 +19,23 @@ const Option = Type.Union([
   Type.Object({ value: OptionValue, label: Type.Optional(Type.String()) }, { additionalProperties: false }),
 ]);
 
-const AttributeSpec = Type.Object(
-  {
-    id: Type.Optional(Uuid),
-    shortId: ShortId,
-    name: Name,
-    type: Type.String({ minLength: 1 }),
-    options: Type.Optional(Type.Array(Option, { minItems: 1 })),
-    schema: Type.Optional(Type.Object({}, { additionalProperties: true })),
-    required: Type.Optional(Type.Boolean()),
-    indexed: Type.Optional(
-      Type.Boolean({ description: 'keep an index that makes sorting lists by this attribute fast (procedure attributes)' }),
-    ),
-  },
-  { additionalProperties: false },
+const AttributeSpec = named(
+  'WorkspaceAttribute',
+  Type.Object(
+    {
+      id: Type.Optional(Uuid),
+      shortId: ShortId,
+      name: Name,
+      type: Type.String({ minLength: 1 }),
+      options: Type.Optional(Type.Array(Option, { minItems: 1 })),
+      schema: Type.Optional(Type.Object({}, { additionalProperties: true })),
+      required: Type.Optional(Type.Boolean()),
+      indexed: Type.Optional(
+        Type.Boolean({ description: 'keep an index that makes sorting lists by this attribute fast (procedure attributes)' }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
 );
 
 const RoleSpec = Type.Object(

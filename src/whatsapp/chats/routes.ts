@@ -1,51 +1,53 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { ok } from '../../core/envelope.ts';
+import { Envelope, ok } from '../../core/envelope.ts';
+import { ChatMessageOut, ChatOut, ChatPageMeta } from './schemas.ts';
 import { invalid } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { phoneDigits } from '../../features/attributes/check-value.ts';
 import { listChats, messagesForPhone, messagesOfChat } from './service.ts';
 import { MAX_PAGE } from '../../core/http/paging.ts';
+import { named } from '../../core/http/openapi-document.ts';
 
 const Page = {
   page: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE, default: 1, description: 'from 1 (0 counts as 1)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 };
-const ChatsBody = Type.Object(
-  {
-    orderField: Type.Optional(
-      Type.Unsafe<'createdAt' | 'updatedAt' | 'lastMessageAt'>({
-        type: 'string',
-        enum: ['createdAt', 'updatedAt', 'lastMessageAt'],
-        default: 'createdAt',
-      }),
-    ),
-    orderDirection: Type.Optional(Type.Unsafe<'asc' | 'desc'>({ type: 'string', enum: ['asc', 'desc'], default: 'desc' })),
-    search: Type.Optional(Type.String({ description: "part of the customer's phone number or name" })),
-    ...Page,
-  },
-  { additionalProperties: false },
+const ChatsBody = named(
+  'ChatListQuery',
+  Type.Object(
+    {
+      orderField: Type.Optional(
+        Type.Unsafe<'createdAt' | 'updatedAt' | 'lastMessageAt'>({
+          type: 'string',
+          enum: ['createdAt', 'updatedAt', 'lastMessageAt'],
+          default: 'createdAt',
+        }),
+      ),
+      orderDirection: Type.Optional(Type.Unsafe<'asc' | 'desc'>({ type: 'string', enum: ['asc', 'desc'], default: 'desc' })),
+      search: Type.Optional(Type.String({ description: "part of the customer's phone number or name" })),
+      ...Page,
+    },
+    { additionalProperties: false },
+  ),
 );
-const ChatMessagesBody = Type.Object(Page, { additionalProperties: false });
-const PhoneBody = Type.Object(
-  {
-    customerPhoneNumber: Type.Union([Type.String(), Type.Integer()], { description: 'digits with country code' }),
-    ...Page,
-  },
-  { additionalProperties: false },
+const ChatMessagesBody = named('ChatMessageListQuery', Type.Object(Page, { additionalProperties: false }));
+const PhoneBody = named(
+  'PhoneChatMessagesQuery',
+  Type.Object(
+    {
+      customerPhoneNumber: Type.Union([Type.String(), Type.Integer()], { description: 'digits with country code' }),
+      ...Page,
+    },
+    { additionalProperties: false },
+  ),
 );
 
 const ChatParams = Type.Object({ chatId: Type.String() });
-const listResponse = {
-  200: Type.Object({
-    _data: Type.Array(Type.Unknown()),
-    _meta: Type.Object({}, { additionalProperties: true }),
-    _errors: Type.Array(Type.String()),
-  }),
-  ...errorResponses,
-};
+const chatsResponse = { 200: Envelope(Type.Array(ChatOut), ChatPageMeta), ...errorResponses };
+const messagesResponse = { 200: Envelope(Type.Array(ChatMessageOut), ChatPageMeta), ...errorResponses };
 const paging = (b: { page?: number; limit?: number }) => ({ page: Math.max(1, b.page ?? 1), limit: b.limit ?? 20 });
 
 export function chatRoutes(ctx: AppContext) {
@@ -54,7 +56,13 @@ export function chatRoutes(ctx: AppContext) {
       '/v1/ext/chat',
       {
         config: { auth: 'key', privilege: 'whatsapp:send' },
-        schema: { tags: ['whatsapp'], summary: "List the team's chats", operationId: 'listChats', body: ChatsBody, response: listResponse },
+        schema: {
+          tags: ['whatsapp'],
+          summary: "List the team's chats",
+          operationId: 'listChats',
+          body: ChatsBody,
+          response: chatsResponse,
+        },
       },
       async (request) => {
         const b = request.body ?? {};
@@ -78,7 +86,7 @@ export function chatRoutes(ctx: AppContext) {
           operationId: 'listChatMessages',
           params: ChatParams,
           body: ChatMessagesBody,
-          response: listResponse,
+          response: messagesResponse,
         },
       },
       async (request) => {
@@ -95,7 +103,7 @@ export function chatRoutes(ctx: AppContext) {
           summary: 'Chat messages exchanged with a customer phone number, newest first',
           operationId: 'listChatMessagesForPhoneNumber',
           body: PhoneBody,
-          response: listResponse,
+          response: messagesResponse,
         },
       },
       async (request) => {

@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { ok } from '../../core/envelope.ts';
+import { Envelope, ok } from '../../core/envelope.ts';
+import { documentedBody, named } from '../../core/http/openapi-document.ts';
+import { errorsAt } from '../../core/http/route-schema.ts';
 import { AppError, invalid } from '../../core/errors.ts';
 import { nestsDeeperThan, tooDeepReason } from '../../core/http/json-body-checks.ts';
 import { groupWriter } from '../../core/db/group-writer.ts';
@@ -22,6 +24,21 @@ import { checkHandshake, checkSignature } from './verify.ts';
 /** Meta's payloads stay well under 3 MB; anything larger is not Meta. */
 const INBOUND_BODY_LIMIT = 4 * 1024 * 1024;
 
+const Received = named('Received', Type.Object({ received: Type.Boolean() }));
+// Read as bytes (the signature covers them), so described for the document only.
+const rawEventBody = documentedBody(
+  'application/json',
+  named(
+    'MetaWebhookEvent',
+    Type.Object(
+      {
+        object: Type.String({ description: '`whatsapp_business_account`' }),
+        entry: Type.Array(Type.Object({}, { additionalProperties: true })),
+      },
+      { additionalProperties: true, description: "Meta's webhook notification, as Meta sends it" },
+    ),
+  ),
+);
 const Params = Type.Object({ pluginId: Type.String({ description: 'the WhatsApp plugin id' }) });
 
 interface InboundPlugin {
@@ -68,6 +85,10 @@ export function inboundRoutes(ctx: AppContext) {
           operationId: 'verifyWhatsappWebhook',
           security: [],
           params: Params,
+          response: {
+            200: { description: '`hub.challenge`, echoed.', content: { 'text/plain': { schema: { type: 'string' } } } },
+            ...errorsAt(403, 404),
+          },
         },
       },
       async (request, reply) => {
@@ -87,6 +108,10 @@ export function inboundRoutes(ctx: AppContext) {
           operationId: 'receiveWhatsappWebhookEvents',
           security: [],
           params: Params,
+          description:
+            'Meta posts here, signing the exact bytes with the app secret (`X-Hub-Signature-256`). The event is stored before the answer, then processed and forwarded in the background.',
+          ...rawEventBody,
+          response: { 200: Envelope(Received), ...errorsAt(400, 401, 404, 413) },
         },
       },
       async (request) => {

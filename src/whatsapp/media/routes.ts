@@ -4,7 +4,8 @@ import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { acceptUploads, readFileUpload } from '../../core/http/file-upload.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
-import { errorResponses } from '../../core/http/route-schema.ts';
+import { errorResponses, linkErrorResponses, upstreamErrorResponses } from '../../core/http/route-schema.ts';
+import { FilePart, fileAnswer, multipartBody, named } from '../../core/http/openapi-document.ts';
 import { PluginParams } from '../plugins/schemas.ts';
 import { GraphVersion } from '../graph/graph-client.ts';
 import { MEDIA_LIMITS } from './media-type.ts';
@@ -12,6 +13,21 @@ import { publicMediaFile, uploadPublicMedia, type MediaUpload } from './service.
 import { mediaBytes, mediaMetadata } from './received-media.ts';
 
 const LARGEST = Math.max(...Object.values(MEDIA_LIMITS));
+const PublicMedia = named('PublicMedia', Type.Object({ publicMediaUrl: Type.String({ description: 'serves the file without a key' }) }));
+const MediaMetadata = named(
+  'WhatsappMediaMetadata',
+  Type.Object(
+    {
+      url: Type.String({ description: "this server's `show` URL for the bytes (takes the same key)" }),
+      mime_type: Type.Optional(Type.String()),
+      sha256: Type.Optional(Type.String()),
+      file_size: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
+      id: Type.Optional(Type.String()),
+      messaging_product: Type.Optional(Type.String()),
+    },
+    { additionalProperties: true, description: "Meta's media object" },
+  ),
+);
 const ServeParams = Type.Object({ team: Type.String(), date: Type.String(), name: Type.String() });
 const MediaParams = Type.Object({
   ver: GraphVersion,
@@ -46,7 +62,13 @@ export function publicMediaRoutes(ctx: AppContext) {
             'multipart/form-data: the file as field `file`, optional `filename`. Answers a URL that serves the file without a key, ' +
             "for Meta to fetch. Types and sizes are WhatsApp's (docs/whatsapp.md#public-media).",
           params: PluginParams,
-          response: { 200: Envelope(Type.Object({ publicMediaUrl: Type.String() })), ...errorResponses },
+          response: { 200: Envelope(PublicMedia), ...errorResponses },
+          ...multipartBody(
+            'PublicMediaUpload',
+            { file: FilePart, filename: Type.String({ maxLength: 1024 }) },
+            ['file'],
+            'the file as part `file`',
+          ),
         },
       },
       async (request) =>
@@ -75,6 +97,7 @@ export function publicMediaRoutes(ctx: AppContext) {
             operationId: `getWhatsappMedia${suffix}`,
             description: "Meta's JSON for the media id, with `url` pointing at this server's `show` endpoint (which takes the same key).",
             params: MediaParams,
+            response: { 200: MediaMetadata, ...upstreamErrorResponses },
           },
         },
         async (request) => mediaMetadata(ctx, teamIdOf(request), prefix, request.params.ver, request.params.mediaId),
@@ -83,7 +106,13 @@ export function publicMediaRoutes(ctx: AppContext) {
         `${prefix}/:ver/media/:mediaId/show`,
         {
           config: { auth: 'key', privilege: 'whatsapp:send' },
-          schema: { tags, summary: 'Show WhatsApp media (the bytes)', operationId: `showWhatsappMedia${suffix}`, params: MediaParams },
+          schema: {
+            tags,
+            summary: 'Show WhatsApp media (the bytes)',
+            operationId: `showWhatsappMedia${suffix}`,
+            params: MediaParams,
+            response: { 200: fileAnswer("The media's bytes, with Meta's MIME type."), ...upstreamErrorResponses },
+          },
         },
         async (request, reply) => {
           const file = await mediaBytes(ctx, teamIdOf(request), request.params.ver, request.params.mediaId);
@@ -100,7 +129,14 @@ export function publicMediaRoutes(ctx: AppContext) {
       '/public-media/:team/:date/:name',
       {
         config: { auth: 'none' },
-        schema: { tags, summary: 'A public media file (no key)', operationId: 'getPublicMediaFile', security: [], params: ServeParams },
+        schema: {
+          tags,
+          summary: 'A public media file (no key)',
+          operationId: 'getPublicMediaFile',
+          security: [],
+          params: ServeParams,
+          response: { 200: fileAnswer('The file, with the type it was uploaded as.'), ...linkErrorResponses },
+        },
       },
       async (request, reply) => {
         const { team, date, name } = request.params;

@@ -6,22 +6,37 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { ok } from '../../core/envelope.ts';
+import { Envelope, ok } from '../../core/envelope.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
-import { errorResponses } from '../../core/http/route-schema.ts';
+import { upstreamErrorResponses } from '../../core/http/route-schema.ts';
 import { recordOutgoing } from '../chats/service.ts';
 import { graphFor, GraphVersion } from '../graph/graph-client.ts';
 import { getPhoneNumber, getPlugin } from '../plugins/service.ts';
 import { metaErrorReply } from './meta-error.ts';
+import { named } from '../../core/http/openapi-document.ts';
 
 const Params = Type.Object({
   pluginId: Type.String(),
   ver: GraphVersion,
   pnid: Type.String({ pattern: '^[0-9]{1,32}$', description: 'the sending WhatsApp phone number id' }),
 });
-const MetaMessage = Type.Object(
-  {},
-  { additionalProperties: true, description: "Meta's message object (messaging_product, to, type, …), forwarded verbatim" },
+const MetaMessage = named(
+  'MetaMessage',
+  Type.Object(
+    {},
+    { additionalProperties: true, description: "Meta's message object (messaging_product, to, type, …), forwarded verbatim" },
+  ),
+);
+
+const SessionMessageResult = named(
+  'SessionMessageResult',
+  Type.Object(
+    { whatsappMessageId: Type.Optional(Type.String({ description: "Meta's message id (wamid), for a sent message" })) },
+    {
+      additionalProperties: true,
+      description: "`whatsappMessageId` for a sent message; Meta's JSON for other calls (mark as read, typing)",
+    },
+  ),
 );
 
 export function messageRoutes(ctx: AppContext) {
@@ -38,10 +53,7 @@ export function messageRoutes(ctx: AppContext) {
             "Success: `_data.whatsappMessageId` for a sent message, Meta's JSON for other calls. Meta's errors keep Meta's status.",
           params: Params,
           body: MetaMessage,
-          response: {
-            200: Type.Object({ _data: Type.Unknown(), _meta: Type.Object({}), _errors: Type.Array(Type.String()) }),
-            ...errorResponses,
-          },
+          response: { 200: Envelope(SessionMessageResult), ...upstreamErrorResponses },
         },
       },
       async (request, reply) => {

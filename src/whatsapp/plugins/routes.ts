@@ -6,6 +6,9 @@ import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses } from '../../core/http/route-schema.ts';
 import { PluginConfigOut, PluginConfigUpdate, PluginParams } from './schemas.ts';
 import { getPluginConfig, updatePluginConfig } from './service.ts';
+import { named } from '../../core/http/openapi-document.ts';
+
+const Success = named('Success', Type.Object({ success: Type.Boolean() }));
 
 export function pluginConfigRoutes(ctx: AppContext) {
   return async (app: FastifyInstance) => {
@@ -35,7 +38,7 @@ export function pluginConfigRoutes(ctx: AppContext) {
           description: 'Changes only the fields given; an empty string clears a URL.',
           params: PluginParams,
           body: PluginConfigUpdate,
-          response: { 200: Envelope(Type.Object({ success: Type.Boolean() })), ...errorResponses },
+          response: { 200: Envelope(Success), ...errorResponses },
         },
       },
       async (request) => ok(await updatePluginConfig(ctx.db, teamIdOf(request), request.params.pluginId, request.body ?? {})),

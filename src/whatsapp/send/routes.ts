@@ -3,10 +3,10 @@ import { ChatMessageOut } from '../chats/schemas.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { ok } from '../../core/envelope.ts';
+import { Envelope, ok } from '../../core/envelope.ts';
 import { invalid, notFound } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
-import { errorResponses } from '../../core/http/route-schema.ts';
+import { errorsAt, upstreamErrorResponses } from '../../core/http/route-schema.ts';
 import { phoneDigits } from '../../features/attributes/check-value.ts';
 import { isUuid } from '../../core/uuid.ts';
 import { procedureOf, resolveProcess } from '../../features/processes/service.ts';
@@ -22,12 +22,12 @@ const SendQuery = Type.Object({
   async: Type.Optional(Type.Boolean({ description: 'extension: queue the send and answer at once with deliveryStatus QUEUED' })),
 });
 const response = {
-  200: Type.Object({
-    _data: ChatMessageOut,
-    _meta: Type.Object({ warning: Type.Optional(Type.String()) }),
-    _errors: Type.Array(Type.String()),
-  }),
-  ...errorResponses,
+  200: Envelope(
+    ChatMessageOut,
+    Type.Object({ warning: Type.Optional(Type.String({ description: 'sent, but something is worth knowing' })) }),
+  ),
+  ...upstreamErrorResponses,
+  ...errorsAt(422),
 };
 
 export function sendRoutes(ctx: AppContext) {

@@ -8,12 +8,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../core/errors.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
+import { upstreamErrorResponses } from '../../core/http/route-schema.ts';
+import { describedAs, named } from '../../core/http/openapi-document.ts';
 import { graphFor, GraphVersion, type GraphAnswer } from '../graph/graph-client.ts';
 import { getPluginOfWaba } from '../plugins/service.ts';
 import { refreshTemplates, wabaOfTemplate } from './template-cache.ts';
 
 const WabaParams = Type.Object({ ver: GraphVersion, wabaId: Type.String({ pattern: '^[0-9]{1,32}$' }) });
 const TemplateParams = Type.Object({ ver: GraphVersion, templateId: Type.String({ pattern: '^[0-9]{1,32}$' }) });
+
+/** A body passed to Meta, or Meta's answer passed back, unchanged. */
+const MetaJson = named('MetaJson', Type.Object({}, { additionalProperties: true, description: "JSON in Meta's Graph API shape" }));
 
 const queryOf = (request: FastifyRequest) => request.url.split('?')[1];
 const answer = (reply: FastifyReply, meta: GraphAnswer) =>
@@ -40,7 +45,8 @@ export function templateRoutes(ctx: AppContext) {
           operationId: { GET: 'listMessageTemplates', POST: 'createMessageTemplate', DELETE: 'deleteMessageTemplate' }[method],
           description: 'Forwarded to `{graph}/{ver}/{wabaId}/message_templates` with the query string and body as sent.',
           params: WabaParams,
-          ...(method === 'POST' ? { body: { type: 'object', additionalProperties: true } } : {}),
+          ...(method === 'POST' ? { body: MetaJson } : {}),
+          response: { 200: describedAs("Meta's JSON, as Meta answered it.", MetaJson), ...upstreamErrorResponses },
         },
         handler: async (request, reply) => {
           const plugin = await getPluginOfWaba(ctx.db, teamIdOf(request), request.params.wabaId);
@@ -63,7 +69,8 @@ export function templateRoutes(ctx: AppContext) {
           operationId: 'editMessageTemplate',
           description: 'Forwarded to `{graph}/{ver}/{templateId}` through the plugin of the WABA that has the template.',
           params: TemplateParams,
-          body: { type: 'object', additionalProperties: true },
+          body: MetaJson,
+          response: { 200: describedAs("Meta's JSON, as Meta answered it.", MetaJson), ...upstreamErrorResponses },
         },
       },
       async (request, reply) => {
