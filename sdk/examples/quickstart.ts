@@ -35,8 +35,8 @@ console.log(`logged a call on ${leadId}: ${task.status}`);
 
 // Every qualified lead with a score of at least 5, two per request, following the cursor.
 let count = 0;
-for await (const process of client.processes.iterate('lead', { where: { state: 'QUALIFIED', score: { '>=': 5 } }, limit: 2 })) {
-  if (process.data.lead_id === leadId) console.log(`found ${leadId} while listing`);
+for await (const qualified of client.processes.iterate('lead', { where: { state: 'QUALIFIED', score: { '>=': 5 } }, limit: 2 })) {
+  if (qualified.data.lead_id === leadId) console.log(`found ${leadId} while listing`);
   count++;
 }
 console.log(`listed ${count} qualified lead(s)`);
