@@ -156,6 +156,9 @@ describe('on the sandbox', () => {
     expect(again.status).toBe(400);
     expect(again.metaError?.message).toMatch(/already exists/);
     expect(again.errors[0]).toMatch(/already exists/);
+    // Meta's body alone: no machine code; the request id comes from the x-request-id header.
+    expect(again.code).toBeUndefined();
+    expect(again.requestId).toMatch(/\S/);
   });
 });
 
