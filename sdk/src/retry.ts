@@ -41,7 +41,7 @@ export function retryingFetch(fetchImpl: FetchLike, options: RetryOptions | fals
   const { retries, minDelayMs, maxDelayMs } = options === false ? { ...DEFAULTS, retries: 0 } : { ...DEFAULTS, ...options };
   return async (request, init) => {
     if (MUTATING.has(request.method) && !request.headers.has(IDEMPOTENCY_HEADER)) {
-      request.headers.set(IDEMPOTENCY_HEADER, globalThis.crypto.randomUUID());
+      request.headers.set(IDEMPOTENCY_HEADER, newIdempotencyKey());
     }
     const keyed = request.headers.has(IDEMPOTENCY_HEADER);
     const replayable = !MUTATING.has(request.method) || keyed;
@@ -64,6 +64,20 @@ export function retryingFetch(fetchImpl: FetchLike, options: RetryOptions | fals
       await sleep(wait, request.signal);
     }
   };
+}
+
+/**
+ * A random UUID. Browsers offer `crypto.randomUUID` only to secure contexts (https, localhost);
+ * a page served over plain http builds one from `getRandomValues`, which they always offer.
+ */
+function newIdempotencyKey(): string {
+  const crypto = globalThis.crypto;
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 9562 variant
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 interface Situation {

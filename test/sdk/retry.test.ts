@@ -81,6 +81,19 @@ describe('retries (a scripted local server)', () => {
     expect(keys[3]).toBeUndefined();
   });
 
+  it('without crypto.randomUUID (a browser page on plain http) the key is still a v4 UUID', async () => {
+    script = [envelope({})];
+    // An own property shadows Crypto.prototype.randomUUID; deleting it restores the method.
+    Object.defineProperty(globalThis.crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      await client().processes.create('lead', lead);
+    } finally {
+      delete (globalThis.crypto as { randomUUID?: unknown }).randomUUID;
+    }
+    expect(typeof globalThis.crypto.randomUUID).toBe('function');
+    expect(seen[0].headers['idempotency-key']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
   it('a reset connection on a read is retried; multipart bodies are sent whole again', async () => {
     script = [reset, envelope({ id: 'p1' })];
     expect(await client().processes.get('lead', 'p1')).toEqual({ id: 'p1' });
