@@ -37,7 +37,8 @@ export async function page(call: Promise<Outcome>): Promise<any> {
 /** openapi-fetch's per-call init from the facade's options. */
 export function init(options: RequestOptions = {}) {
   const headers: Record<string, string> = { ...options.headers };
-  if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
+  // `false` goes down as an empty key, which the retrying fetch removes (retry.ts).
+  if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey === false ? '' : options.idempotencyKey;
   return { signal: options.signal, headers };
 }
 

@@ -7,7 +7,7 @@
  * - 502/503/504 and network errors, for reads (GET, HEAD) and for calls that carry an
  *   `Idempotency-Key`. Every POST/PUT/PATCH/DELETE gets one here (a fresh UUID, kept across the
  *   retries of that call), so the server replays a request that already ran instead of running it
- *   twice. Except: a 5xx the server itself answered with `UPSTREAM_*` on a mutating call (Meta
+ *   twice; a call sent without one (`idempotencyKey: false`) is not replayed. Except: a 5xx the server itself answered with `UPSTREAM_*` on a mutating call (Meta
  *   failed or timed out; it may have sent the message) — the server does not store 5xx answers,
  *   so a retry would send again.
  * - 409 `IDEMPOTENCY_KEY_IN_PROGRESS` after a retry: the first attempt is still running on the
@@ -40,11 +40,11 @@ const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export function retryingFetch(fetchImpl: FetchLike, options: RetryOptions | false | undefined): FetchLike {
   const { retries, minDelayMs, maxDelayMs } = options === false ? { ...DEFAULTS, retries: 0 } : { ...DEFAULTS, ...options };
   return async (request, init) => {
-    if (MUTATING.has(request.method) && !request.headers.has(IDEMPOTENCY_HEADER)) {
-      request.headers.set(IDEMPOTENCY_HEADER, newIdempotencyKey());
-    }
-    const keyed = request.headers.has(IDEMPOTENCY_HEADER);
-    const replayable = !MUTATING.has(request.method) || keyed;
+    const given = request.headers.get(IDEMPOTENCY_HEADER);
+    // An empty key is the facade's `idempotencyKey: false`: send none, and do not replay the call.
+    if (given === '') request.headers.delete(IDEMPOTENCY_HEADER);
+    else if (given === null && MUTATING.has(request.method)) request.headers.set(IDEMPOTENCY_HEADER, newIdempotencyKey());
+    const replayable = !MUTATING.has(request.method) || request.headers.has(IDEMPOTENCY_HEADER);
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= retries;
       let response: Response;

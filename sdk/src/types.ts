@@ -27,9 +27,10 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /**
    * The `Idempotency-Key` for a mutating call. By default every POST/PUT/PATCH/DELETE gets a fresh
-   * UUID, reused by its retries; give your own to make a call safe to repeat across processes.
+   * UUID, reused by its retries; give your own to make a call safe to repeat across processes, or
+   * `false` to send none (the call is then not retried after a 5xx or a network error).
    */
-  idempotencyKey?: string;
+  idempotencyKey?: string | false;
 }
 
 /** What every facade list method answers: one page (`_data`) and what the server says about it (`_meta`). */

@@ -130,6 +130,18 @@ describe('retries (a scripted local server)', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('a mutating call sent without a key (`idempotencyKey: false`) is not replayed after a 503', async () => {
+    script = [failure(503, 'INTERNAL'), envelope({})];
+    await expect(client().processes.create('lead', lead, { idempotencyKey: false })).rejects.toMatchObject({ status: 503 });
+    expect(seen).toHaveLength(1);
+    expect(seen[0].headers['idempotency-key']).toBeUndefined();
+    // A 429 still is: the server refused it before running it.
+    script = [failure(429, 'RATE_LIMITED', { 'retry-after': '0' }), envelope({ id: 'p2' })];
+    seen = [];
+    expect(await client().processes.create('lead', lead, { idempotencyKey: false })).toEqual({ id: 'p2' });
+    expect(seen).toHaveLength(2);
+  });
+
   it('gives up after `retries`, answering the last error; `retry: false` sends once', async () => {
     script = Array.from({ length: 4 }, () => failure(503, 'INTERNAL'));
     await expect(client().config.get()).rejects.toMatchObject({ status: 503 });
