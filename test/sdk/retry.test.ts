@@ -196,6 +196,16 @@ describe('retries (a scripted local server)', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('a proxy’s HTML error page is a ChakraApiError too: its status, no code, the text as the body', async () => {
+    script = [(_req, res) => res.writeHead(502, { 'content-type': 'text/html', 'x-request-id': 'edge-1' }).end('<html>Bad Gateway</html>')];
+    const error = (await client(false)
+      .config.get()
+      .catch((e) => e)) as ChakraApiError;
+    expect(error).toBeInstanceOf(ChakraApiError);
+    expect(error).toMatchObject({ status: 502, code: undefined, errors: [], requestId: 'edge-1', body: '<html>Bad Gateway</html>' });
+    expect(error.message).toBe('502: <html>Bad Gateway</html>');
+  });
+
   it('sends the client’s headers and the per-call ones', async () => {
     script = [envelope({})];
     await createClient({ baseUrl: base, apiKey: 'chk_test', headers: { 'x-team-app': 'crm' } }).config.get({
