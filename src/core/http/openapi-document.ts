@@ -86,11 +86,16 @@ export function describeRoute({ schema, url, route }: { schema: Json; url: strin
 }
 
 /**
- * After conversion, the whole document: named schemas hoisted, error responses shared, path
+ * After conversion, the whole document: named schemas hoisted, error responses shared, each
+ * description opened by where the operation comes from (`origins`, by operationId), path
  * parameters given the example values `pathExamples` names, and the examples left to the
  * canonical operation when a deprecated older path takes the same body.
  */
-export function nameComponents(document: object, pathExamples: Record<string, string> = {}): Json {
+export function nameComponents(
+  document: object,
+  context: { pathExamples?: Record<string, string>; origins?: Record<string, string> } = {},
+): Json {
+  const { pathExamples = {}, origins = {} } = context;
   const doc = (document as { openapiObject: Json }).openapiObject;
   const schemas: Json = { ...doc.components.schemas };
   const responses: Json = { ...doc.components.responses };
@@ -120,6 +125,8 @@ export function nameComponents(document: object, pathExamples: Record<string, st
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
+      const origin = origins[String(op.operationId).replace(/LegacyPath$/, '')];
+      if (origin) op.description = op.description ? `${origin}\n\n${op.description}` : origin;
       for (const parameter of op.parameters ?? []) {
         if (parameter.schema) parameter.schema = hoist(parameter.schema);
         if (parameter.in === 'path' && parameter.example === undefined && Object.hasOwn(pathExamples, parameter.name))
