@@ -9,6 +9,8 @@
  * - Each route's error responses follow what the server does: an idempotent route can answer
  *   409, a route with a body 413 and 415; every error response is a shared
  *   `components.responses` entry whose description lists the catalogue's codes at that status.
+ * - Descriptions open with the operation's provenance; request bodies and path parameters carry
+ *   examples for the demo workspace (a test sends each).
  */
 import type { TSchema } from '@sinclair/typebox';
 import type { RouteOptions } from 'fastify';
@@ -74,6 +76,7 @@ export function describeRoute({ schema, url, route }: { schema: Json; url: strin
       properties: {
         'idempotency-key': {
           type: 'string',
+          minLength: 1,
           maxLength: 255,
           description:
             'Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency).',
@@ -138,8 +141,10 @@ export function nameComponents(
         hoistContent(response);
         const code = Number(status);
         if (code < 400 || !isErrorResponse(response)) continue;
-        responses[STATUS_NAMES[code]] ??= errorResponse(code);
-        op.responses[status] = { $ref: `#/components/responses/${STATUS_NAMES[code]}` };
+        const name = STATUS_NAMES[code];
+        if (name === undefined) throw new Error(`OpenAPI: ${op.operationId} declares ${code}, which has no shared response name`);
+        responses[name] ??= errorResponse(code);
+        op.responses[status] = { $ref: `#/components/responses/${name}` };
       }
     }
   }
