@@ -14,6 +14,8 @@ import { installAuth } from './core/http/auth-hook.ts';
 import { AppError, invalid } from './core/errors.ts';
 import { ErrorBody } from './core/envelope.ts';
 import { describeRoute, nameComponents } from './core/http/openapi-document.ts';
+import { DEMO_PATH_EXAMPLES } from './features/demo/openapi-examples.ts';
+import { OPERATION_ORIGINS } from './operation-origins.ts';
 import { refusedValueState, sendError, toAppError } from './core/http/error-handler.ts';
 import { MAX_PATH_PARAM_LENGTH, answerFrameworkError, clientErrorHandler, missingHostHeader } from './core/http/edge-errors.ts';
 import { installIdempotency } from './core/http/idempotency.ts';
@@ -171,7 +173,7 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
       security: [{ bearer: [] }],
     },
     transform: describeRoute,
-    transformObject: nameComponents,
+    transformObject: (document) => nameComponents(document, { pathExamples: DEMO_PATH_EXAMPLES, origins: OPERATION_ORIGINS }),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await registerApiReference(app);

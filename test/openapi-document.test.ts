@@ -61,6 +61,12 @@ describe('every operation', () => {
     expect(id('get', '/v1/ext/background-job/{id}')).toBe('getBackgroundJob');
   });
 
+  it("has a description that opens with where it comes from: ChakraHQ's API, an extension, or Meta", () => {
+    for (const op of operations) expect(op.description, named(op)).toMatch(/^(ChakraHQ|Extension of this server|Meta)/);
+    expect(doc.paths['/v1/ext/webhooks'].post.description).toMatch(/^Extension of this server/);
+    expect(doc.paths['/v1/ext/procedure/{ps}/process'].post.description).toMatch(/^ChakraHQ documents this call/);
+  });
+
   it('has a summary and a tag declared at the top level with a description', () => {
     const declared = new Map<string, string>((doc.tags ?? []).map((t: { name: string; description: string }) => [t.name, t.description]));
     for (const [name, description] of declared) expect(description, `tag ${name}`).toMatch(/\S/);

@@ -13,7 +13,9 @@ export interface paths {
         };
         /**
          * Check an API key
-         * @description 200 with a valid key, 401 otherwise (the official n8n credential test calls this).
+         * @description ChakraHQ's official clients call this. (the n8n credential test)
+         *
+         *     200 with a valid key, 401 otherwise (the official n8n credential test calls this).
          */
         get: operations["checkApiKey"];
         put?: never;
@@ -31,7 +33,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness (no auth) */
+        /**
+         * Liveness (no auth)
+         * @description Extension of this server: not in ChakraHQ's API.
+         */
         get: operations["getLiveness"];
         put?: never;
         post?: never;
@@ -48,7 +53,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers (no auth) */
+        /**
+         * Readiness: the database answers (no auth)
+         * @description Extension of this server: not in ChakraHQ's API.
+         */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -67,7 +75,9 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Open unless the operator set `METRICS_TOKEN`; then `Authorization: Bearer <METRICS_TOKEN>` is required.
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Open unless the operator set `METRICS_TOKEN`; then `Authorization: Bearer <METRICS_TOKEN>` is required.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -87,7 +97,9 @@ export interface paths {
         };
         /**
          * Fetch config
-         * @description The caller's team configuration: all 17 documented keys; those this server does not model are empty arrays.
+         * @description ChakraHQ documents this call.
+         *
+         *     The caller's team configuration: all 17 documented keys; those this server does not model are empty arrays.
          */
         get: operations["getConfig"];
         put?: never;
@@ -108,7 +120,9 @@ export interface paths {
         /**
          * Fetch config (older path)
          * @deprecated
-         * @description Older path, kept for existing clients: use `GET /v1/ext/config` (`getConfig`). The caller's team configuration: all 17 documented keys; those this server does not model are empty arrays.
+         * @description ChakraHQ documents this call.
+         *
+         *     Older path, kept for existing clients: use `GET /v1/ext/config` (`getConfig`). The caller's team configuration: all 17 documented keys; those this server does not model are empty arrays.
          */
         get: operations["getConfigLegacyPath"];
         put?: never;
@@ -126,12 +140,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API keys (no secrets) */
+        /**
+         * List API keys (no secrets)
+         * @description Extension of this server: not in ChakraHQ's API.
+         */
         get: operations["listApiKeys"];
         put?: never;
         /**
          * Create an API key
-         * @description The key is returned once in `_data.key`; only its SHA-256 hash is stored.
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     The key is returned once in `_data.key`; only its SHA-256 hash is stored.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -150,7 +169,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key */
+        /**
+         * Revoke an API key
+         * @description Extension of this server: not in ChakraHQ's API.
+         */
         delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
@@ -168,7 +190,9 @@ export interface paths {
         put?: never;
         /**
          * Apply a workspace
-         * @description Creates or updates the teams and configuration objects the document declares (docs/workspace.md); never deletes. Applying the same document twice changes nothing. A team admin key may only apply its own team. Send JSON, or YAML with `Content-Type: application/yaml`.
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Creates or updates the teams and configuration objects the document declares (docs/workspace.md); never deletes. Applying the same document twice changes nothing. A team admin key may only apply its own team. Send JSON, or YAML with `Content-Type: application/yaml`.
          */
         post: operations["applyWorkspace"];
         delete?: never;
@@ -184,12 +208,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fetch process by id */
+        /**
+         * Fetch process by id
+         * @description ChakraHQ documents this call.
+         */
         get: operations["getProcess"];
-        /** Update process */
+        /**
+         * Update process
+         * @description ChakraHQ documents this call.
+         */
         put: operations["updateProcess"];
         post?: never;
-        /** Delete process (soft) */
+        /**
+         * Delete process (soft)
+         * @description ChakraHQ documents this call.
+         */
         delete: operations["deleteProcess"];
         options?: never;
         head?: never;
@@ -205,7 +238,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** List processes */
+        /**
+         * List processes
+         * @description ChakraHQ documents this call. This server adds `sort` over several fields and keyset `cursor` paging.
+         */
         post: operations["listProcesses"];
         delete?: never;
         options?: never;
@@ -222,14 +258,19 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create process */
+        /**
+         * Create process
+         * @description ChakraHQ documents this call.
+         */
         post: operations["createProcess"];
         delete?: never;
         options?: never;
         head?: never;
         /**
          * Bulk update processes
-         * @description Up to 10000 items, each by id or primary key; answers at once with the background job (docs/bulk.md).
+         * @description ChakraHQ documents this call.
+         *
+         *     Up to 10000 items, each by id or primary key; answers at once with the background job (docs/bulk.md).
          */
         patch: operations["bulkUpdateProcesses"];
         trace?: never;
@@ -242,10 +283,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Update process by primary key */
+        /**
+         * Update process by primary key
+         * @description ChakraHQ documents this call.
+         */
         put: operations["updateProcessByPrimaryKey"];
         post?: never;
-        /** Delete process by primary key (soft) */
+        /**
+         * Delete process by primary key (soft)
+         * @description ChakraHQ documents this call.
+         */
         delete: operations["deleteProcessByPrimaryKey"];
         options?: never;
         head?: never;
@@ -262,20 +309,26 @@ export interface paths {
         /**
          * Fetch process by id (older path)
          * @deprecated
-         * @description Older path, kept for existing clients: use `GET /v1/ext/procedure/{ps}/process/{processId}` (`getProcess`).
+         * @description ChakraHQ documents this call.
+         *
+         *     Older path, kept for existing clients: use `GET /v1/ext/procedure/{ps}/process/{processId}` (`getProcess`).
          */
         get: operations["getProcessLegacyPath"];
         /**
          * Update process (older path)
          * @deprecated
-         * @description Older path, kept for existing clients: use `PUT /v1/ext/procedure/{ps}/process/{processId}` (`updateProcess`).
+         * @description ChakraHQ documents this call.
+         *
+         *     Older path, kept for existing clients: use `PUT /v1/ext/procedure/{ps}/process/{processId}` (`updateProcess`).
          */
         put: operations["updateProcessLegacyPath"];
         post?: never;
         /**
          * Delete process (soft) (older path)
          * @deprecated
-         * @description Older path, kept for existing clients: use `DELETE /v1/ext/procedure/{ps}/process/{processId}` (`deleteProcess`).
+         * @description ChakraHQ documents this call.
+         *
+         *     Older path, kept for existing clients: use `DELETE /v1/ext/procedure/{ps}/process/{processId}` (`deleteProcess`).
          */
         delete: operations["deleteProcessLegacyPath"];
         options?: never;
@@ -295,7 +348,9 @@ export interface paths {
         /**
          * List processes (older path)
          * @deprecated
-         * @description Older path, kept for existing clients: use `POST /v1/ext/procedure/{ps}/process/list` (`listProcesses`).
+         * @description ChakraHQ documents this call. This server adds `sort` over several fields and keyset `cursor` paging.
+         *
+         *     Older path, kept for existing clients: use `POST /v1/ext/procedure/{ps}/process/list` (`listProcesses`).
          */
         post: operations["listProcessesLegacyPath"];
         delete?: never;
@@ -316,7 +371,9 @@ export interface paths {
         /**
          * Create process (older path)
          * @deprecated
-         * @description Older path, kept for existing clients: use `POST /v1/ext/procedure/{ps}/process` (`createProcess`).
+         * @description ChakraHQ documents this call.
+         *
+         *     Older path, kept for existing clients: use `POST /v1/ext/procedure/{ps}/process` (`createProcess`).
          */
         post: operations["createProcessLegacyPath"];
         delete?: never;
@@ -325,7 +382,9 @@ export interface paths {
         /**
          * Bulk update processes (older path)
          * @deprecated
-         * @description Older path, kept for existing clients: use `PATCH /v1/ext/procedure/{ps}/process` (`bulkUpdateProcesses`). Up to 10000 items, each by id or primary key; answers at once with the background job (docs/bulk.md).
+         * @description ChakraHQ documents this call.
+         *
+         *     Older path, kept for existing clients: use `PATCH /v1/ext/procedure/{ps}/process` (`bulkUpdateProcesses`). Up to 10000 items, each by id or primary key; answers at once with the background job (docs/bulk.md).
          */
         patch: operations["bulkUpdateProcessesLegacyPath"];
         trace?: never;
@@ -341,14 +400,18 @@ export interface paths {
         /**
          * Update process by primary key (older path)
          * @deprecated
-         * @description Older path, kept for existing clients: use `PUT /v1/ext/procedure/{ps}/process/{pkShortId}/{pkValue}` (`updateProcessByPrimaryKey`).
+         * @description ChakraHQ documents this call.
+         *
+         *     Older path, kept for existing clients: use `PUT /v1/ext/procedure/{ps}/process/{pkShortId}/{pkValue}` (`updateProcessByPrimaryKey`).
          */
         put: operations["updateProcessByPrimaryKeyLegacyPath"];
         post?: never;
         /**
          * Delete process by primary key (soft) (older path)
          * @deprecated
-         * @description Older path, kept for existing clients: use `DELETE /v1/ext/procedure/{ps}/process/{pkShortId}/{pkValue}` (`deleteProcessByPrimaryKey`).
+         * @description ChakraHQ documents this call.
+         *
+         *     Older path, kept for existing clients: use `DELETE /v1/ext/procedure/{ps}/process/{pkShortId}/{pkValue}` (`deleteProcessByPrimaryKey`).
          */
         delete: operations["deleteProcessByPrimaryKeyLegacyPath"];
         options?: never;
@@ -367,7 +430,9 @@ export interface paths {
         put?: never;
         /**
          * Create task
-         * @description A task created COMPLETED logs a finished interaction (completedAt is set).
+         * @description ChakraHQ documents this call.
+         *
+         *     A task created COMPLETED logs a finished interaction (completedAt is set).
          */
         post: operations["createTask"];
         delete?: never;
@@ -383,7 +448,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users (v1) */
+        /**
+         * List users (v1)
+         * @description ChakraHQ documents this call.
+         */
         get: operations["listUsers"];
         put?: never;
         post?: never;
@@ -403,7 +471,9 @@ export interface paths {
         /**
          * List users (v1) (older path)
          * @deprecated
-         * @description Older path, kept for existing clients: use `GET /v1/ext/users` (`listUsers`).
+         * @description ChakraHQ documents this call.
+         *
+         *     Older path, kept for existing clients: use `GET /v1/ext/users` (`listUsers`).
          */
         get: operations["listUsersLegacyPath"];
         put?: never;
@@ -421,7 +491,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users (v2) */
+        /**
+         * List users (v2)
+         * @description ChakraHQ documents this call.
+         */
         get: operations["listUsersV2"];
         put?: never;
         post?: never;
@@ -438,11 +511,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fetch user (v1) */
+        /**
+         * Fetch user (v1)
+         * @description ChakraHQ documents this call.
+         */
         get: operations["getUser"];
         /**
          * Update user (partial)
-         * @description Only the fields given change; `data` is replaced as a whole. Returns the v1 user. PUT and PATCH are the same call.
+         * @description ChakraHQ documents this call.
+         *
+         *     Only the fields given change; `data` is replaced as a whole. Returns the v1 user. PUT and PATCH are the same call.
          */
         put: operations["updateUser"];
         post?: never;
@@ -451,7 +529,9 @@ export interface paths {
         head?: never;
         /**
          * Update user (partial)
-         * @description Only the fields given change; `data` is replaced as a whole. Returns the v1 user. PUT and PATCH are the same call.
+         * @description ChakraHQ documents this call. (as PUT; PATCH is accepted the same way)
+         *
+         *     Only the fields given change; `data` is replaced as a whole. Returns the v1 user. PUT and PATCH are the same call.
          */
         patch: operations["patchUser"];
         trace?: never;
@@ -463,7 +543,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fetch user (v2) */
+        /**
+         * Fetch user (v2)
+         * @description ChakraHQ documents this call.
+         */
         get: operations["getUserV2"];
         put?: never;
         post?: never;
@@ -484,7 +567,9 @@ export interface paths {
         put?: never;
         /**
          * Upload photo
-         * @description multipart/form-data: the image as file field `photo` (PNG, JPEG, WebP, GIF or HEIC, recognised by its bytes), optional fields `filename` and `filetype`. The `{photoId}` form lets the client choose the uuid (offline capture); a used id is a 409.
+         * @description ChakraHQ documents this call.
+         *
+         *     multipart/form-data: the image as file field `photo` (PNG, JPEG, WebP, GIF or HEIC, recognised by its bytes), optional fields `filename` and `filetype`. The `{photoId}` form lets the client choose the uuid (offline capture); a used id is a 409.
          */
         post: operations["uploadPhoto"];
         delete?: never;
@@ -500,12 +585,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fetch photo (metadata and a signed link) */
+        /**
+         * Fetch photo (metadata and a signed link)
+         * @description ChakraHQ documents this call.
+         */
         get: operations["getPhoto"];
         put?: never;
         /**
          * Upload photo with a chosen id
-         * @description multipart/form-data: the image as file field `photo` (PNG, JPEG, WebP, GIF or HEIC, recognised by its bytes), optional fields `filename` and `filetype`. The `{photoId}` form lets the client choose the uuid (offline capture); a used id is a 409.
+         * @description ChakraHQ documents this call.
+         *
+         *     multipart/form-data: the image as file field `photo` (PNG, JPEG, WebP, GIF or HEIC, recognised by its bytes), optional fields `filename` and `filetype`. The `{photoId}` form lets the client choose the uuid (offline capture); a used id is a 409.
          */
         post: operations["uploadPhotoWithId"];
         delete?: never;
@@ -521,7 +611,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Photo bytes through a signed link */
+        /**
+         * Photo bytes through a signed link
+         * @description Extension of this server: not in ChakraHQ's API. The signed link a photo's `url` points at.
+         */
         get: operations["getPhotoFile"];
         put?: never;
         post?: never;
@@ -542,7 +635,9 @@ export interface paths {
         put?: never;
         /**
          * Bulk create processes
-         * @description Up to 10000 items; answers at once with the background job (docs/bulk.md).
+         * @description ChakraHQ documents this call.
+         *
+         *     Up to 10000 items; answers at once with the background job (docs/bulk.md).
          */
         post: operations["bulkCreateProcesses"];
         delete?: never;
@@ -563,7 +658,9 @@ export interface paths {
         /**
          * Bulk create processes (older path)
          * @deprecated
-         * @description Older path, kept for existing clients: use `POST /v1/ext/procedure/{ps}/process/bulk-create` (`bulkCreateProcesses`). Up to 10000 items; answers at once with the background job (docs/bulk.md).
+         * @description ChakraHQ documents this call.
+         *
+         *     Older path, kept for existing clients: use `POST /v1/ext/procedure/{ps}/process/bulk-create` (`bulkCreateProcesses`). Up to 10000 items; answers at once with the background job (docs/bulk.md).
          */
         post: operations["bulkCreateProcessesLegacyPath"];
         delete?: never;
@@ -579,7 +676,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fetch background job */
+        /**
+         * Fetch background job
+         * @description ChakraHQ documents this call.
+         */
         get: operations["getBackgroundJob"];
         put?: never;
         post?: never;
@@ -596,7 +696,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fetch background-job entries */
+        /**
+         * Fetch background-job entries
+         * @description ChakraHQ documents this call.
+         */
         get: operations["listBackgroundJobEntries"];
         put?: never;
         post?: never;
@@ -617,7 +720,9 @@ export interface paths {
         put?: never;
         /**
          * Cancel background job (extension)
-         * @description Stops after the chunk being written; entries not yet processed stay NOT_STARTED.
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Stops after the chunk being written; entries not yet processed stay NOT_STARTED.
          */
         post: operations["cancelBackgroundJob"];
         delete?: never;
@@ -633,12 +738,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook subscriptions */
+        /**
+         * List webhook subscriptions
+         * @description Extension of this server: not in ChakraHQ's API.
+         */
         get: operations["listWebhookSubscriptions"];
         put?: never;
         /**
          * Subscribe to platform events
-         * @description Deliveries are signed, retried and logged (docs/webhooks.md).
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Deliveries are signed, retried and logged (docs/webhooks.md).
          */
         post: operations["createWebhookSubscription"];
         delete?: never;
@@ -654,15 +764,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fetch a webhook subscription */
+        /**
+         * Fetch a webhook subscription
+         * @description Extension of this server: not in ChakraHQ's API.
+         */
         get: operations["getWebhookSubscription"];
         put?: never;
         post?: never;
-        /** Delete a webhook subscription (and its delivery log) */
+        /**
+         * Delete a webhook subscription (and its delivery log)
+         * @description Extension of this server: not in ChakraHQ's API.
+         */
         delete: operations["deleteWebhookSubscription"];
         options?: never;
         head?: never;
-        /** Change or re-enable a webhook subscription */
+        /**
+         * Change or re-enable a webhook subscription
+         * @description Extension of this server: not in ChakraHQ's API.
+         */
         patch: operations["updateWebhookSubscription"];
         trace?: never;
     };
@@ -673,7 +792,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A subscription's deliveries, newest first, with every attempt */
+        /**
+         * A subscription's deliveries, newest first, with every attempt
+         * @description Extension of this server: not in ChakraHQ's API.
+         */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -692,7 +814,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivery again (same delivery id) */
+        /**
+         * Send a delivery again (same delivery id)
+         * @description Extension of this server: not in ChakraHQ's API.
+         */
         post: operations["replayWebhookDelivery"];
         delete?: never;
         options?: never;
@@ -707,7 +832,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fetch WhatsApp plugin configuration */
+        /**
+         * Fetch WhatsApp plugin configuration
+         * @description ChakraHQ documents this call.
+         */
         get: operations["getWhatsappPluginConfig"];
         put?: never;
         post?: never;
@@ -728,7 +856,9 @@ export interface paths {
         put?: never;
         /**
          * Update WhatsApp plugin configuration
-         * @description Changes only the fields given; an empty string clears a URL.
+         * @description ChakraHQ documents this call.
+         *
+         *     Changes only the fields given; an empty string clears a URL.
          */
         post: operations["updateWhatsappPluginConfig"];
         delete?: never;
@@ -748,7 +878,9 @@ export interface paths {
         put?: never;
         /**
          * Upload public media
-         * @description multipart/form-data: the file as field `file`, optional `filename`. Answers a URL that serves the file without a key, for Meta to fetch. Types and sizes are WhatsApp's (docs/whatsapp.md#public-media).
+         * @description ChakraHQ documents this call.
+         *
+         *     multipart/form-data: the file as field `file`, optional `filename`. Answers a URL that serves the file without a key, for Meta to fetch. Types and sizes are WhatsApp's (docs/whatsapp.md#public-media).
          */
         post: operations["uploadPublicMedia"];
         delete?: never;
@@ -766,7 +898,9 @@ export interface paths {
         };
         /**
          * Fetch WhatsApp media (metadata)
-         * @description Meta's JSON for the media id, with `url` pointing at this server's `show` endpoint (which takes the same key).
+         * @description ChakraHQ documents this call.
+         *
+         *     Meta's JSON for the media id, with `url` pointing at this server's `show` endpoint (which takes the same key).
          */
         get: operations["getWhatsappMedia"];
         put?: never;
@@ -784,7 +918,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Show WhatsApp media (the bytes) */
+        /**
+         * Show WhatsApp media (the bytes)
+         * @description ChakraHQ documents this call.
+         */
         get: operations["showWhatsappMedia"];
         put?: never;
         post?: never;
@@ -803,7 +940,9 @@ export interface paths {
         };
         /**
          * Fetch WhatsApp media (metadata)
-         * @description Meta's JSON for the media id, with `url` pointing at this server's `show` endpoint (which takes the same key).
+         * @description ChakraHQ's official clients call this. (the /v2 prefix)
+         *
+         *     Meta's JSON for the media id, with `url` pointing at this server's `show` endpoint (which takes the same key).
          */
         get: operations["getWhatsappMediaV2"];
         put?: never;
@@ -821,7 +960,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Show WhatsApp media (the bytes) */
+        /**
+         * Show WhatsApp media (the bytes)
+         * @description ChakraHQ's official clients call this. (the /v2 prefix)
+         */
         get: operations["showWhatsappMediaV2"];
         put?: never;
         post?: never;
@@ -838,7 +980,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A public media file (no key) */
+        /**
+         * A public media file (no key)
+         * @description Extension of this server: not in ChakraHQ's API. Where `publicMediaUrl` points (ChakraHQ serves these from its CDN).
+         */
         get: operations["getPublicMediaFile"];
         put?: never;
         post?: never;
@@ -857,18 +1002,24 @@ export interface paths {
         };
         /**
          * List message templates (Meta pass-through)
-         * @description Forwarded to `{graph}/{ver}/{wabaId}/message_templates` with the query string and body as sent.
+         * @description Meta's WhatsApp Cloud API call, passed through to the plugin's Graph API as ChakraHQ does.
+         *
+         *     Forwarded to `{graph}/{ver}/{wabaId}/message_templates` with the query string and body as sent.
          */
         get: operations["listMessageTemplates"];
         put?: never;
         /**
          * Create message template (Meta pass-through)
-         * @description Forwarded to `{graph}/{ver}/{wabaId}/message_templates` with the query string and body as sent.
+         * @description Meta's WhatsApp Cloud API call, passed through to the plugin's Graph API as ChakraHQ does.
+         *
+         *     Forwarded to `{graph}/{ver}/{wabaId}/message_templates` with the query string and body as sent.
          */
         post: operations["createMessageTemplate"];
         /**
          * Delete message template (Meta pass-through)
-         * @description Forwarded to `{graph}/{ver}/{wabaId}/message_templates` with the query string and body as sent.
+         * @description Meta's WhatsApp Cloud API call, passed through to the plugin's Graph API as ChakraHQ does.
+         *
+         *     Forwarded to `{graph}/{ver}/{wabaId}/message_templates` with the query string and body as sent.
          */
         delete: operations["deleteMessageTemplate"];
         options?: never;
@@ -887,7 +1038,9 @@ export interface paths {
         put?: never;
         /**
          * Edit message template (Meta pass-through)
-         * @description Forwarded to `{graph}/{ver}/{templateId}` through the plugin of the WABA that has the template.
+         * @description Meta's WhatsApp Cloud API call, passed through to the plugin's Graph API as ChakraHQ does.
+         *
+         *     Forwarded to `{graph}/{ver}/{templateId}` through the plugin of the WABA that has the template.
          */
         post: operations["editMessageTemplate"];
         delete?: never;
@@ -907,7 +1060,9 @@ export interface paths {
         put?: never;
         /**
          * WhatsApp messages API (Meta pass-through)
-         * @description Success: `_data.whatsappMessageId` for a sent message, Meta's JSON for other calls. Meta's errors keep Meta's status.
+         * @description ChakraHQ documents this call. Meta's WhatsApp Cloud API call, passed through to the plugin's Graph API as ChakraHQ does.
+         *
+         *     Success: `_data.whatsappMessageId` for a sent message, Meta's JSON for other calls. Meta's errors keep Meta's status.
          */
         post: operations["sendSessionMessage"];
         delete?: never;
@@ -923,12 +1078,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Meta's webhook subscription handshake (echoes hub.challenge) */
+        /**
+         * Meta's webhook subscription handshake (echoes hub.challenge)
+         * @description Meta calls this when the webhook is subscribed in Meta's app dashboard.
+         */
         get: operations["verifyWhatsappWebhook"];
         put?: never;
         /**
          * Meta's webhook events (signed with the app secret)
-         * @description Meta posts here, signing the exact bytes with the app secret (`X-Hub-Signature-256`). The event is stored before the answer, then processed and forwarded in the background.
+         * @description Meta calls this: the webhook URL to give in Meta's app dashboard.
+         *
+         *     Meta posts here, signing the exact bytes with the app secret (`X-Hub-Signature-256`). The event is stored before the answer, then processed and forwarded in the background.
          */
         post: operations["receiveWhatsappWebhookEvents"];
         delete?: never;
@@ -946,7 +1106,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** List the team's chats */
+        /**
+         * List the team's chats
+         * @description ChakraHQ documents this call.
+         */
         post: operations["listChats"];
         delete?: never;
         options?: never;
@@ -963,7 +1126,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Messages of one chat, newest first */
+        /**
+         * Messages of one chat, newest first
+         * @description ChakraHQ documents this call.
+         */
         post: operations["listChatMessages"];
         delete?: never;
         options?: never;
@@ -980,7 +1146,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Chat messages exchanged with a customer phone number, newest first */
+        /**
+         * Chat messages exchanged with a customer phone number, newest first
+         * @description ChakraHQ documents this call.
+         */
         post: operations["listChatMessagesForPhoneNumber"];
         delete?: never;
         options?: never;
@@ -997,7 +1166,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a template message to a phone number */
+        /**
+         * Send a template message to a phone number
+         * @description ChakraHQ documents this call.
+         */
         post: operations["sendTemplateMessageToPhone"];
         delete?: never;
         options?: never;
@@ -1014,7 +1186,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a template message to a process's phone */
+        /**
+         * Send a template message to a process's phone
+         * @description ChakraHQ documents this call. This server adds `?async=true` (queued sends).
+         */
         post: operations["sendTemplateMessageToProcess"];
         delete?: never;
         options?: never;
@@ -1031,7 +1206,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a template message to a process's phone (by process id) */
+        /**
+         * Send a template message to a process's phone (by process id)
+         * @description ChakraHQ documents this call.
+         */
         post: operations["sendTemplateMessageToProcessById"];
         delete?: never;
         options?: never;
@@ -1424,6 +1602,20 @@ export interface components {
          * @description Meta's message object (messaging_product, to, type, …), forwarded verbatim
          */
         MetaMessage: {
+            [key: string]: unknown;
+        };
+        /**
+         * MetaTemplateCreate
+         * @description JSON in Meta's Graph API shape
+         */
+        MetaTemplateCreate: {
+            [key: string]: unknown;
+        };
+        /**
+         * MetaTemplateEdit
+         * @description JSON in Meta's Graph API shape
+         */
+        MetaTemplateEdit: {
             [key: string]: unknown;
         };
         /**
@@ -2628,7 +2820,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description team shortId or id */
+                /**
+                 * @description team shortId or id
+                 * @example demo
+                 */
                 team: string;
             };
             cookie?: never;
@@ -2660,13 +2855,24 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description team shortId or id */
+                /**
+                 * @description team shortId or id
+                 * @example demo
+                 */
                 team: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "reporting",
+                 *       "role": "inside_sales",
+                 *       "description": "nightly export to the data warehouse",
+                 *       "expiresAt": "2027-12-31T23:59:59Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ApiKeyCreate"];
             };
         };
@@ -2699,6 +2905,7 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
+                /** @example demo */
                 team: string;
                 id: string;
             };
@@ -2736,6 +2943,49 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 1,
+                 *       "teams": [
+                 *         {
+                 *           "shortId": "demo",
+                 *           "name": "Demo Company",
+                 *           "procedures": [
+                 *             {
+                 *               "shortId": "callback_request",
+                 *               "name": "Callback request",
+                 *               "attributes": [
+                 *                 {
+                 *                   "shortId": "phone_number",
+                 *                   "name": "Phone",
+                 *                   "type": "phone"
+                 *                 },
+                 *                 {
+                 *                   "shortId": "preferred_time",
+                 *                   "name": "Preferred time",
+                 *                   "type": "datetime"
+                 *                 }
+                 *               ],
+                 *               "states": [
+                 *                 {
+                 *                   "shortId": "REQUESTED",
+                 *                   "name": "Requested",
+                 *                   "status": "OPEN",
+                 *                   "default": "start"
+                 *                 },
+                 *                 {
+                 *                   "shortId": "CALLED",
+                 *                   "name": "Called",
+                 *                   "status": "COMPLETED",
+                 *                   "default": "completed"
+                 *                 }
+                 *               ]
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     /** @enum {number} */
                     version: 1;
@@ -2897,7 +3147,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
                 processId: string;
             };
@@ -2930,7 +3183,10 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
                 processId: string;
             };
@@ -2938,6 +3194,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "state": "CONTACTED",
+                 *       "data": {
+                 *         "score": 72
+                 *       },
+                 *       "nextActionAt": "2027-01-15T10:30:00+05:30"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProcessUpdate"];
             };
         };
@@ -2970,7 +3235,10 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
                 processId: string;
             };
@@ -3001,13 +3269,36 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "where": {
+                 *         "state": [
+                 *           "NEW",
+                 *           "CONTACTED"
+                 *         ],
+                 *         "score": {
+                 *           ">=": 50
+                 *         }
+                 *       },
+                 *       "sort": [
+                 *         {
+                 *           "field": "score",
+                 *           "order": "desc"
+                 *         }
+                 *       ],
+                 *       "limit": 20
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProcessListQuery"];
             };
         };
@@ -3039,13 +3330,30 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "lead_id": "LEAD-1001",
+                 *         "firstname": "Asha",
+                 *         "lastname": "Rao",
+                 *         "phone_number": "+919876543210",
+                 *         "email": "asha.rao@example.com",
+                 *         "source": "web",
+                 *         "score": 64
+                 *       },
+                 *       "assignedTo": "john@paisapay.com"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProcessCreate"];
             };
         };
@@ -3078,7 +3386,10 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
             };
             cookie?: never;
@@ -3086,6 +3397,26 @@ export interface operations {
         /** @description {"processes": [...]} or a bare array; each item names its process by id or primary key */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "processes": [
+                 *         {
+                 *           "lead_id": "LEAD-2001",
+                 *           "update": {
+                 *             "state": "CONTACTED"
+                 *           }
+                 *         },
+                 *         {
+                 *           "lead_id": "LEAD-2002",
+                 *           "update": {
+                 *             "data": {
+                 *               "score": 80
+                 *             }
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["BulkUpdateProcesses"];
             };
         };
@@ -3118,14 +3449,26 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
+                /** @example lead */
                 ps: string;
+                /** @example lead_id */
                 pkShortId: string;
+                /** @example LEAD-1001 */
                 pkValue: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "state": "CONTACTED",
+                 *       "data": {
+                 *         "score": 72
+                 *       },
+                 *       "nextActionAt": "2027-01-15T10:30:00+05:30"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProcessUpdate"];
             };
         };
@@ -3158,8 +3501,11 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
+                /** @example lead */
                 ps: string;
+                /** @example lead_id */
                 pkShortId: string;
+                /** @example LEAD-1001 */
                 pkValue: string;
             };
             cookie?: never;
@@ -3189,7 +3535,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
                 processId: string;
             };
@@ -3222,7 +3571,10 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
                 processId: string;
             };
@@ -3262,7 +3614,10 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
                 processId: string;
             };
@@ -3293,7 +3648,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
             };
             cookie?: never;
@@ -3331,7 +3689,10 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
             };
             cookie?: never;
@@ -3370,7 +3731,10 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
             };
             cookie?: never;
@@ -3410,8 +3774,11 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
+                /** @example lead */
                 ps: string;
+                /** @example lead_id */
                 pkShortId: string;
+                /** @example LEAD-1001 */
                 pkValue: string;
             };
             cookie?: never;
@@ -3450,8 +3817,11 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
+                /** @example lead */
                 ps: string;
+                /** @example lead_id */
                 pkShortId: string;
+                /** @example LEAD-1001 */
                 pkValue: string;
             };
             cookie?: never;
@@ -3484,17 +3854,36 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
-                /** @description process uuid or primary-key value */
+                /**
+                 * @description process uuid or primary-key value
+                 * @example LEAD-1001
+                 */
                 processIdOrPk: string;
-                /** @description state task shortId or id */
+                /**
+                 * @description state task shortId or id
+                 * @example call
+                 */
                 stateTask: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "primary_disposition": "callback",
+                 *         "when_to_callback": "2027-01-16T11:00:00+05:30",
+                 *         "remarks": "Asked to call back after the weekend"
+                 *       },
+                 *       "status": "COMPLETED"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TaskCreate"];
             };
         };
@@ -3651,6 +4040,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "displayName": "John D.",
+                 *       "availabilityStatus": "BUSY",
+                 *       "bio": "Inside sales, north pod"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UserUpdate"];
             };
         };
@@ -3690,6 +4086,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "displayName": "John D.",
+                 *       "availabilityStatus": "BUSY",
+                 *       "bio": "Inside sales, north pod"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UserUpdate"];
             };
         };
@@ -3882,7 +4285,10 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
             };
             cookie?: never;
@@ -3890,6 +4296,28 @@ export interface operations {
         /** @description an array of create items (each as in Create process), or {"processes": [...]} */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "processes": [
+                 *         {
+                 *           "data": {
+                 *             "lead_id": "LEAD-2001",
+                 *             "firstname": "Ravi",
+                 *             "phone_number": "+919812345670",
+                 *             "source": "referral"
+                 *           }
+                 *         },
+                 *         {
+                 *           "data": {
+                 *             "lead_id": "LEAD-2002",
+                 *             "firstname": "Meera",
+                 *             "phone_number": "+919812345671",
+                 *             "source": "walk_in"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["BulkCreateProcesses"];
             };
         };
@@ -3922,7 +4350,10 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description procedure shortId or id */
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
                 ps: string;
             };
             cookie?: never;
@@ -4087,6 +4518,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/chakra",
+                 *       "events": [
+                 *         "process.created",
+                 *         "process.updated"
+                 *       ],
+                 *       "description": "CRM sync"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookSubscriptionCreate"];
             };
         };
@@ -4188,6 +4629,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "events": [
+                 *         "process.created",
+                 *         "process.updated",
+                 *         "process.deleted"
+                 *       ],
+                 *       "enabled": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookSubscriptionUpdate"];
             };
         };
@@ -4283,7 +4734,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description the WhatsApp plugin id */
+                /**
+                 * @description the WhatsApp plugin id
+                 * @example d83e1d23-50b8-4d87-8f92-842a0ac516f6
+                 */
                 pluginId: string;
             };
             cookie?: never;
@@ -4315,13 +4769,26 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description the WhatsApp plugin id */
+                /**
+                 * @description the WhatsApp plugin id
+                 * @example d83e1d23-50b8-4d87-8f92-842a0ac516f6
+                 */
                 pluginId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "enableChakraWebhook": true,
+                 *       "chakraWebhookUrl": "https://hooks.example.com/whatsapp",
+                 *       "whichChakraWebhookEventsToSend": [
+                 *         "message",
+                 *         "deliveryStatus"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["WhatsappPluginConfigUpdate"];
             };
         };
@@ -4354,7 +4821,10 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description the WhatsApp plugin id */
+                /**
+                 * @description the WhatsApp plugin id
+                 * @example d83e1d23-50b8-4d87-8f92-842a0ac516f6
+                 */
                 pluginId: string;
             };
             cookie?: never;
@@ -4391,7 +4861,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Graph API version, e.g. v22.0 */
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
                 ver: string;
                 /** @description the media id of an inbound message */
                 mediaId: string;
@@ -4424,7 +4897,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Graph API version, e.g. v22.0 */
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
                 ver: string;
                 /** @description the media id of an inbound message */
                 mediaId: string;
@@ -4457,7 +4933,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Graph API version, e.g. v22.0 */
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
                 ver: string;
                 /** @description the media id of an inbound message */
                 mediaId: string;
@@ -4490,7 +4969,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Graph API version, e.g. v22.0 */
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
                 ver: string;
                 /** @description the media id of an inbound message */
                 mediaId: string;
@@ -4523,6 +5005,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example demo */
                 team: string;
                 date: string;
                 name: string;
@@ -4549,8 +5032,12 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Graph API version, e.g. v22.0 */
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
                 ver: string;
+                /** @example 83784929738012 */
                 wabaId: string;
             };
             cookie?: never;
@@ -4584,8 +5071,12 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description Graph API version, e.g. v22.0 */
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
                 ver: string;
+                /** @example 83784929738012 */
                 wabaId: string;
             };
             cookie?: never;
@@ -4593,7 +5084,28 @@ export interface operations {
         /** @description JSON in Meta's Graph API shape */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MetaJson"];
+                /**
+                 * @example {
+                 *       "name": "appointment_reminder",
+                 *       "language": "en",
+                 *       "category": "UTILITY",
+                 *       "components": [
+                 *         {
+                 *           "type": "BODY",
+                 *           "text": "Hi {{1}}, see you on {{2}}.",
+                 *           "example": {
+                 *             "body_text": [
+                 *               [
+                 *                 "Asha",
+                 *                 "Monday 11:00"
+                 *               ]
+                 *             ]
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["MetaTemplateCreate"];
             };
         };
         responses: {
@@ -4627,8 +5139,12 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description Graph API version, e.g. v22.0 */
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
                 ver: string;
+                /** @example 83784929738012 */
                 wabaId: string;
             };
             cookie?: never;
@@ -4663,7 +5179,10 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description Graph API version, e.g. v22.0 */
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
                 ver: string;
                 templateId: string;
             };
@@ -4672,7 +5191,17 @@ export interface operations {
         /** @description JSON in Meta's Graph API shape */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MetaJson"];
+                /**
+                 * @example {
+                 *       "components": [
+                 *         {
+                 *           "type": "BODY",
+                 *           "text": "Hi {{1}}, your order {{2}} is on its way!"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["MetaTemplateEdit"];
             };
         };
         responses: {
@@ -4706,10 +5235,17 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
+                /** @example d83e1d23-50b8-4d87-8f92-842a0ac516f6 */
                 pluginId: string;
-                /** @description Graph API version, e.g. v22.0 */
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
                 ver: string;
-                /** @description the sending WhatsApp phone number id */
+                /**
+                 * @description the sending WhatsApp phone number id
+                 * @example 775966265503012
+                 */
                 pnid: string;
             };
             cookie?: never;
@@ -4717,6 +5253,17 @@ export interface operations {
         /** @description Meta's message object (messaging_product, to, type, …), forwarded verbatim */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "messaging_product": "whatsapp",
+                 *       "recipient_type": "individual",
+                 *       "to": "919876543210",
+                 *       "type": "text",
+                 *       "text": {
+                 *         "body": "Your order #4521 has shipped."
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["MetaMessage"];
             };
         };
@@ -4748,7 +5295,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description the WhatsApp plugin id */
+                /**
+                 * @description the WhatsApp plugin id
+                 * @example d83e1d23-50b8-4d87-8f92-842a0ac516f6
+                 */
                 pluginId: string;
             };
             cookie?: never;
@@ -4773,7 +5323,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description the WhatsApp plugin id */
+                /**
+                 * @description the WhatsApp plugin id
+                 * @example d83e1d23-50b8-4d87-8f92-842a0ac516f6
+                 */
                 pluginId: string;
             };
             cookie?: never;
@@ -4781,6 +5334,47 @@ export interface operations {
         /** @description Meta's webhook notification, as Meta sends it */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "object": "whatsapp_business_account",
+                 *       "entry": [
+                 *         {
+                 *           "id": "83784929738012",
+                 *           "changes": [
+                 *             {
+                 *               "field": "messages",
+                 *               "value": {
+                 *                 "messaging_product": "whatsapp",
+                 *                 "metadata": {
+                 *                   "display_phone_number": "917259775805",
+                 *                   "phone_number_id": "775966265503012"
+                 *                 },
+                 *                 "contacts": [
+                 *                   {
+                 *                     "profile": {
+                 *                       "name": "Asha Rao"
+                 *                     },
+                 *                     "wa_id": "919876543210"
+                 *                   }
+                 *                 ],
+                 *                 "messages": [
+                 *                   {
+                 *                     "from": "919876543210",
+                 *                     "id": "wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUM0VCMDVGRkM2QjY0MjQ2RkI1RjMA",
+                 *                     "timestamp": "1796371200",
+                 *                     "type": "text",
+                 *                     "text": {
+                 *                       "body": "Hi, is the loan offer still open?"
+                 *                     }
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["MetaWebhookEvent"];
             };
         };
@@ -4810,6 +5404,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "page": 1,
+                 *       "limit": 20
+                 *     }
+                 */
                 "application/json": components["schemas"]["ChatListQuery"];
             };
         };
@@ -4844,6 +5444,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "page": 1,
+                 *       "limit": 50
+                 *     }
+                 */
                 "application/json": components["schemas"]["ChatMessageListQuery"];
             };
         };
@@ -4876,6 +5482,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "customerPhoneNumber": "919876543210",
+                 *       "limit": 20
+                 *     }
+                 */
                 "application/json": components["schemas"]["PhoneChatMessagesQuery"];
             };
         };
@@ -4910,14 +5522,35 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
+                /** @example d83e1d23-50b8-4d87-8f92-842a0ac516f6 */
                 pluginId: string;
-                /** @description recipient: digits with country code */
+                /**
+                 * @description recipient: digits with country code
+                 * @example 919876543210
+                 */
                 phone: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "whatsappPhoneNumberId": "775966265503012",
+                 *       "templateName": "order_update",
+                 *       "language": "en",
+                 *       "mapping": [
+                 *         {
+                 *           "schemaPropertyName": "1",
+                 *           "schemaPropertyValue": "Asha"
+                 *         },
+                 *         {
+                 *           "schemaPropertyName": "2",
+                 *           "schemaPropertyValue": "#4521"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["TemplateMessageSend"];
             };
         };
@@ -4956,14 +5589,34 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
+                /** @example d83e1d23-50b8-4d87-8f92-842a0ac516f6 */
                 pluginId: string;
+                /** @example lead */
                 ps: string;
+                /** @example LEAD-1001 */
                 pkOrId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "whatsappPhoneNumberId": "775966265503012",
+                 *       "templateName": "order_update",
+                 *       "language": "en",
+                 *       "mapping": [
+                 *         {
+                 *           "schemaPropertyName": "1",
+                 *           "schemaPropertyValue": "Asha"
+                 *         },
+                 *         {
+                 *           "schemaPropertyName": "2",
+                 *           "schemaPropertyValue": "#4521"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["TemplateMessageSend"];
             };
         };
@@ -5002,6 +5655,7 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
+                /** @example d83e1d23-50b8-4d87-8f92-842a0ac516f6 */
                 pluginId: string;
                 processId: string;
             };
@@ -5009,6 +5663,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "whatsappPhoneNumberId": "775966265503012",
+                 *       "templateName": "order_update",
+                 *       "language": "en",
+                 *       "mapping": [
+                 *         {
+                 *           "schemaPropertyName": "1",
+                 *           "schemaPropertyValue": "Asha"
+                 *         },
+                 *         {
+                 *           "schemaPropertyName": "2",
+                 *           "schemaPropertyValue": "#4521"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["TemplateMessageSend"];
             };
         };

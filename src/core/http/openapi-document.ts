@@ -9,6 +9,8 @@
  * - Each route's error responses follow what the server does: an idempotent route can answer
  *   409, a route with a body 413 and 415; every error response is a shared
  *   `components.responses` entry whose description lists the catalogue's codes at that status.
+ * - Descriptions open with the operation's provenance; request bodies and path parameters carry
+ *   examples for the demo workspace (a test sends each).
  */
 import type { TSchema } from '@sinclair/typebox';
 import type { RouteOptions } from 'fastify';
@@ -74,6 +76,7 @@ export function describeRoute({ schema, url, route }: { schema: Json; url: strin
       properties: {
         'idempotency-key': {
           type: 'string',
+          minLength: 1,
           maxLength: 255,
           description:
             'Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency).',
@@ -85,8 +88,17 @@ export function describeRoute({ schema, url, route }: { schema: Json; url: strin
   return { schema: described, url };
 }
 
-/** After conversion, the whole document: named schemas hoisted, error responses shared. */
-export function nameComponents(document: object): Json {
+/**
+ * After conversion, the whole document: named schemas hoisted, error responses shared, each
+ * description opened by where the operation comes from (`origins`, by operationId), path
+ * parameters given the example values `pathExamples` names, and the examples left to the
+ * canonical operation when a deprecated older path takes the same body.
+ */
+export function nameComponents(
+  document: object,
+  context: { pathExamples?: Record<string, string>; origins?: Record<string, string> } = {},
+): Json {
+  const { pathExamples = {}, origins = {} } = context;
   const doc = (document as { openapiObject: Json }).openapiObject;
   const schemas: Json = { ...doc.components.schemas };
   const responses: Json = { ...doc.components.responses };
@@ -100,6 +112,8 @@ export function nameComponents(document: object): Json {
       else copy[k] = v;
     }
     if (typeof copy.title !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(copy.title)) return copy;
+    // A body's examples are shown with the operation (its media type), not with the shape.
+    delete copy.examples;
     const existing = schemas[copy.title];
     if (existing !== undefined && !isDeepStrictEqual(existing, copy)) {
       throw new Error(`OpenAPI: two different schemas are titled ${copy.title}; give one another title`);
@@ -114,14 +128,23 @@ export function nameComponents(document: object): Json {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
-      for (const parameter of op.parameters ?? []) if (parameter.schema) parameter.schema = hoist(parameter.schema);
+      const origin = origins[String(op.operationId).replace(/LegacyPath$/, '')];
+      if (origin) op.description = op.description ? `${origin}\n\n${op.description}` : origin;
+      for (const parameter of op.parameters ?? []) {
+        if (parameter.schema) parameter.schema = hoist(parameter.schema);
+        if (parameter.in === 'path' && parameter.example === undefined && Object.hasOwn(pathExamples, parameter.name))
+          parameter.example = pathExamples[parameter.name];
+      }
+      if (op.deprecated) for (const media of Object.values<Json>(op.requestBody?.content ?? {})) delete media.example;
       hoistContent(op.requestBody);
       for (const [status, response] of Object.entries<Json>(op.responses ?? {})) {
         hoistContent(response);
         const code = Number(status);
         if (code < 400 || !isErrorResponse(response)) continue;
-        responses[STATUS_NAMES[code]] ??= errorResponse(code);
-        op.responses[status] = { $ref: `#/components/responses/${STATUS_NAMES[code]}` };
+        const name = STATUS_NAMES[code];
+        if (name === undefined) throw new Error(`OpenAPI: ${op.operationId} declares ${code}, which has no shared response name`);
+        responses[name] ??= errorResponse(code);
+        op.responses[status] = { $ref: `#/components/responses/${name}` };
       }
     }
   }
@@ -149,9 +172,13 @@ function sortedByKey(object: Json): Json {
   return Object.fromEntries(Object.entries(object).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** A schema that becomes the named component `title` in the document (validation is unchanged). */
-export function named<T extends TSchema>(title: string, schema: T, description?: string): T {
-  return { ...schema, title, ...(description === undefined ? {} : { description }) };
+/**
+ * A schema that becomes the named component `title` in the document (validation is unchanged).
+ * `examples` of a request body are shown with each operation that takes it, and sent by
+ * test/openapi-examples.test.ts against the demo workspace: they must work as written.
+ */
+export function named<T extends TSchema>(title: string, schema: T, extra: { examples?: unknown[] } = {}): T {
+  return { ...schema, title, ...extra };
 }
 
 /** A success response's description in the document (`x-response-description`, which Fastify's serializer ignores). */

@@ -36,6 +36,11 @@ const CreateBody = named(
     },
     { additionalProperties: false },
   ),
+  {
+    examples: [
+      { name: 'reporting', role: 'inside_sales', description: 'nightly export to the data warehouse', expiresAt: '2027-12-31T23:59:59Z' },
+    ],
+  },
 );
 const TeamParams = Type.Object({ team: Type.String({ description: 'team shortId or id' }) });
 const KeyParams = Type.Object({ team: Type.String(), id: Type.String() });

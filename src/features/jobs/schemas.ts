@@ -90,10 +90,30 @@ export const BulkCreateBody = named(
   Type.Union([Type.Array(CreateBody), Type.Object({ processes: Type.Array(CreateBody) })], {
     description: 'an array of create items (each as in Create process), or {"processes": [...]}',
   }),
+  {
+    examples: [
+      {
+        processes: [
+          { data: { lead_id: 'LEAD-2001', firstname: 'Ravi', phone_number: '+919812345670', source: 'referral' } },
+          { data: { lead_id: 'LEAD-2002', firstname: 'Meera', phone_number: '+919812345671', source: 'walk_in' } },
+        ],
+      },
+    ],
+  },
 );
 export const BulkUpdateBody = named(
   'BulkUpdateProcesses',
   Type.Union([Type.Object({ processes: Type.Array(UpdateItem) }), Type.Array(UpdateItem)], {
     description: '{"processes": [...]} or a bare array; each item names its process by id or primary key',
   }),
+  {
+    examples: [
+      {
+        processes: [
+          { lead_id: 'LEAD-2001', update: { state: 'CONTACTED' } },
+          { lead_id: 'LEAD-2002', update: { data: { score: 80 } } },
+        ],
+      },
+    ],
+  },
 );

@@ -62,9 +62,27 @@ export const CreateBody = named(
     },
     { additionalProperties: false },
   ),
+  {
+    examples: [
+      {
+        data: {
+          lead_id: 'LEAD-1001',
+          firstname: 'Asha',
+          lastname: 'Rao',
+          phone_number: '+919876543210',
+          email: 'asha.rao@example.com',
+          source: 'web',
+          score: 64,
+        },
+        assignedTo: 'john@paisapay.com',
+      },
+    ],
+  },
 );
 
-export const UpdateBody = named('ProcessUpdate', Type.Object(Changes, { additionalProperties: false }));
+export const UpdateBody = named('ProcessUpdate', Type.Object(Changes, { additionalProperties: false }), {
+  examples: [{ state: 'CONTACTED', data: { score: 72 }, nextActionAt: '2027-01-15T10:30:00+05:30' }],
+});
 
 export const ProcessParams = Type.Object({ ps: Type.String({ description: 'procedure shortId or id' }), processId: Type.String() });
 export const PkParams = Type.Object({ ps: Type.String(), pkShortId: Type.String(), pkValue: Type.String() });
@@ -106,6 +124,7 @@ export const ListBody = named(
     },
     { additionalProperties: false },
   ),
+  { examples: [{ where: { state: ['NEW', 'CONTACTED'], score: { '>=': 50 } }, sort: [{ field: 'score', order: 'desc' }], limit: 20 }] },
 );
 
 export const ListMeta = named(

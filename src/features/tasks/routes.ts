@@ -53,6 +53,18 @@ const CreateTaskBody = named(
     },
     { additionalProperties: false },
   ),
+  {
+    examples: [
+      {
+        data: {
+          primary_disposition: 'callback',
+          when_to_callback: '2027-01-16T11:00:00+05:30',
+          remarks: 'Asked to call back after the weekend',
+        },
+        status: 'COMPLETED',
+      },
+    ],
+  },
 );
 
 const Params = Type.Object({

@@ -89,4 +89,5 @@ export const UpdateUserBody = named(
     },
     { additionalProperties: false },
   ),
+  { examples: [{ displayName: 'John D.', availabilityStatus: 'BUSY', bio: 'Inside sales, north pod' }] },
 );

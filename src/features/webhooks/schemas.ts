@@ -16,6 +16,7 @@ const Description = Type.String({ maxLength: 500 });
 export const SubscriptionCreate = named(
   'WebhookSubscriptionCreate',
   Type.Object({ url: Url, events: Events, description: Type.Optional(Description) }, { additionalProperties: false }),
+  { examples: [{ url: 'https://hooks.example.com/chakra', events: ['process.created', 'process.updated'], description: 'CRM sync' }] },
 );
 
 export const SubscriptionUpdate = named(
@@ -29,6 +30,7 @@ export const SubscriptionUpdate = named(
     },
     { additionalProperties: false },
   ),
+  { examples: [{ events: ['process.created', 'process.updated', 'process.deleted'], enabled: true }] },
 );
 
 export const SubscriptionOut = named(

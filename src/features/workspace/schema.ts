@@ -189,7 +189,37 @@ const TeamSpec = Type.Object(
 
 export const WorkspaceSpec = Type.Object(
   { version: Type.Literal(1), teams: Type.Array(TeamSpec) },
-  { additionalProperties: false, $id: 'Workspace', description: 'A workspace file (docs/workspace.md)' },
+  {
+    additionalProperties: false,
+    $id: 'Workspace',
+    description: 'A workspace file (docs/workspace.md)',
+    // Adds a procedure to the demo team (applying never deletes what the document leaves out).
+    examples: [
+      {
+        version: 1,
+        teams: [
+          {
+            shortId: 'demo',
+            name: 'Demo Company',
+            procedures: [
+              {
+                shortId: 'callback_request',
+                name: 'Callback request',
+                attributes: [
+                  { shortId: 'phone_number', name: 'Phone', type: 'phone' },
+                  { shortId: 'preferred_time', name: 'Preferred time', type: 'datetime' },
+                ],
+                states: [
+                  { shortId: 'REQUESTED', name: 'Requested', status: 'OPEN', default: 'start' },
+                  { shortId: 'CALLED', name: 'Called', status: 'COMPLETED', default: 'completed' },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
 );
 
 export type Workspace = Static<typeof WorkspaceSpec>;

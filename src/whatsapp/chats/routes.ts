@@ -32,8 +32,11 @@ const ChatsBody = named(
     },
     { additionalProperties: false },
   ),
+  { examples: [{ page: 1, limit: 20 }] },
 );
-const ChatMessagesBody = named('ChatMessageListQuery', Type.Object(Page, { additionalProperties: false }));
+const ChatMessagesBody = named('ChatMessageListQuery', Type.Object(Page, { additionalProperties: false }), {
+  examples: [{ page: 1, limit: 50 }],
+});
 const PhoneBody = named(
   'PhoneChatMessagesQuery',
   Type.Object(
@@ -43,6 +46,7 @@ const PhoneBody = named(
     },
     { additionalProperties: false },
   ),
+  { examples: [{ customerPhoneNumber: '919876543210', limit: 20 }] },
 );
 
 const ChatParams = Type.Object({ chatId: Type.String() });

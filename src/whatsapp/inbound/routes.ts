@@ -37,6 +37,37 @@ const rawEventBody = documentedBody(
       },
       { additionalProperties: true, description: "Meta's webhook notification, as Meta sends it" },
     ),
+    {
+      examples: [
+        {
+          object: 'whatsapp_business_account',
+          entry: [
+            {
+              id: '83784929738012',
+              changes: [
+                {
+                  field: 'messages',
+                  value: {
+                    messaging_product: 'whatsapp',
+                    metadata: { display_phone_number: '917259775805', phone_number_id: '775966265503012' },
+                    contacts: [{ profile: { name: 'Asha Rao' }, wa_id: '919876543210' }],
+                    messages: [
+                      {
+                        from: '919876543210',
+                        id: 'wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUM0VCMDVGRkM2QjY0MjQ2RkI1RjMA',
+                        timestamp: '1796371200',
+                        type: 'text',
+                        text: { body: 'Hi, is the loan offer still open?' },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
   ),
 );
 const Params = Type.Object({ pluginId: Type.String({ description: 'the WhatsApp plugin id' }) });

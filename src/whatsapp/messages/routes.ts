@@ -26,6 +26,17 @@ const MetaMessage = named(
     {},
     { additionalProperties: true, description: "Meta's message object (messaging_product, to, type, …), forwarded verbatim" },
   ),
+  {
+    examples: [
+      {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: '919876543210',
+        type: 'text',
+        text: { body: 'Your order #4521 has shipped.' },
+      },
+    ],
+  },
 );
 
 const SessionMessageResult = named(

@@ -36,6 +36,15 @@ export const PluginConfigUpdate = named(
     },
     { additionalProperties: false },
   ),
+  {
+    examples: [
+      {
+        enableChakraWebhook: true,
+        chakraWebhookUrl: 'https://hooks.example.com/whatsapp',
+        whichChakraWebhookEventsToSend: ['message', 'deliveryStatus'],
+      },
+    ],
+  },
 );
 export type PluginConfigChanges = Static<typeof PluginConfigUpdate>;
 

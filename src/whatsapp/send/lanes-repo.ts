@@ -37,13 +37,19 @@ export type SendPacing = Map<string, number>;
 /**
  * Waits for a reserved slot (`at`, on performance.now()'s clock). A busy event loop fires late
  * timers together; sends let go together would reach Meta as a burst, so sends of one number
- * leave this process at least half a spacing apart: late sends catch up at up to twice the
- * rate, never all at once.
+ * leave this process at least `minGap` spacings apart (by default half: a queued batch's late
+ * sends catch up at up to twice the rate, never all at once).
  */
-export async function waitForSlot(lastSendAt: SendPacing, phoneNumberId: string, at: number, spacingMs: number): Promise<void> {
+export async function waitForSlot(
+  lastSendAt: SendPacing,
+  phoneNumberId: string,
+  at: number,
+  spacingMs: number,
+  minGap = 0.5,
+): Promise<void> {
   if (spacingMs > 0) {
     for (;;) {
-      const wait = Math.max(at, (lastSendAt.get(phoneNumberId) ?? -Infinity) + spacingMs / 2) - performance.now();
+      const wait = Math.max(at, (lastSendAt.get(phoneNumberId) ?? -Infinity) + spacingMs * minGap) - performance.now();
       if (wait < 1) break;
       await sleep(wait);
     }

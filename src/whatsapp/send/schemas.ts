@@ -35,5 +35,18 @@ export const TemplateSendBody = named(
     // Clients add fields of their own; unknown ones are ignored rather than refused.
     { additionalProperties: true },
   ),
+  {
+    examples: [
+      {
+        whatsappPhoneNumberId: '775966265503012',
+        templateName: 'order_update',
+        language: 'en',
+        mapping: [
+          { schemaPropertyName: '1', schemaPropertyValue: 'Asha' },
+          { schemaPropertyName: '2', schemaPropertyValue: '#4521' },
+        ],
+      },
+    ],
+  },
 );
 export type TemplateSend = Static<typeof TemplateSendBody>;

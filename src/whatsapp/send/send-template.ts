@@ -42,8 +42,7 @@ async function sendWithRetries(
   message: unknown,
 ): Promise<GraphAnswer> {
   for (let attempt = 1; ; attempt++) {
-    const slots = await reserveSlots(db, pnid, 1, perSecond);
-    await waitForSlot(pacing, pnid, performance.now() + slots.firstInMs, slots.spacingMs);
+    await waitForOwnSlot(db, pacing, pnid, perSecond);
     let answer: GraphAnswer;
     try {
       answer = await graph.call('POST', `${GRAPH_VERSION}/${pnid}/messages`, { body: message });
@@ -55,6 +54,17 @@ async function sendWithRetries(
     if (resultOfAnswer(answer).kind !== 'retry' || attempt >= ATTEMPTS) return answer;
     await sleep(200 * attempt);
   }
+}
+
+/**
+ * Waits for a slot of the number's pacing for one synchronous send. Many concurrent calls on a
+ * busy event loop wake late and together, so synchronous sends leave this process a whole
+ * spacing apart (a queued batch may catch up faster, lanes-repo.ts): late ones go out at the
+ * rate, never in a burst above it.
+ */
+async function waitForOwnSlot(db: Queryable, pacing: SendPacing, pnid: string, perSecond: number): Promise<void> {
+  const slots = await reserveSlots(db, pnid, 1, perSecond);
+  await waitForSlot(pacing, pnid, performance.now() + slots.firstInMs, slots.spacingMs, 1);
 }
 
 export interface SendTarget {

@@ -19,6 +19,19 @@ const TemplateParams = Type.Object({ ver: GraphVersion, templateId: Type.String(
 
 /** A body passed to Meta, or Meta's answer passed back, unchanged. */
 const MetaJson = named('MetaJson', Type.Object({}, { additionalProperties: true, description: "JSON in Meta's Graph API shape" }));
+const TemplateCreate = named('MetaTemplateCreate', MetaJson, {
+  examples: [
+    {
+      name: 'appointment_reminder',
+      language: 'en',
+      category: 'UTILITY',
+      components: [{ type: 'BODY', text: 'Hi {{1}}, see you on {{2}}.', example: { body_text: [['Asha', 'Monday 11:00']] } }],
+    },
+  ],
+});
+const TemplateEdit = named('MetaTemplateEdit', MetaJson, {
+  examples: [{ components: [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} is on its way!' }] }],
+});
 
 const queryOf = (request: FastifyRequest) => request.url.split('?')[1];
 const answer = (reply: FastifyReply, meta: GraphAnswer) =>
@@ -45,7 +58,7 @@ export function templateRoutes(ctx: AppContext) {
           operationId: { GET: 'listMessageTemplates', POST: 'createMessageTemplate', DELETE: 'deleteMessageTemplate' }[method],
           description: 'Forwarded to `{graph}/{ver}/{wabaId}/message_templates` with the query string and body as sent.',
           params: WabaParams,
-          ...(method === 'POST' ? { body: MetaJson } : {}),
+          ...(method === 'POST' ? { body: TemplateCreate } : {}),
           response: { 200: describedAs("Meta's JSON, as Meta answered it.", MetaJson), ...upstreamErrorResponses },
         },
         handler: async (request, reply) => {
@@ -69,7 +82,7 @@ export function templateRoutes(ctx: AppContext) {
           operationId: 'editMessageTemplate',
           description: 'Forwarded to `{graph}/{ver}/{templateId}` through the plugin of the WABA that has the template.',
           params: TemplateParams,
-          body: MetaJson,
+          body: TemplateEdit,
           response: { 200: describedAs("Meta's JSON, as Meta answered it.", MetaJson), ...upstreamErrorResponses },
         },
       },

@@ -1,0 +1,73 @@
+/**
+ * Where each operation comes from, said first in its description in the OpenAPI document: what
+ * ChakraHQ documents (or its official clients call) and what this server adds
+ * (docs/compatibility.md has the detail). An operation at an older path shares its canonical
+ * operation's line. test/openapi-document.test.ts fails for an operation missing here.
+ */
+const CHAKRA = 'ChakraHQ documents this call.';
+const CHAKRA_CLIENTS = "ChakraHQ's official clients call this.";
+const EXTENSION = "Extension of this server: not in ChakraHQ's API.";
+const META = "Meta's WhatsApp Cloud API call, passed through to the plugin's Graph API as ChakraHQ does.";
+
+export const OPERATION_ORIGINS: Record<string, string> = {
+  checkApiKey: `${CHAKRA_CLIENTS} (the n8n credential test)`,
+  getLiveness: EXTENSION,
+  getReadiness: EXTENSION,
+  getMetrics: EXTENSION,
+  getConfig: CHAKRA,
+  createApiKey: EXTENSION,
+  listApiKeys: EXTENSION,
+  revokeApiKey: EXTENSION,
+  applyWorkspace: EXTENSION,
+  getProcess: CHAKRA,
+  updateProcess: CHAKRA,
+  deleteProcess: CHAKRA,
+  listProcesses: `${CHAKRA} This server adds \`sort\` over several fields and keyset \`cursor\` paging.`,
+  createProcess: CHAKRA,
+  bulkUpdateProcesses: CHAKRA,
+  updateProcessByPrimaryKey: CHAKRA,
+  deleteProcessByPrimaryKey: CHAKRA,
+  bulkCreateProcesses: CHAKRA,
+  createTask: CHAKRA,
+  listUsers: CHAKRA,
+  listUsersV2: CHAKRA,
+  getUser: CHAKRA,
+  getUserV2: CHAKRA,
+  updateUser: CHAKRA,
+  patchUser: `${CHAKRA} (as PUT; PATCH is accepted the same way)`,
+  uploadPhoto: CHAKRA,
+  uploadPhotoWithId: CHAKRA,
+  getPhoto: CHAKRA,
+  getPhotoFile: `${EXTENSION} The signed link a photo's \`url\` points at.`,
+  getBackgroundJob: CHAKRA,
+  listBackgroundJobEntries: CHAKRA,
+  cancelBackgroundJob: EXTENSION,
+  createWebhookSubscription: EXTENSION,
+  listWebhookSubscriptions: EXTENSION,
+  getWebhookSubscription: EXTENSION,
+  updateWebhookSubscription: EXTENSION,
+  deleteWebhookSubscription: EXTENSION,
+  listWebhookDeliveries: EXTENSION,
+  replayWebhookDelivery: EXTENSION,
+  getWhatsappPluginConfig: CHAKRA,
+  updateWhatsappPluginConfig: CHAKRA,
+  uploadPublicMedia: CHAKRA,
+  getWhatsappMedia: CHAKRA,
+  showWhatsappMedia: CHAKRA,
+  getWhatsappMediaV2: `${CHAKRA_CLIENTS} (the /v2 prefix)`,
+  showWhatsappMediaV2: `${CHAKRA_CLIENTS} (the /v2 prefix)`,
+  getPublicMediaFile: `${EXTENSION} Where \`publicMediaUrl\` points (ChakraHQ serves these from its CDN).`,
+  listMessageTemplates: META,
+  createMessageTemplate: META,
+  deleteMessageTemplate: META,
+  editMessageTemplate: META,
+  sendSessionMessage: `${CHAKRA} ${META}`,
+  verifyWhatsappWebhook: "Meta calls this when the webhook is subscribed in Meta's app dashboard.",
+  receiveWhatsappWebhookEvents: "Meta calls this: the webhook URL to give in Meta's app dashboard.",
+  listChats: CHAKRA,
+  listChatMessages: CHAKRA,
+  listChatMessagesForPhoneNumber: CHAKRA,
+  sendTemplateMessageToPhone: CHAKRA,
+  sendTemplateMessageToProcess: `${CHAKRA} This server adds \`?async=true\` (queued sends).`,
+  sendTemplateMessageToProcessById: CHAKRA,
+};
