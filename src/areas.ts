@@ -18,6 +18,7 @@ import { whatsappPluginsArea } from './whatsapp/plugins/area.ts';
 import { whatsappMediaArea } from './whatsapp/media/area.ts';
 import { whatsappTemplatesArea } from './whatsapp/templates/area.ts';
 import { whatsappMessagesArea } from './whatsapp/messages/area.ts';
+import { whatsappCallingArea } from './whatsapp/calling/area.ts';
 import { whatsappInboundArea } from './whatsapp/inbound/area.ts';
 import { whatsappChatsArea } from './whatsapp/chats/area.ts';
 import { whatsappSendArea } from './whatsapp/send/area.ts';
@@ -38,6 +39,7 @@ export const AREAS: readonly Area[] = [
   whatsappMediaArea,
   whatsappTemplatesArea,
   whatsappMessagesArea,
+  whatsappCallingArea,
   whatsappInboundArea,
   whatsappChatsArea,
   whatsappSendArea,

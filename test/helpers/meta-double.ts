@@ -46,6 +46,8 @@ export interface MetaDouble {
   latencyMs?: number;
   /** Sends refused for exceeding `messagesPerSecond`. */
   throttled: number;
+  /** Calling settings by phone number id, as the last `POST /{pnid}/settings` left them. */
+  callingSettings: Map<string, Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function startMetaDouble(listenPort = 0): Promise<MetaDouble> {
     media: new Map(),
     notAllowed: new Set(),
     throttled: 0,
+    callingSettings: new Map(),
     close: async () => {},
   };
   let nextId = 1_000_000;
@@ -190,6 +193,7 @@ export async function startMetaDouble(listenPort = 0): Promise<MetaDouble> {
           : send(200, { success: true });
       }
     }
+    if (parts.length === 3 && ['settings', 'call_permissions', 'calls'].includes(parts[2])) return calling(req, parts, query, body, send);
     if (parts.length === 3 && parts[2] === 'messages' && req.method === 'POST') {
       let m: Record<string, any>;
       try {
@@ -237,6 +241,57 @@ export async function startMetaDouble(listenPort = 0): Promise<MetaDouble> {
       }
     }
     return send(400, metaError('Unknown path components', 2500));
+  }
+
+  /** Meta's Calling API: settings, permissions and call actions, with Meta's answers and its 138006 for a callee who gave no permission. */
+  function calling(req: IncomingMessage, parts: string[], query: string, body: string, send: (status: number, body: unknown) => void) {
+    const pnid = parts[1];
+    let b: Record<string, any> = {};
+    try {
+      b = body ? JSON.parse(body) : {};
+    } catch {
+      return send(400, metaError('(#100) Invalid parameter', 100));
+    }
+    if (parts[2] === 'settings' && req.method === 'GET') {
+      const settings = structuredClone(double.callingSettings.get(pnid) ?? { calling: { status: 'DISABLED' } }) as Record<string, any>;
+      const withSecrets = new URLSearchParams(query).get('include_sip_credentials') === 'true';
+      for (const server of settings.calling?.sip?.servers ?? []) if (!withSecrets) delete server.sip_user_password;
+      return send(200, settings);
+    }
+    if (parts[2] === 'settings' && req.method === 'POST') {
+      double.callingSettings.set(pnid, b);
+      return send(200, { success: true });
+    }
+    if (parts[2] === 'call_permissions' && req.method === 'GET') {
+      const user = new URLSearchParams(query).get('user_wa_id');
+      if (!user) return send(400, metaError('(#100) The parameter user_wa_id is required.', 100));
+      const granted = !user.endsWith('0000');
+      return send(200, {
+        messaging_product: 'whatsapp',
+        permission: granted ? { status: 'temporary', expiration_time: 1_900_000_000 } : { status: 'no_permission' },
+        actions: [
+          {
+            action_name: 'send_call_permission_request',
+            can_perform_action: !granted,
+            limits: [{ time_period: 'PT24H', max_allowed: 1, current_usage: 0 }],
+          },
+          { action_name: 'start_call', can_perform_action: granted, limits: [{ time_period: 'PT24H', max_allowed: 5, current_usage: 0 }] },
+        ],
+      });
+    }
+    if (parts[2] === 'calls' && req.method === 'POST') {
+      if (b.messaging_product !== 'whatsapp') return send(400, metaError('(#100) The parameter messaging_product is required.', 100));
+      if (b.action === 'connect') {
+        if (String(b.to ?? '').endsWith('0000'))
+          return send(400, metaError('(#138006) No approved call permission from the recipient', 138006));
+        return send(200, {
+          messaging_product: 'whatsapp',
+          calls: [{ id: `wacid.HBgL${Buffer.from(String(nextId++)).toString('base64url')}` }],
+        });
+      }
+      return send(200, { messaging_product: 'whatsapp', success: true });
+    }
+    return send(400, metaError('Unsupported request', 100));
   }
 
   const server = createServer((req, res) => {

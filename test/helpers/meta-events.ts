@@ -39,3 +39,7 @@ export const smbEchoEvent = (to: string, wamid: string, text: string) =>
     metadata,
     message_echoes: [{ from: '917259775805', to, id: wamid, timestamp: '1795945841', type: 'text', text: { body: text } }],
   });
+
+/** A `calls` change: Meta's call events (connect, terminate) or call statuses (RINGING, ACCEPTED, REJECTED). */
+export const callsEvent = (value: { calls?: object[]; statuses?: object[]; contacts?: object[] }) =>
+  envelope('calls', { messaging_product: 'whatsapp', metadata, ...value });

@@ -1071,6 +1071,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/whatsapp/{ver}/{pnid}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a number's calling settings (Meta pass-through)
+         * @description ChakraHQ's official clients call this. (the chat SDK's `calling.getSettings`) Meta's WhatsApp Cloud API call, passed through to the plugin's Graph API as ChakraHQ does.
+         *
+         *     Meta's `GET /{phone-number-id}/settings`. `include_sip_credentials=true` adds the SIP passwords.
+         */
+        get: operations["getCallingSettings"];
+        put?: never;
+        /**
+         * Update a number's calling settings (Meta pass-through)
+         * @description ChakraHQ's official clients call this. (the chat SDK's `calling.updateSettings`) Meta's WhatsApp Cloud API call, passed through to the plugin's Graph API as ChakraHQ does.
+         *
+         *     Meta's `POST /{phone-number-id}/settings`: calling on or off, call button, call hours, callback permission, SIP.
+         */
+        post: operations["updateCallingSettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/whatsapp/{ver}/{pnid}/call_permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a customer lets the business call (Meta pass-through)
+         * @description ChakraHQ's official clients call this. (the chat SDK's `calling.getPermissions`) Meta's WhatsApp Cloud API call, passed through to the plugin's Graph API as ChakraHQ does.
+         *
+         *     Meta's `GET /{phone-number-id}/call_permissions?user_wa_id=…`: the permission and what may be done next.
+         */
+        get: operations["getCallPermissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/whatsapp/{ver}/{pnid}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start, accept, reject or end a call (Meta pass-through)
+         * @description ChakraHQ's official clients call this. (the chat SDK's `calling.connect`, `preAccept`, `accept`, `reject`, `terminate`) Meta's WhatsApp Cloud API call, passed through to the plugin's Graph API as ChakraHQ does.
+         *
+         *     Meta's `POST /{phone-number-id}/calls`: `connect` (a business-initiated call, with the SDP offer), `pre_accept`, `accept` (with the SDP answer), `reject` and `terminate`. A started call is logged in the chat store at once; its progress arrives through Meta's `calls` webhook events.
+         */
+        post: operations["sendCallAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/whatsapp/{pluginId}": {
         parameters: {
             query?: never;
@@ -1387,6 +1459,73 @@ export interface components {
         BulkUpdateProcesses: {
             processes: components["schemas"]["BulkUpdateItem"][];
         } | components["schemas"]["BulkUpdateItem"][];
+        /**
+         * CallAction
+         * @description Meta's `POST /{phone-number-id}/calls` body
+         */
+        CallAction: {
+            /** @enum {string} */
+            messaging_product: "whatsapp";
+            /** @enum {string} */
+            action: "connect" | "pre_accept" | "accept" | "reject" | "terminate";
+            /** @description connect: the customer, digits with country code */
+            to?: string;
+            /** @description connect: or the business-scoped user id */
+            recipient?: string;
+            /** @description the other actions: the call */
+            call_id?: string;
+            session?: {
+                /** @enum {string} */
+                sdp_type: "offer" | "answer";
+                /** @description RFC 8866 SDP */
+                sdp: string;
+            };
+            biz_opaque_callback_data?: string;
+            recording?: {
+                /** @enum {string} */
+                status: "ENABLED" | "DISABLED";
+                purpose?: string;
+                announcement_language?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            transcription?: {
+                /** @enum {string} */
+                status: "ENABLED" | "DISABLED";
+                purpose?: string;
+                announcement_language?: string;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * CallingSettingsUpdate
+         * @description Meta's `POST /{phone-number-id}/settings` body
+         */
+        CallingSettingsUpdate: {
+            calling: {
+                /** @enum {string} */
+                status?: "ENABLED" | "DISABLED";
+                /** @description DEFAULT or DISABLE_ALL */
+                call_icon_visibility?: string;
+                /** @enum {string} */
+                callback_permission_status?: "ENABLED" | "DISABLED";
+                /** @description replaced whole when given */
+                call_hours?: {
+                    [key: string]: unknown;
+                };
+                /** @description SIP servers; credentials are passed to Meta, never stored */
+                sip?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
         /** Chat */
         Chat: {
             /** Format: uuid */
@@ -1587,6 +1726,21 @@ export interface components {
         Mapping: {
             schemaPropertyName: string;
             schemaPropertyValue: string | number;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * MetaCallingAnswer
+         * @description Meta's JSON as Meta answered it: `{messaging_product, success}`, `{messaging_product, calls: [{id}]}` for a connect, the settings or the permissions object
+         */
+        MetaCallingAnswer: {
+            messaging_product?: string;
+            success?: boolean;
+            calls?: ({
+                id: string;
+            } & {
+                [key: string]: unknown;
+            })[];
         } & {
             [key: string]: unknown;
         };
@@ -2506,7 +2660,7 @@ export interface components {
             enableSendMessageTemplateEventForPassThroughWebhook?: boolean;
             enableChakraWebhook?: boolean;
             chakraWebhookUrl?: string | null;
-            whichChakraWebhookEventsToSend?: ("message" | "status" | "message_echo" | "smb_message_echo" | "deliveryStatus")[];
+            whichChakraWebhookEventsToSend?: ("message" | "status" | "message_echo" | "smb_message_echo" | "deliveryStatus" | "call")[];
         };
         /** WorkspaceApplySummary */
         WorkspaceApplySummary: {
@@ -5275,6 +5429,231 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionMessageResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getCallingSettings: {
+        parameters: {
+            query?: {
+                /** @description include the SIP servers' passwords */
+                include_sip_credentials?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
+                ver: string;
+                /**
+                 * @description one of the team's WhatsApp phone number ids
+                 * @example 775966265503012
+                 */
+                pnid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Meta's JSON, as Meta answered it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaCallingAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    updateCallingSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
+                ver: string;
+                /**
+                 * @description one of the team's WhatsApp phone number ids
+                 * @example 775966265503012
+                 */
+                pnid: string;
+            };
+            cookie?: never;
+        };
+        /** @description Meta's `POST /{phone-number-id}/settings` body */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "calling": {
+                 *         "status": "ENABLED",
+                 *         "call_icon_visibility": "DEFAULT",
+                 *         "callback_permission_status": "ENABLED",
+                 *         "call_hours": {
+                 *           "status": "ENABLED",
+                 *           "timezone_id": "Asia/Kolkata",
+                 *           "weekly_operating_hours": [
+                 *             {
+                 *               "day_of_week": "MONDAY",
+                 *               "open_time": "0900",
+                 *               "close_time": "1800"
+                 *             }
+                 *           ],
+                 *           "holiday_schedule": [
+                 *             {
+                 *               "date": "2027-01-26",
+                 *               "start_time": "0000",
+                 *               "end_time": "2359"
+                 *             }
+                 *           ]
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CallingSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Meta's JSON, as Meta answered it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaCallingAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getCallPermissions: {
+        parameters: {
+            query?: {
+                /** @description the customer's WhatsApp number, digits only */
+                user_wa_id?: string;
+                /** @description or the business-scoped user id (BSUID) */
+                recipient?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
+                ver: string;
+                /**
+                 * @description one of the team's WhatsApp phone number ids
+                 * @example 775966265503012
+                 */
+                pnid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Meta's JSON, as Meta answered it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaCallingAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    sendCallAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description Graph API version, e.g. v22.0
+                 * @example v22.0
+                 */
+                ver: string;
+                /**
+                 * @description one of the team's WhatsApp phone number ids
+                 * @example 775966265503012
+                 */
+                pnid: string;
+            };
+            cookie?: never;
+        };
+        /** @description Meta's `POST /{phone-number-id}/calls` body */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "messaging_product": "whatsapp",
+                 *       "action": "connect",
+                 *       "to": "919876543210",
+                 *       "session": {
+                 *         "sdp_type": "offer",
+                 *         "sdp": "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\n"
+                 *       },
+                 *       "biz_opaque_callback_data": "lead-LEAD-1001"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CallAction"];
+            };
+        };
+        responses: {
+            /** @description Meta's JSON, as Meta answered it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaCallingAnswer"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -240,3 +240,33 @@ export async function backdateChatMessages(q: Queryable, rows: DatedRow[]): Prom
     [rows.map((r) => r.id)],
   );
 }
+
+/**
+ * A call's row in the chat store, locked for this transaction: calls are logged as chat messages
+ * (data type `call`) whose `external_id` is Meta's call id, so a conversation's history shows
+ * them between its messages. The advisory lock orders a call's events when the answer to
+ * `connect` and Meta's first webhook arrive together.
+ */
+export async function lockCallRow(tx: Queryable, teamId: string, callId: string): Promise<ChatMessageRow | undefined> {
+  await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`call:${teamId}:${callId}`]);
+  const rows = await tx.query<ChatMessageRow>(
+    `select m.*, c.phone_number from chat_messages m join contacts c on c.id = m.contact_id
+      where m.team_id = $1 and m.external_id = $2 and m.data_type = 'call'`,
+    [teamId, callId],
+  );
+  return rows[0];
+}
+
+/** Moves a logged call on: its text and state. */
+export async function updateCallRow(
+  tx: Queryable,
+  row: ChatMessageRow,
+  text: string,
+  payload: Record<string, unknown>,
+): Promise<ChatMessageRow> {
+  const rows = await tx.query<ChatMessageRow>(
+    `update chat_messages set text = $3, payload = $4::jsonb, updated_at = now() where team_id = $1 and id = $2 returning *`,
+    [row.team_id, row.id, text, JSON.stringify(payload)],
+  );
+  return { ...rows[0], phone_number: row.phone_number };
+}

@@ -39,6 +39,14 @@ export function textOf(message: Record<string, any>): string | null {
   const part = type ? message[type] : undefined;
   if (!part || typeof part !== 'object') return null;
   if (type === 'text') return typeof part.body === 'string' ? part.body : null;
+  if (type === 'interactive' && part.type === 'call_permission_reply') {
+    const response = part.call_permission_reply?.response;
+    return response === 'accept'
+      ? 'Call permission: granted'
+      : response === 'reject'
+        ? 'Call permission: declined'
+        : 'Call permission: replied';
+  }
   if (type === 'interactive') return part.body?.text ?? null;
   if (type === 'location') return [part.name, part.address].filter(Boolean).join(', ') || null;
   if (type === 'reaction') return part.emoji ?? null;

@@ -1,7 +1,8 @@
 /**
  * Processing of stored Meta events, from the queue: incoming messages become chat messages
  * (contact and chat found or created; a wamid already stored is not stored again), delivery
- * statuses move messages forward, template status updates reach the template cache. Each
+ * statuses move messages forward, call events move the call log, template status updates
+ * reach the template cache. Each
  * batch of a plugin's events is one transaction with the mark that they are processed, so a
  * crash redoes a batch, never half of one.
  */
@@ -18,6 +19,7 @@ import { findPluginById } from '../plugins/repo.ts';
 import { storableJson } from '../../core/storable-text.ts';
 import { deliveriesForEvent, type Fact } from './forward-events.ts';
 import { echoItem, itemsOf, NewItems, statusItem } from './duplicates.ts';
+import { callFacts } from './call-events.ts';
 import { changesOf, type Change, type Json } from './meta-changes.ts';
 import * as repo from './repo.ts';
 
@@ -102,6 +104,7 @@ async function storeMessages(
 async function applyEvent(
   tx: Queryable,
   teamId: string,
+  pluginId: string,
   changes: Change[],
   numbers: Set<string>,
   storedNow: Map<string, ChatMessageRow>,
@@ -115,6 +118,13 @@ async function applyEvent(
       const templateId = value.message_template_id;
       if (wabaId && (typeof templateId === 'number' || typeof templateId === 'string') && typeof value.event === 'string') {
         await setTemplateStatus(tx, teamId, wabaId, String(templateId), value.event);
+      }
+      continue;
+    }
+    if (change.field === 'calls') {
+      if (numbers.has(value.metadata?.phone_number_id)) {
+        const news = itemsOf(change).some((item) => fresh.has(item));
+        facts.push(...(await callFacts(tx, teamId, pluginId, change, news)));
       }
       continue;
     }
@@ -187,7 +197,7 @@ export function inboundWorker(ctx: AppContext) {
       const deliveries: NewDelivery[] = [];
       for (const { event, changes } of parsed) {
         const { items: fresh, news } = newItems.take(changes);
-        const facts = await applyEvent(tx, teamId, changes, numbers, storedNow, fresh);
+        const facts = await applyEvent(tx, teamId, pluginId, changes, numbers, storedNow, fresh);
         deliveries.push(...deliveriesForEvent(pluginId, webhooks, event.id, news, facts));
       }
       await writeDeliveries(tx, teamId, deliveries);

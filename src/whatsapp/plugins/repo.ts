@@ -42,6 +42,16 @@ export async function findPhoneNumber(
   return rows[0];
 }
 
+/** The team's plugin that owns one of its phone numbers. */
+export async function findPluginOfTeamNumber(db: Queryable, teamId: string, phoneNumberId: string): Promise<PluginRow | undefined> {
+  const rows = await db.query<PluginRow>(
+    `select p.* from whatsapp_phone_numbers n join whatsapp_plugins p on p.id = n.plugin_id and p.team_id = n.team_id
+      where n.phone_number_id = $1 and n.team_id = $2`,
+    [phoneNumberId, teamId],
+  );
+  return rows[0];
+}
+
 export async function listPlugins(db: Queryable, teamId: string): Promise<PluginRow[]> {
   return db.query<PluginRow>('select * from whatsapp_plugins where team_id = $1 order by created_at, id', [teamId]);
 }

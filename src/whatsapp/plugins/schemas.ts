@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { named } from '../../core/http/openapi-document.ts';
 
-export const CHAKRA_WEBHOOK_EVENTS = ['message', 'status', 'message_echo', 'smb_message_echo', 'deliveryStatus'] as const;
+export const CHAKRA_WEBHOOK_EVENTS = ['message', 'status', 'message_echo', 'smb_message_echo', 'deliveryStatus', 'call'] as const;
 
 const Url = Type.Union([Type.String({ description: 'http(s) URL; an empty string clears it' }), Type.Null()]);
 

@@ -25,6 +25,13 @@ export async function getPluginOfWaba(db: Queryable, teamId: string, wabaId: str
   return plugin;
 }
 
+/** The team's plugin that owns one of its phone numbers (404 otherwise: another team's number is never reached). */
+export async function getPluginOfNumber(db: Queryable, teamId: string, phoneNumberId: string): Promise<repo.PluginRow> {
+  const plugin = await repo.findPluginOfTeamNumber(db, teamId, phoneNumberId);
+  if (!plugin) throw notFound('WhatsApp phone number', phoneNumberId);
+  return plugin;
+}
+
 /** One of the plugin's phone numbers (404 otherwise); answers its WABA. */
 export async function getPhoneNumber(db: Queryable, teamId: string, pluginId: string, phoneNumberId: string): Promise<{ waba_id: string }> {
   const number = await repo.findPhoneNumber(db, teamId, pluginId, phoneNumberId);
