@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { customerSimulation, type WebhookField } from '../src/whatsapp/sandbox/customer-simulation.ts';
+import { startCustomerCall } from '../src/whatsapp/sandbox/calling.ts';
 import { sandboxFor } from '../src/whatsapp/sandbox/in-process.ts';
 import { buildSandbox } from '../src/whatsapp/sandbox/sandbox-app.ts';
 import { PLUGIN, PNID, WABA } from './helpers/demo-whatsapp.ts';
@@ -435,7 +436,7 @@ describe('calls', () => {
             status: 'COMPLETED',
             start_time: timestamp,
             end_time: timestamp,
-            duration: 0,
+            duration: expect.any(Number),
             biz_opaque_callback_data: 'ticket-42',
           },
         ],
@@ -446,6 +447,8 @@ describe('calls', () => {
     expect(answer).not.toBe(OFFER);
     const terminate = events[3].value.calls[0];
     expect(Number(terminate.end_time)).toBeGreaterThanOrEqual(Number(terminate.start_time));
+    // Whole seconds answered: 3 units of 15 ms round to 0 (1 if timers run late).
+    expect([0, 1]).toContain(terminate.duration);
 
     // The call has ended: terminating it again is refused; the permission counts the call.
     const again = await s.req('POST', `/${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'terminate' });
@@ -482,7 +485,7 @@ describe('calls', () => {
       200,
     );
     const all = await s.waitFor('calls', 4, ofAnswered);
-    expect(all[3].value.calls[0]).toMatchObject({ event: 'terminate', status: 'COMPLETED', duration: 0 });
+    expect(all[3].value.calls[0]).toMatchObject({ event: 'terminate', status: 'COMPLETED', duration: expect.any(Number) });
     // Nothing after the business ended them (the customer's hang-up never comes).
     await new Promise((r) => setTimeout(r, UNIT_MS * 6));
     expect(
@@ -513,6 +516,74 @@ describe('calls', () => {
     expect(events[2].value.calls[0]).not.toHaveProperty('start_time');
     await new Promise((r) => setTimeout(r, UNIT_MS * 4));
     expect(s.posted.filter((p) => p.field === 'calls')).toHaveLength(3);
+  });
+});
+
+describe("a customer's own call (user-initiated)", () => {
+  const answer = { sdp_type: 'answer', sdp: OFFER };
+  const act = (s: Sandbox, call_id: string, action: string, extra: Record<string, unknown> = {}) =>
+    s.req('POST', `/${PNID}/calls`, { messaging_product: 'whatsapp', call_id, action, ...extra });
+
+  it('posts a connect with an SDP offer; pre_accept and accept answer it, and the customer hangs up: terminate COMPLETED', async () => {
+    const s = sandbox();
+    await expect(startCustomerCall(s.app, { phoneNumberId: PNID, from: CUSTOMER })).rejects.toThrow(/calling is not enabled/);
+    await enableCalling(s);
+    const id = await startCustomerCall(s.app, { phoneNumberId: PNID, from: CUSTOMER });
+    const [connected] = await s.waitFor('calls', 1);
+    expect(connected.value).toEqual({
+      messaging_product: 'whatsapp',
+      contacts: [{ profile: { name: 'Sandbox Customer' }, wa_id: CUSTOMER }],
+      calls: [
+        {
+          id,
+          from: CUSTOMER,
+          to: '917259775805',
+          event: 'connect',
+          timestamp: expect.stringMatching(/^\d+$/),
+          direction: 'USER_INITIATED',
+          session: { sdp_type: 'offer', sdp: expect.stringMatching(/^v=0\r\n[\s\S]*\r\nm=audio /) },
+        },
+      ],
+    });
+    expect((await act(s, id, 'accept', { session: { sdp_type: 'offer', sdp: OFFER } })).json).toEqual(
+      metaError(100, '(#100) Invalid parameter', 'session.sdp_type: must be answer'),
+    );
+    expect((await act(s, id, 'pre_accept', { session: answer })).json).toEqual({ messaging_product: 'whatsapp', success: true });
+    expect((await act(s, id, 'accept', { session: answer, biz_opaque_callback_data: 'agent-7' })).json).toEqual({
+      messaging_product: 'whatsapp',
+      success: true,
+    });
+    const [, terminate] = await s.waitFor('calls', 2);
+    expect(terminate.value.calls[0]).toEqual({
+      id,
+      from: CUSTOMER,
+      to: '917259775805',
+      event: 'terminate',
+      timestamp: expect.stringMatching(/^\d+$/),
+      direction: 'USER_INITIATED',
+      status: 'COMPLETED',
+      start_time: expect.stringMatching(/^\d+$/),
+      end_time: expect.stringMatching(/^\d+$/),
+      duration: expect.any(Number),
+      biz_opaque_callback_data: 'agent-7',
+    });
+    expect(s.errors).toEqual([]);
+  });
+
+  it('a rejected call, and one nobody answers, end with terminate FAILED', async () => {
+    const s = sandbox();
+    await enableCalling(s);
+    const rejected = await startCustomerCall(s.app, { phoneNumberId: PNID, from: CUSTOMER });
+    expect((await act(s, rejected, 'reject')).json).toEqual({ messaging_product: 'whatsapp', success: true });
+    const unanswered = await startCustomerCall(s.app, { phoneNumberId: PNID, from: '919900112244' });
+    const ends = await s.waitFor('calls', 2, (p) => p.value.calls[0].event === 'terminate');
+    expect(ends.map((e) => [e.value.calls[0].id, e.value.calls[0].status, e.value.calls[0].duration])).toEqual([
+      [rejected, 'FAILED', 0],
+      [unanswered, 'FAILED', 0],
+    ]);
+    expect((await act(s, unanswered, 'accept', { session: answer })).json).toEqual(
+      metaError(100, '(#100) Invalid parameter', 'call_id: the call has ended'),
+    );
   });
 });
 

@@ -16,8 +16,13 @@
  * Without a customer (callbacks off) a permission request is granted at once and a call stays
  * ringing until the business terminates it; no events are posted.
  *
- * Not like Meta: the call limits in call_permissions are counted, not enforced; only
- * business-initiated calls exist, so pre_accept, accept and reject always meet a refusal.
+ * A customer's own call (user-initiated) starts with startCustomerCall: a `connect` with the
+ * customer's SDP offer; the business may pre_accept, then accept (an SDP answer: the customer
+ * hangs up 3 units later, terminate COMPLETED), reject or terminate (terminate FAILED); unanswered,
+ * the customer gives up after 10 units (terminate FAILED). pre_accept, accept and reject are
+ * refused (#100) for business-initiated calls.
+ *
+ * Not like Meta: the call limits in call_permissions are counted, not enforced.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -32,8 +37,27 @@ interface CallingOptions {
   metaError: MetaError;
 }
 
-/** When each of a call's events follows the connect, in units of the customer's clock. */
-const CALL_SCHEDULE = { ringing: 1, answer: 2, hangUp: 5 } as const;
+/**
+ * When each of a call's events follows the connect, in units of the customer's clock. A
+ * customer's own call: they hang up `talk` units after the business accepts it, and give up
+ * after `giveUp` units if it does not.
+ */
+const CALL_SCHEDULE = { ringing: 1, answer: 2, hangUp: 5, talk: 3, giveUp: 10 } as const;
+
+/** Each sandbox's way to start a customer's call (startCustomerCall). */
+const customerCallers = new WeakMap<FastifyInstance, (phoneNumberId: string, from: string) => Promise<string>>();
+
+/**
+ * Plays a customer calling the business (a user-initiated call): the app's webhook receives a
+ * `connect` with the customer's SDP offer, and the business answers with pre_accept / accept
+ * (an SDP answer), reject or terminate. Needs callbacks on and calling ENABLED on the number.
+ * Answers the call's id.
+ */
+export function startCustomerCall(sandbox: FastifyInstance, call: { phoneNumberId: string; from: string }): Promise<string> {
+  const start = customerCallers.get(sandbox);
+  if (!start) throw new Error('not a sandbox');
+  return start(call.phoneNumberId, call.from);
+}
 
 /** Customers whose number matches this reject every call (a rule for tests). */
 const REJECTING_CUSTOMER = /0000$/;
@@ -63,7 +87,9 @@ interface SandboxCall {
   phoneNumberId: string;
   /** The customer, digits only. */
   customer: string;
-  from: string;
+  /** The business number's digits (the pnid when unknown). */
+  business: string;
+  direction: 'BUSINESS_INITIATED' | 'USER_INITIATED';
   state: 'ringing' | 'accepted' | 'ended';
   bizOpaque?: string;
   answeredAtMs?: number;
@@ -104,6 +130,11 @@ function sdpAnswer(offer: string): string {
     'a=fmtp:111 minptime=10;useinbandfec=1',
     '',
   ].join('\r\n');
+}
+
+/** A customer's SDP offer (a WebRTC-style audio offer, opus). */
+function sdpOffer(): string {
+  return sdpAnswer('a=mid:0').replace('a=setup:active', 'a=setup:actpass');
 }
 
 const defaultSettings = (): CallingSettings => ({
@@ -288,11 +319,12 @@ export function registerCalling(app: FastifyInstance, options: CallingOptions) {
       calls: [
         {
           id: call.id,
-          to: call.customer,
-          from: call.from,
+          ...(call.direction === 'BUSINESS_INITIATED'
+            ? { to: call.customer, from: call.business }
+            : { from: call.customer, to: call.business }),
           event: fields.event,
           timestamp: String(seconds()),
-          direction: 'BUSINESS_INITIATED',
+          direction: call.direction,
           ...fields,
           ...(call.bizOpaque !== undefined ? { biz_opaque_callback_data: call.bizOpaque } : {}),
         },
@@ -318,16 +350,44 @@ export function registerCalling(app: FastifyInstance, options: CallingOptions) {
     });
   };
 
+  /** Runs `fn` after `units` of the customer's clock unless the call has ended by then. */
+  const atCall = (call: SandboxCall, units: number, fn: () => void) => {
+    if (!customer) return;
+    call.timers.push(
+      customer.later(units, async () => {
+        if (call.state !== 'ended') fn();
+      }),
+    );
+  };
+  const newCall = async (pnid: string, customerId: string, direction: SandboxCall['direction']): Promise<SandboxCall> => {
+    const display = (await options.displayNumber?.(pnid))?.replace(/\D/g, '');
+    const call: SandboxCall = {
+      id: `wacid.${randomBytes(24).toString('base64url')}`,
+      phoneNumberId: pnid,
+      customer: customerId,
+      business: display || pnid,
+      direction,
+      state: 'ringing',
+      timers: [],
+      chain: Promise.resolve(),
+    };
+    calls.set(call.id, call);
+    return call;
+  };
+
+  customerCallers.set(app, async (pnid, from) => {
+    if (!customer) throw new Error('the sandbox plays no customer (SANDBOX_CALLBACKS off)');
+    if (!/^\d{7,15}$/.test(from)) throw new Error(`not a WhatsApp ID: ${from}`);
+    if (settingsOf(pnid).status !== 'ENABLED') throw new Error(`calling is not enabled on ${pnid}`);
+    const call = await newCall(pnid, from, 'USER_INITIATED');
+    callEvent(call, { event: 'connect', session: { sdp_type: 'offer', sdp: sdpOffer() } });
+    atCall(call, CALL_SCHEDULE.giveUp, () => end(call));
+    return call.id;
+  });
+
   /** The customer plays a business-initiated call (callbacks on). */
   function play(call: SandboxCall, offer: string) {
-    if (!customer) return;
-    const at = (units: number, fn: () => void) => {
-      call.timers.push(
-        customer.later(units, async () => {
-          if (call.state !== 'ended') fn();
-        }),
-      );
-    };
+    const at = (units: number, fn: () => void) => atCall(call, units, fn);
     at(CALL_SCHEDULE.ringing, () => status(call, 'RINGING'));
     if (REJECTING_CUSTOMER.test(call.customer)) {
       at(CALL_SCHEDULE.answer, () => {
@@ -386,18 +446,8 @@ export function registerCalling(app: FastifyInstance, options: CallingOptions) {
             'Send a call_permission_request and wait for the customer to accept it',
           ),
         );
-      const display = (await options.displayNumber?.(pnid))?.replace(/\D/g, '');
-      const call: SandboxCall = {
-        id: `wacid.${randomBytes(24).toString('base64url')}`,
-        phoneNumberId: pnid,
-        customer: customerId,
-        from: display || pnid,
-        state: 'ringing',
-        bizOpaque: m.biz_opaque_callback_data,
-        timers: [],
-        chain: Promise.resolve(),
-      };
-      calls.set(call.id, call);
+      const call = await newCall(pnid, customerId, 'BUSINESS_INITIATED');
+      call.bizOpaque = m.biz_opaque_callback_data;
       permissionOf(pnid, customerId).calls.push(Date.now());
       play(call, m.session.sdp);
       return { messaging_product: 'whatsapp', calls: [{ id: call.id }] };
@@ -413,9 +463,17 @@ export function registerCalling(app: FastifyInstance, options: CallingOptions) {
         if (problem) return invalid(reply, problem);
       }
       if (call.state === 'ended') return invalid(reply, 'call_id: the call has ended');
-      if (m.action !== 'terminate')
+      if (m.action !== 'terminate' && call.direction === 'BUSINESS_INITIATED')
         return invalid(reply, `action: ${m.action} answers a user-initiated call; this call is business-initiated`);
-      end(call);
+      if (m.action !== 'terminate' && call.state === 'accepted') return invalid(reply, `action: ${m.action}: the call is already accepted`);
+      if (m.biz_opaque_callback_data !== undefined) call.bizOpaque = m.biz_opaque_callback_data;
+      if (m.action === 'accept') {
+        // The customer talks for a while, then hangs up.
+        for (const t of call.timers) clearTimeout(t);
+        call.state = 'accepted';
+        call.answeredAtMs = Date.now();
+        atCall(call, CALL_SCHEDULE.talk, () => end(call));
+      } else if (m.action !== 'pre_accept') end(call);
       return { messaging_product: 'whatsapp', success: true };
     }
     return invalid(reply, 'action: must be one of connect, pre_accept, accept, reject, terminate');
