@@ -2,8 +2,8 @@
  * The sandbox mounted inside this server, for plugins whose `graphApiUrl` is `sandbox`: one per
  * running context, reached through Fastify's inject (no socket, no port). A number's
  * throughput is its plugin's `messagesPerSecond`. With SANDBOX_CALLBACKS (on by default) it
- * plays the customer: statuses and replies reach this server's inbound webhook, signed with the
- * plugin's app secret, exactly as Meta's would.
+ * plays the customer: statuses, replies, call permission replies and calls reach this server's
+ * inbound webhook, signed with the plugin's app secret, exactly as Meta's would.
  */
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -83,7 +83,8 @@ export function sandboxFor(ctx: SandboxContext): FastifyInstance {
       : undefined;
     app = buildSandbox({
       messagesPerSecond: async (pnid) => (await numberOf(pnid))?.plugin.messages_per_second,
-      onAccepted: customers?.accepted,
+      customer: customers,
+      displayNumber: async (pnid) => (await numberOf(pnid))?.displayPhoneNumber,
     });
     ctx.local.sandbox.app = app;
   }

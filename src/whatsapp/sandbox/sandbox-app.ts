@@ -11,7 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { memoryRateLimiter, type RateDecision, type RateLimiter } from '../../core/rate-limit.ts';
-import type { AcceptedSend } from './customer-simulation.ts';
+import { registerCalling } from './calling.ts';
+import type { AcceptedSend, CustomerSimulation } from './customer-simulation.ts';
 
 interface SandboxTemplate {
   id: string;
@@ -26,8 +27,13 @@ interface SandboxTemplate {
 export interface SandboxOptions {
   /** A number's throughput in messages/s (0 or undefined: unlimited). */
   messagesPerSecond(phoneNumberId: string): Promise<number | undefined> | number | undefined;
-  /** Told of every message accepted, to play the customer (statuses, replies) through the app's webhook. */
-  onAccepted?(send: AcceptedSend): void;
+  /**
+   * The pretend customers (callbacks on): told of every message accepted, they post statuses and
+   * replies through the app's webhook, answer call permission requests and play calls.
+   */
+  customer?: CustomerSimulation;
+  /** A number's display phone number, a call's `from` (the pnid when unknown). */
+  displayNumber?(phoneNumberId: string): Promise<string | undefined> | string | undefined;
 }
 
 const TRACE = 'ASandboxTrace';
@@ -139,6 +145,8 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
     return undefined;
   }
 
+  const calling = registerCalling(app, { customer: options.customer, displayNumber: options.displayNumber, metaError });
+
   app.post<{ Params: { ver: string; pnid: string } }>('/:ver/:pnid/messages', async (request, reply) => {
     const m = (request.body ?? {}) as Record<string, any>;
     if (m.messaging_product !== 'whatsapp') return send(reply, 400, metaError('(#100) The parameter messaging_product is required.', 100));
@@ -150,17 +158,23 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
       const refused = checkTemplate(m);
       if (refused) return send(reply, refused.status, refused.body);
     }
+    const permissionRequest = m.type === 'interactive' && m.interactive?.type === 'call_permission_request';
+    if (permissionRequest && m.interactive.action?.name !== 'call_permission_request') {
+      return send(reply, 400, metaError('(#100) Invalid parameter', 100, 'interactive.action.name: must be call_permission_request'));
+    }
     if (await overThroughput(request.params.pnid)) {
       return send(reply, 400, metaError('(#130429) Rate limit hit', 130429, 'Cloud API message throughput has been reached.'));
     }
     const wamid = `wamid.HBgM${randomBytes(12).toString('base64url')}`;
     const wa_id = m.to.replace('+', '');
-    options.onAccepted?.({
+    const accepted: AcceptedSend = {
       phoneNumberId: request.params.pnid,
       to: wa_id,
       wamid,
       templateName: m.type === 'template' ? m.template.name : undefined,
-    });
+    };
+    if (permissionRequest) accepted.grantCallPermission = calling.permissionRequested(request.params.pnid, wa_id);
+    options.customer?.accepted(accepted);
     return send(reply, 200, {
       messaging_product: 'whatsapp',
       contacts: [{ input: m.to, wa_id }],
