@@ -292,7 +292,9 @@ describe('operations endpoints', () => {
     const doc = res.json;
     expect(doc.openapi).toBe('3.1.0');
     const create = doc.paths['/v1/admin/teams/{team}/api-keys'].post;
-    const schema = create.requestBody.content['application/json'].schema;
+    // The body's shape is the named component ApiKeyCreate.
+    const ref = create.requestBody.content['application/json'].schema.$ref as string;
+    const schema = doc.components.schemas[ref.split('/').pop()!];
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'role']));
     expect(schema.additionalProperties).toBe(false);
     expect(doc.paths['/v1/ext/config'].get.responses['200']).toBeDefined();

@@ -638,3 +638,50 @@ describe('calling through the in-process sandbox', () => {
     }
   });
 });
+
+describe('a whole call through the API, with the sandbox playing the customer', () => {
+  it('settings, permission, connect: the conversation shows the permission and the answered call with its duration', async () => {
+    const t = await startTestServer({ SANDBOX_CALLBACKS: 'true', SANDBOX_CALLBACK_UNIT_MS: '400' });
+    try {
+      const api = (method: string, path: string, body?: unknown) => call(t.url, method, path, { key: t.demoKey, body });
+      const callingBase = `/v1/whatsapp/v22.0/${PNID}`;
+      expect((await api('POST', `${callingBase}/settings`, { calling: { status: 'ENABLED' } })).status).toBe(200);
+      expect((await api('GET', `${callingBase}/settings`)).json.calling.status).toBe('ENABLED');
+      const before = await api('GET', `${callingBase}/call_permissions?user_wa_id=${CUSTOMER}`);
+      expect(before.json.permission.status).toBe('no_permission');
+      // Without permission Meta (the sandbox) refuses, and says why.
+      const refused = await api('POST', `${callingBase}/calls`, connect(CUSTOMER));
+      expect(refused.status).toBe(400);
+      expect(refused.json._errors[0]).toContain('138006');
+
+      const asked = await api('POST', `/v1/ext/plugin/whatsapp/${PLUGIN}/api/v22.0/${PNID}/messages`, permissionRequest(CUSTOMER));
+      expect(asked.status, asked.text).toBe(200);
+      const history = async () =>
+        (await api('POST', '/v1/ext/plugin/whatsapp/list-chat-messages-for-phone-number', { customerPhoneNumber: CUSTOMER, limit: 50 }))
+          .json._data as { dataType: string; text: string; direction: string }[];
+      const until = async (done: (h: { dataType: string; text: string }[]) => boolean) => {
+        for (const stop = Date.now() + 15_000; Date.now() < stop; await new Promise((r) => setTimeout(r, 50))) {
+          const h = await history();
+          if (done(h)) return h;
+        }
+        throw new Error(`not reached: ${JSON.stringify(await history())}`);
+      };
+      await until((h) => h.some((m) => m.text === 'Call permission: granted'));
+      expect((await api('GET', `${callingBase}/call_permissions?user_wa_id=${CUSTOMER}`)).json.permission.status).toBe('temporary');
+
+      const placed = await api('POST', `${callingBase}/calls`, connect(CUSTOMER));
+      expect(placed.status, placed.text).toBe(200);
+      const callId = placed.json.calls[0].id;
+      const done = await until((h) => h.some((m) => m.dataType === 'call' && /, answered$/.test(m.text)));
+      const logged = done.filter((m) => m.dataType === 'call');
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({
+        direction: 'OUTGOING',
+        externalId: callId,
+        text: expect.stringMatching(/^Call, \d+ s, answered$/),
+      });
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});

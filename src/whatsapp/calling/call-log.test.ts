@@ -31,6 +31,8 @@ describe('the call log', () => {
     expect(callText(advance(ours, terminate(0)))).toBe('Call declined');
     const picked = advance(advance(call('BUSINESS_INITIATED'), { kind: 'connect' }), { kind: 'status', status: 'ACCEPTED' });
     expect(callText(picked)).toBe('Call, in progress');
+    // Picked up and put down within the second: answered all the same.
+    expect(callText(advance(picked, terminate(0)))).toBe('Call, 0 s, answered');
   });
 
   it('never goes back: a late status after the end, or RINGING after ACCEPTED, changes nothing', () => {

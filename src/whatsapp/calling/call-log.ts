@@ -30,7 +30,7 @@ export type CallStep =
   | { kind: 'placed' }
   | { kind: 'connect' }
   | { kind: 'status'; status: string }
-  | { kind: 'terminate'; durationSeconds: number; startTime: number | null; endTime: number | null };
+  | { kind: 'terminate'; durationSeconds: number; startTime: number | null; endTime: number | null; completed?: boolean };
 
 export interface CallParties {
   teamId: string;
@@ -60,7 +60,8 @@ export function advance(call: CallRecord, step: CallStep): CallRecord {
       return status === 'RINGING' || status === 'ACCEPTED' || status === 'REJECTED' ? to(status) : call;
     }
     case 'terminate': {
-      const answered = step.durationSeconds > 0;
+      // Meta's COMPLETED, or a call picked up (a short one can last "0" seconds), or time on the line.
+      const answered = step.completed === true || call.state === 'ACCEPTED' || step.durationSeconds > 0;
       const outcome: CallOutcome = answered
         ? 'ANSWERED'
         : call.state === 'REJECTED'

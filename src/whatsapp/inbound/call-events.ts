@@ -23,6 +23,7 @@ function stepOf(call: Json): CallStep | undefined {
       durationSeconds: Number.isFinite(duration) && duration > 0 ? Math.round(duration) : 0,
       startTime: seconds(call.start_time),
       endTime: seconds(call.end_time),
+      completed: String(call.status ?? '').toUpperCase() === 'COMPLETED',
     };
   }
   return undefined;
