@@ -16,3 +16,4 @@ export type { ReceivedMediaParams, UploadPublicMediaParams } from './whatsapp/me
 /** The generated types, for operations the facade does not wrap (use them with `client.raw`). */
 export type { operations, paths } from './generated/openapi.ts';
 export type { WabaParams } from './whatsapp/templates.ts';
+export type { CallActionAnswer, CallIdParams, CallingBaseParams, ConnectCallParams, SessionCallParams } from './whatsapp/calling.ts';

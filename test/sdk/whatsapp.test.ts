@@ -10,6 +10,8 @@ import { makePng } from '../helpers/images.ts';
 import { type MetaDouble, startMetaDouble } from '../helpers/meta-double.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
+const OFFER = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n';
+
 describe('on the sandbox', () => {
   let s: TestServer;
   let client: ReturnType<typeof createClient>;
@@ -18,6 +20,45 @@ describe('on the sandbox', () => {
     client = createClient({ baseUrl: s.url, apiKey: s.demoKey });
   });
   afterAll(() => s?.close());
+
+  it('calls a customer (chakra-chat-sdk calling shapes): settings, permission, connect, terminate; the call is in the chat store', async () => {
+    const base = { whatsappApiVersion: 'v23.0', whatsappPhoneNumberId: PNID };
+    expect(await client.whatsapp.calling.updateSettings({ ...base, settings: { calling: { status: 'ENABLED' } } })).toEqual({
+      success: true,
+    });
+    expect((await client.whatsapp.calling.getSettings(base)).calling.status).toBe('ENABLED');
+    const customer = '919900445566';
+    expect((await client.whatsapp.calling.getPermissions({ ...base, userWaId: customer })).permission.status).toBe('no_permission');
+    const refused = await client.whatsapp.calling
+      .connect({ ...base, to: customer, session: { sdp_type: 'offer', sdp: OFFER } })
+      .catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ChakraApiError);
+    expect((refused as ChakraApiError).status).toBe(400);
+    expect((refused as ChakraApiError).message).toContain('138006');
+
+    await client.whatsapp.sessionMessages.send({
+      pluginId: PLUGIN,
+      ...base,
+      message: {
+        messaging_product: 'whatsapp',
+        to: customer,
+        type: 'interactive',
+        interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text: 'May we call?' } },
+      },
+    });
+    expect((await client.whatsapp.calling.getPermissions({ ...base, userWaId: customer })).permission.status).toBe('temporary');
+    const placed = await client.whatsapp.calling.connect({
+      ...base,
+      to: customer,
+      session: { sdp_type: 'offer', sdp: OFFER },
+      bizOpaqueCallbackData: 'sdk',
+    });
+    const callId = placed.calls![0].id;
+    expect(callId).toMatch(/^wacid\./);
+    expect(await client.whatsapp.calling.terminate({ ...base, callId })).toMatchObject({ success: true });
+    const { data } = await client.whatsapp.chats.messagesForPhoneNumber({ customerPhoneNumber: customer });
+    expect(data.find((m) => m.externalId === callId)).toMatchObject({ dataType: 'call', direction: 'OUTGOING' });
+  });
 
   it('uploads public media (chakra-chat-sdk shape) that anyone can fetch', async () => {
     const png = makePng(2, 2);

@@ -1,5 +1,6 @@
 /** `client.whatsapp`: the WhatsApp Business plugin's resources. */
 import type { RawClient } from '../call.ts';
+import { callingResource } from './calling.ts';
 import { chatsResource } from './chats.ts';
 import { mediaResource } from './media.ts';
 import { pluginConfigResource } from './plugin-config.ts';
@@ -15,5 +16,6 @@ export function whatsappResource(raw: RawClient) {
     templates: templatesResource(raw),
     config: pluginConfigResource(raw),
     chats: chatsResource(raw),
+    calling: callingResource(raw),
   };
 }
