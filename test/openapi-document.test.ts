@@ -59,6 +59,10 @@ describe('every operation', () => {
     expect(id('put', '/v1/ext/procedure/{ps}/process/{pkShortId}/{pkValue}')).toBe('updateProcessByPrimaryKey');
     expect(id('post', '/v1/ext/plugin/whatsapp/{pluginId}/upload-public-media')).toBe('uploadPublicMedia');
     expect(id('get', '/v1/ext/background-job/{id}')).toBe('getBackgroundJob');
+    expect(id('get', '/v1/whatsapp/{ver}/{pnid}/settings')).toBe('getCallingSettings');
+    expect(id('post', '/v1/whatsapp/{ver}/{pnid}/settings')).toBe('updateCallingSettings');
+    expect(id('get', '/v1/whatsapp/{ver}/{pnid}/call_permissions')).toBe('getCallPermissions');
+    expect(id('post', '/v1/whatsapp/{ver}/{pnid}/calls')).toBe('sendCallAction');
   });
 
   it("has a description that opens with where it comes from: ChakraHQ's API, an extension, or Meta", () => {

@@ -14,7 +14,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 /** Request headers a client may send beyond the CORS-safelisted ones. */
-const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id';
+// X-Chakra-SDK: ChakraHQ's chat SDK sends it from browsers (its calling client runs there).
+const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id, X-Chakra-SDK';
 /** Response headers a page may read beyond the CORS-safelisted ones. */
 const EXPOSED_HEADERS = 'X-Request-Id, Retry-After, Idempotent-Replayed, Allow, Content-Disposition';
 /** How long a browser may reuse a preflight answer (Chromium caps it at 2 hours). */
