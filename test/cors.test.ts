@@ -49,7 +49,9 @@ describe('CORS_ORIGINS with a list of origins', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(APP);
     // `list` also matches the process-by-id path, which has GET, PUT and DELETE.
     expect(res.headers.get('access-control-allow-methods')?.split(', ')).toContain('POST');
-    expect(res.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type, Idempotency-Key, X-Request-Id, X-Chakra-SDK');
+    expect(res.headers.get('access-control-allow-headers')).toBe(
+      'Authorization, Content-Type, Idempotency-Key, X-Request-Id, X-Chakra-SDK',
+    );
     expect(res.headers.get('access-control-max-age')).toBe('7200');
     expect(res.headers.get('vary')).toMatch(/\bOrigin\b/);
     expect(res.headers.get('x-request-id')).toBeTruthy();

@@ -66,7 +66,7 @@ describe('plugin configuration', () => {
     [{ chakraWebhookUrl: 'not a url' }, 'chakraWebhookUrl: must be an http(s) URL'],
     [
       { whichChakraWebhookEventsToSend: ['message', 'typing'] },
-      'whichChakraWebhookEventsToSend[1]: must be one of "message", "status", "message_echo", "smb_message_echo", "deliveryStatus"',
+      'whichChakraWebhookEventsToSend[1]: must be one of "message", "status", "message_echo", "smb_message_echo", "deliveryStatus", "call"',
     ],
     [{ enableChakraWebhook: true }, 'chakraWebhookUrl: is required to enable the Chakra webhook'],
     [{ colour: 'red' }, 'colour: is not a known field'],

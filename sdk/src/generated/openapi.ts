@@ -1474,29 +1474,19 @@ export interface components {
             recipient?: string;
             /** @description the other actions: the call */
             call_id?: string;
-            session?: {
-                /** @enum {string} */
-                sdp_type: "offer" | "answer";
-                /** @description RFC 8866 SDP */
-                sdp: string;
-            };
+            session?: components["schemas"]["CallSession"];
             biz_opaque_callback_data?: string;
-            recording?: {
-                /** @enum {string} */
-                status: "ENABLED" | "DISABLED";
-                purpose?: string;
-                announcement_language?: string;
-            } & {
-                [key: string]: unknown;
-            };
-            transcription?: {
-                /** @enum {string} */
-                status: "ENABLED" | "DISABLED";
-                purpose?: string;
-                announcement_language?: string;
-            } & {
-                [key: string]: unknown;
-            };
+            recording?: components["schemas"]["CallCapture"];
+            transcription?: components["schemas"]["CallCapture"];
+        } & {
+            [key: string]: unknown;
+        };
+        /** CallCapture */
+        CallCapture: {
+            /** @enum {string} */
+            status: "ENABLED" | "DISABLED";
+            purpose?: string;
+            announcement_language?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1525,6 +1515,13 @@ export interface components {
             };
         } & {
             [key: string]: unknown;
+        };
+        /** CallSession */
+        CallSession: {
+            /** @enum {string} */
+            sdp_type: "offer" | "answer";
+            /** @description RFC 8866 SDP */
+            sdp: string;
         };
         /** Chat */
         Chat: {

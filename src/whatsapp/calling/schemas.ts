@@ -22,21 +22,28 @@ export const PermissionsQuery = Type.Object({
   recipient: Type.Optional(Type.String({ maxLength: 128, description: 'or the business-scoped user id (BSUID)' })),
 });
 
-const Session = Type.Object(
-  {
-    sdp_type: StringEnum(['offer', 'answer']),
-    sdp: Type.String({ minLength: 1, maxLength: 65_536, description: 'RFC 8866 SDP' }),
-  },
-  { additionalProperties: false },
+const Session = named(
+  'CallSession',
+  Type.Object(
+    {
+      sdp_type: StringEnum(['offer', 'answer']),
+      sdp: Type.String({ minLength: 1, maxLength: 65_536, description: 'RFC 8866 SDP' }),
+    },
+    { additionalProperties: false },
+  ),
 );
 
-const Capture = Type.Object(
-  {
-    status: StringEnum(['ENABLED', 'DISABLED']),
-    purpose: Type.Optional(Type.String()),
-    announcement_language: Type.Optional(Type.String()),
-  },
-  { additionalProperties: true },
+/** Recording or transcription of a call. */
+const Capture = named(
+  'CallCapture',
+  Type.Object(
+    {
+      status: StringEnum(['ENABLED', 'DISABLED']),
+      purpose: Type.Optional(Type.String()),
+      announcement_language: Type.Optional(Type.String()),
+    },
+    { additionalProperties: true },
+  ),
 );
 
 export const CallAction = named(
