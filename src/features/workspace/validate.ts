@@ -5,6 +5,7 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import safeRegex from 'safe-regex2';
 import { parse as parseYaml } from 'yaml';
 import { ajvErrorsToDetails } from '../../core/ajv-details.ts';
 import { createValidator } from '../../core/http/validator.ts';
@@ -18,6 +19,28 @@ const validateShape = createValidator({ coerceTypes: false }).compile(WorkspaceS
 /** Compiles externalObject schemas to prove they are usable JSON Schemas. */
 const schemaAjv = new Ajv2020({ strict: false });
 addFormats.default(schemaAjv as any);
+
+/**
+ * Every regular expression of a team's JSON Schema (`pattern`, `patternProperties`), with its
+ * path: the server matches values against them, so one with nested repetition (`(a+)+`) could
+ * hold the event loop for every team on a crafted value. They are refused when applied.
+ */
+function* patternsIn(schema: unknown, path: string): Generator<[string, string]> {
+  if (Array.isArray(schema)) {
+    for (const [i, item] of schema.entries()) yield* patternsIn(item, `${path}[${i}]`);
+    return;
+  }
+  if (!schema || typeof schema !== 'object') return;
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'pattern' && typeof value === 'string') yield [`${path}.pattern`, value];
+    else if (key === 'patternProperties' && value && typeof value === 'object') {
+      for (const [pattern, sub] of Object.entries(value)) {
+        yield [`${path}.patternProperties`, pattern];
+        yield* patternsIn(sub, `${path}.patternProperties[${JSON.stringify(pattern)}]`);
+      }
+    } else if (key !== 'enum' && key !== 'const' && key !== 'examples' && key !== 'default') yield* patternsIn(value, `${path}.${key}`);
+  }
+}
 
 export function workspaceError(details: ErrorDetail[]): AppError {
   const first = details[0];
@@ -199,6 +222,9 @@ function checkAttribute(a: AttributeSpecT, path: string, add: (path: string, mes
   if (SCHEMA_TYPES.has(a.type)) {
     if (!a.schema) add(`${path}.schema`, `is required for type ${a.type}`);
     else {
+      for (const [at, pattern] of patternsIn(a.schema, `${path}.schema`)) {
+        if (!safeRegex(pattern)) add(at, 'may take exponential time to match (a repeated group that repeats): simplify it');
+      }
       try {
         schemaAjv.compile(a.schema);
       } catch (err) {
