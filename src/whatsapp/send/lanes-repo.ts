@@ -31,30 +31,35 @@ export async function reserveSlots(db: Queryable, phoneNumberId: string, count: 
   return { firstInMs: Math.max(0, Number(row.ends_in_ms) - count * spacingMs), spacingMs };
 }
 
-/** When this process last let a send of each number go (performance.now()), by phone number id. */
-export type SendPacing = Map<string, number>;
+/** Per phone number id, what this process has let go lately: a token bucket (see waitForSlot). */
+export type SendPacing = Map<string, { tokens: number; at: number }>;
 
 /**
- * Waits for a reserved slot (`at`, on performance.now()'s clock). A busy event loop fires late
- * timers together; sends let go together would reach Meta as a burst, so sends of one number
- * leave this process at least `minGap` spacings apart (by default half: a queued batch's late
- * sends catch up at up to twice the rate, never all at once).
+ * Waits for a reserved slot (`at`, on performance.now()'s clock), then for room in this
+ * process's own bucket for the number. A busy event loop fires late timers together, and sends
+ * let go together would reach Meta as a burst above its limit (Meta allows about a fifth of a
+ * second of sends at once): the bucket holds one send less than that and refills at the rate,
+ * so late sends catch up in a small burst, then at the rate, never above what Meta takes.
  */
-export async function waitForSlot(
-  lastSendAt: SendPacing,
-  phoneNumberId: string,
-  at: number,
-  spacingMs: number,
-  minGap = 0.5,
-): Promise<void> {
-  if (spacingMs > 0) {
-    for (;;) {
-      const wait = Math.max(at, (lastSendAt.get(phoneNumberId) ?? -Infinity) + spacingMs * minGap) - performance.now();
-      if (wait < 1) break;
-      await sleep(wait);
+export async function waitForSlot(pacing: SendPacing, phoneNumberId: string, at: number, spacingMs: number): Promise<void> {
+  if (spacingMs <= 0) return;
+  const capacity = Math.max(1, Math.floor(200 / spacingMs) - 1);
+  for (;;) {
+    const now = performance.now();
+    if (at - now >= 1) {
+      await sleep(at - now);
+      continue;
     }
+    const bucket = pacing.get(phoneNumberId) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) / spacingMs);
+    bucket.at = now;
+    pacing.set(phoneNumberId, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return;
+    }
+    await sleep((1 - bucket.tokens) * spacingMs);
   }
-  lastSendAt.set(phoneNumberId, performance.now());
 }
 
 /** Takes (or extends) the lease on draining a number; false while another process holds it. */

@@ -56,15 +56,10 @@ async function sendWithRetries(
   }
 }
 
-/**
- * Waits for a slot of the number's pacing for one synchronous send. Many concurrent calls on a
- * busy event loop wake late and together, so synchronous sends leave this process a whole
- * spacing apart (a queued batch may catch up faster, lanes-repo.ts): late ones go out at the
- * rate, never in a burst above it.
- */
+/** Waits for a slot of the number's pacing for one synchronous send, as a queued send does. */
 async function waitForOwnSlot(db: Queryable, pacing: SendPacing, pnid: string, perSecond: number): Promise<void> {
   const slots = await reserveSlots(db, pnid, 1, perSecond);
-  await waitForSlot(pacing, pnid, performance.now() + slots.firstInMs, slots.spacingMs, 1);
+  await waitForSlot(pacing, pnid, performance.now() + slots.firstInMs, slots.spacingMs);
 }
 
 export interface SendTarget {
