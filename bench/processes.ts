@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { parse } from 'yaml';
-import { jsonApi, load, percentile, PROJECT_DIR, rawLoop, startServer, withDatabase } from './support.ts';
+import { jsonApi, load, percentile, PROJECT_DIR, rawLoop, seedLeads, startServer, withDatabase } from './support.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -126,16 +126,7 @@ export async function run(): Promise<Record<string, unknown>> {
       }
       await api('POST', '/v1/admin/workspace', workspace);
       const seedStart = Date.now();
-      await pool.query(
-        `insert into processes (id, team_id, procedure_id, entity_id, status, state_id, data, pk_value, created_at, updated_at, next_action_at)
-         select gen_random_uuid(), $1, $2, $3, ($5::text[])[1 + g % 5], ($4::uuid[])[1 + g % 5],
-                jsonb_build_object('lead_id', 'B-' || g, 'firstname', 'n' || (g % 1000), 'score', g % 11,
-                                   'source', (array['web', 'referral', 'walk_in', 'whatsapp'])[1 + g % 4]),
-                'B-' || g, ts, ts, case when g % 3 = 0 then ts + make_interval(days => g % 90) end
-           from generate_series(1, $6::int) g, lateral (select now() - make_interval(secs => g * 30) as ts) t`,
-        [ids.team, ids.procedure, ids.entity, ids.states, ids.statuses, ROWS],
-      );
-      await pool.query('vacuum analyze processes');
+      await seedLeads(pool, ids, ROWS);
       console.log(`seeded ${ROWS} leads in ${Math.round((Date.now() - seedStart) / 1000)} s`);
 
       const lists: Record<string, unknown> = {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { PROJECT_DIR } from './support.ts';
 
 /** `npm run bench -- <name>`: runs bench/<name>.ts; its figures end stdout as one JSON line. */
-const BENCHES = ['core', 'processes', 'bulk', 'whatsapp', 'webhooks'];
+const BENCHES = ['core', 'processes', 'bulk', 'whatsapp', 'webhooks', 'console'];
 
 const name = process.argv[2];
 if (!name || !BENCHES.includes(name)) {

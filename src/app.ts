@@ -10,6 +10,8 @@ import { ConfigError } from './core/config-error.ts';
 import type { AppContext, LocalState } from './context.ts';
 import { AREAS } from './areas.ts';
 import { KeyStore } from './core/auth/key-store.ts';
+import { SessionStore } from './core/auth/session-store.ts';
+import { createSignInLink } from './features/sign-in/service.ts';
 import { migrate } from './core/db/migrate.ts';
 import { openDatabase } from './core/db/open.ts';
 import { memoryRateLimiter, redisRateLimiter } from './core/rate-limit.ts';
@@ -57,6 +59,7 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger, opt
   }
   const secrets = createSecretBox(secretKey);
   const keys = new KeyStore(db, config.keyCacheTtlMs);
+  const sessions = new SessionStore(db, config.keyCacheTtlMs, config.sessions.idleMinutes * 60_000, secretKey);
   const rateLimiter = config.redisUrl
     ? redisRateLimiter(config.redisUrl, config.rateLimit.perSecond, config.rateLimit.burst, (err) =>
         log.warn({ err: err.message }, 'rate limit store unreachable; allowing requests'),
@@ -73,6 +76,7 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger, opt
     db,
     secrets,
     keys,
+    sessions,
     rateLimiter,
     configCache,
     log,
@@ -83,6 +87,7 @@ export async function openContext(config: AppConfig, log: FastifyBaseLogger, opt
     async close() {
       await queue.stop(QUEUE_STOP_GRACE_MS);
       await keys.close();
+      await sessions.close();
       await rateLimiter.close();
       await db.close();
     },
@@ -107,6 +112,8 @@ export interface BootstrapResult {
   migrations: string[];
   /** Set only on the very first start of an empty database without CHAKRA_WORKSPACE. */
   demoKey?: string;
+  /** With the demo key: a sign-in link for the demo team's first user (docs/console.md#sign-in). */
+  demoSignInLink?: string;
   workspaceApplied?: string;
   /** What DEMO_SAMPLE_DATA added, on the first start that applied the demo workspace. */
   sampleData?: SampleDataSummary;
@@ -140,16 +147,19 @@ export async function bootstrap(ctx: AppContext, env: Record<string, string | un
     const summary = await applyWorkspace(tx, ws, { secrets: ctx.secrets, env });
     const team = summary.teams[0];
     const created = await createApiKey(tx, team.id, { name: 'demo', role: 'admin', description: 'created at the first start' });
+    const firstUser = ws.teams[0].users?.[0]?.username;
+    const link = firstUser ? await createSignInLink(ctx, tx, team.id, firstUser) : undefined;
     // In the same transaction as the workspace: a first start cut short leaves an empty
     // database, and the next start (a first start again) writes the sample exactly once.
     const sampleData = ctx.config.demoSampleData ? await addDemoSampleData(ctx.db, tx, team.id) : undefined;
-    return { migrations, workspaceApplied: DEMO_WORKSPACE_FILE, demoKey: created.key, sampleData };
+    return { migrations, workspaceApplied: DEMO_WORKSPACE_FILE, demoKey: created.key, demoSignInLink: link?.url, sampleData };
   });
   if (result.sampleData) ctx.log.info(result.sampleData, 'demo sample data added (DEMO_SAMPLE_DATA)');
   // Outside the apply's transaction: building an index on a large table takes a while.
   await ensureSortIndexes(ctx.db);
   ctx.configCache.invalidate();
   ctx.keys.clear();
+  ctx.sessions.clear();
   return result;
 }
 

@@ -9,11 +9,15 @@ import { configArea } from './features/config/area.ts';
 import { apiKeysArea } from './features/api-keys/area.ts';
 import { workspaceArea } from './features/workspace/area.ts';
 import { processesArea } from './features/processes/area.ts';
+import { viewsArea } from './features/views/area.ts';
+import { historyArea } from './features/history/area.ts';
 import { tasksArea } from './features/tasks/area.ts';
 import { usersArea } from './features/users/area.ts';
+import { signInArea } from './features/sign-in/area.ts';
 import { photosArea } from './features/photos/area.ts';
 import { jobsArea } from './features/jobs/area.ts';
 import { webhooksArea } from './features/webhooks/area.ts';
+import { eventsArea } from './features/events/area.ts';
 import { whatsappPluginsArea } from './whatsapp/plugins/area.ts';
 import { whatsappMediaArea } from './whatsapp/media/area.ts';
 import { whatsappTemplatesArea } from './whatsapp/templates/area.ts';
@@ -23,6 +27,7 @@ import { whatsappInboundArea } from './whatsapp/inbound/area.ts';
 import { whatsappChatsArea } from './whatsapp/chats/area.ts';
 import { whatsappSendArea } from './whatsapp/send/area.ts';
 import { whatsappSandboxArea } from './whatsapp/sandbox/area.ts';
+import { consoleArea } from './features/console/area.ts';
 
 export const AREAS: readonly Area[] = [
   healthArea,
@@ -30,11 +35,15 @@ export const AREAS: readonly Area[] = [
   apiKeysArea,
   workspaceArea,
   processesArea,
+  viewsArea,
   tasksArea,
+  historyArea,
   usersArea,
+  signInArea,
   photosArea,
   jobsArea,
   webhooksArea,
+  eventsArea,
   whatsappPluginsArea,
   whatsappMediaArea,
   whatsappTemplatesArea,
@@ -44,4 +53,5 @@ export const AREAS: readonly Area[] = [
   whatsappChatsArea,
   whatsappSendArea,
   whatsappSandboxArea,
+  consoleArea,
 ];

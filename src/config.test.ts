@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       jobs: { bulkMaxItems: 10000, chunkSize: 1000, concurrency: 2, timeoutSeconds: 60, maintenanceSeconds: 30 },
       sandbox: { callbacks: true, callbackUnitMs: 1000 },
       webhooks: { timeoutMs: 10000, retryBaseMs: 2000, retryForSeconds: 86400, blockPrivateUrls: false },
+      historyRetentionDays: undefined,
     });
     expect(c.dataDir).toMatch(/\/data$/);
   });
@@ -54,6 +55,8 @@ describe('loadConfig', () => {
     expect(fails({ BODY_LIMIT_JSON: '1k' })).toMatch(/^BODY_LIMIT_JSON must be an integer/);
     expect(fails({ WEBHOOK_BLOCK_PRIVATE_URLS: 'yes' })).toBe('WEBHOOK_BLOCK_PRIVATE_URLS must be true or false, got "yes"');
     expect(fails({ SANDBOX_CALLBACKS: '0' })).toBe('SANDBOX_CALLBACKS must be true or false, got "0"');
+    expect(fails({ HISTORY_RETENTION_DAYS: '0' })).toBe('HISTORY_RETENTION_DAYS must be an integer from 1 to 100000, got "0"');
+    expect(loadConfig({ HISTORY_RETENTION_DAYS: '90' }).historyRetentionDays).toBe(90);
     expect(fails({ WEBHOOK_TIMEOUT_MS: '50' })).toBe('WEBHOOK_TIMEOUT_MS must be an integer from 100 to 120000, got "50"');
     expect(fails({ STORAGE_DRIVER: 'ftp' })).toBe('STORAGE_DRIVER must be local or s3, got "ftp"');
     expect(fails({ STORAGE_DRIVER: 's3' })).toBe('S3_BUCKET is required when STORAGE_DRIVER is s3');

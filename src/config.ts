@@ -32,8 +32,10 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** Add sample leads, tickets and a WhatsApp chat when the demo workspace is applied (first start). */
   demoSampleData: boolean;
-  /** How long a cached API key lookup is trusted on an instance that did not revoke it. */
+  /** How long a cached API key or session lookup is trusted on an instance that did not revoke it. */
   keyCacheTtlMs: number;
+  /** Console sessions: ended after this long without a request, and this long after sign-in whatever happens. */
+  sessions: { idleMinutes: number; maxDays: number };
   /** Where uploaded files live: DATA_DIR/files, or an S3-compatible bucket. */
   storage: { driver: 'local' } | ({ driver: 's3' } & S3Settings);
   jobs: {
@@ -56,6 +58,13 @@ export interface AppConfig {
     /** First retry delay; each further retry doubles it (with jitter), capped at 5 minutes. */
     retryBaseMs: number;
   };
+  /** The live event stream (GET /v1/ext/events), per server process. */
+  events: {
+    /** Open streams this process holds at most. */
+    maxStreams: number;
+    /** Open streams one key (or signed-in user) holds at most on this process. */
+    maxStreamsPerKey: number;
+  };
   /** The bundled WhatsApp sandbox (plugins with `graphApiUrl: sandbox`). */
   sandbox: {
     /** Play the customer: statuses and replies to the inbound webhook. */
@@ -63,6 +72,8 @@ export interface AppConfig {
     /** The time unit of the customer's timing (sent 0.3, delivered 1, read 2.5, reply 4 units after a send). */
     callbackUnitMs: number;
   };
+  /** Process history older than this many days is deleted by the workers; undefined keeps it forever. */
+  historyRetentionDays: number | undefined;
   webhooks: {
     /** An attempt that has not been answered after this is a failure (retried). */
     timeoutMs: number;
@@ -205,6 +216,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // A laptop's first look should show something; a production database starts empty.
     demoSampleData: flag(env, 'DEMO_SAMPLE_DATA', !databaseUrl),
     keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 5000, 0, 600_000),
+    sessions: {
+      idleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 720, 1, 525_600),
+      maxDays: integer(env, 'SESSION_MAX_DAYS', 7, 1, 365),
+    },
     storage,
     jobs: {
       bulkMaxItems: integer(env, 'BULK_MAX_ITEMS', 10_000, 1, 1_000_000),
@@ -218,10 +233,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       attempts: integer(env, 'WHATSAPP_SEND_ATTEMPTS', 8, 1, 100),
       retryBaseMs: integer(env, 'WHATSAPP_RETRY_BASE_MS', 2000, 1, 600_000),
     },
+    events: {
+      maxStreams: integer(env, 'EVENT_STREAMS_MAX', 10_000, 1, 1_000_000),
+      maxStreamsPerKey: integer(env, 'EVENT_STREAMS_PER_KEY', 100, 1, 1_000_000),
+    },
     sandbox: {
       callbacks: flag(env, 'SANDBOX_CALLBACKS', true),
       callbackUnitMs: integer(env, 'SANDBOX_CALLBACK_UNIT_MS', 1000, 1, 60_000),
     },
+    historyRetentionDays: env.HISTORY_RETENTION_DAYS ? integer(env, 'HISTORY_RETENTION_DAYS', 0, 1, 100_000) : undefined,
     webhooks: {
       timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
       retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 2000, 1, 600_000),

@@ -156,6 +156,14 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
               "A team's API key, `Authorization: Bearer chk_…`. The first start prints the demo team's admin key (`Demo API key: chk_…`); " +
               'mint more with `npx chakra keys create --team <team> --role <role> --name <name>` or `POST /v1/admin/teams/{team}/api-keys`.',
           },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'chakra_session',
+            description:
+              "A console session, set by `signIn`. Taken wherever an API key is, with the user's role; a POST, PUT, PATCH or " +
+              'DELETE made with it must also carry the `X-CSRF-Token` header the sign-in answered with.',
+          },
           metricsToken: {
             type: 'http',
             scheme: 'bearer',
@@ -170,7 +178,7 @@ export async function buildServer(ctx: AppContext): Promise<BuiltServer> {
           },
         },
       },
-      security: [{ bearer: [] }],
+      security: [{ bearer: [] }, { sessionCookie: [] }],
     },
     transform: describeRoute,
     transformObject: (document) => nameComponents(document, { pathExamples: DEMO_PATH_EXAMPLES, origins: OPERATION_ORIGINS }),

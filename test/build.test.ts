@@ -26,7 +26,7 @@ beforeAll(async () => {
   layout = mkdtempSync(path.join(tmpdir(), 'chakra-built-'));
   mkdirSync(path.join(layout, 'bin'));
   copyFileSync(path.join(PROJECT_DIR, 'bin/chakra.js'), path.join(layout, 'bin/chakra.js'));
-  for (const shared of ['node_modules', 'migrations', 'examples', 'package.json'])
+  for (const shared of ['node_modules', 'migrations', 'examples', 'package.json', 'web'])
     symlinkSync(path.join(PROJECT_DIR, shared), path.join(layout, shared));
 }, 120_000);
 afterAll(async () => {
@@ -54,6 +54,8 @@ describe('npm run build', () => {
       const key = /^Demo API key: (\S+)$/m.exec(server.stdout())?.[1];
       expect(key, server.stdout()).toBeDefined();
       expect((await call(server.url, 'GET', '/v1/ext/config', { key })).status).toBe(200);
+      // The console is web/dist beside the build, shipped with it.
+      expect((await call(server.url, 'GET', '/console/')).text).toContain('<div id="root"></div>');
     } finally {
       expect(await server.stop('SIGTERM')).toBe(0);
     }

@@ -84,6 +84,17 @@ describe('chakra CLI', () => {
     expect(revoked.stdout).toMatch(/^revoked .* revoked {2}expires=never/);
   });
 
+  it('users reset-link prints a single-use sign-in link; a user no team has is named', async () => {
+    const res = await cli('users', 'reset-link', 'JOHN@paisapay.com');
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(
+      /^Sign-in link for john@paisapay\.com \(single use, valid until \d{4}-\d\d-\d\dT[\d:.]+Z\):\nhttp:\/\/127\.0\.0\.1:3000\/console\/setup\?token=[\w-]{43}\n$/,
+    );
+    const missing = await cli('users', 'reset-link', 'nobody@example.com');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe('error: no user "nobody@example.com" in any team');
+  });
+
   it('usage mistakes name the problem', async () => {
     expect((await cli('keys', 'create', '--team', 'demo', '--role', 'admin')).stderr).toMatch(/^error: --name is required/);
     expect((await cli('keys', 'create', '--team', 'nope', '--role', 'admin', '--name', 'x')).stderr).toMatch(/^error: unknown team "nope"/);

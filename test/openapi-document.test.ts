@@ -117,13 +117,15 @@ describe('the document', () => {
     expect(doc.servers[0].description).toMatch(/\S/);
   });
 
-  it('describes the API key and the administrator token; admin routes take either, public ones neither', () => {
+  it('describes the API key, the console session and the administrator token; admin routes take any, public ones none', () => {
     const schemes = doc.components.securitySchemes;
     expect(schemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(schemes.bearer.description).toContain('chakra keys create');
     expect(schemes.adminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(schemes.adminToken.description).toContain('CHAKRA_ADMIN_TOKEN');
-    expect(doc.security).toEqual([{ bearer: [] }]);
+    expect(schemes.sessionCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'chakra_session' });
+    expect(schemes.sessionCookie.description).toContain('X-CSRF-Token');
+    expect(doc.security).toEqual([{ bearer: [] }, { sessionCookie: [] }]);
 
     const admin = operations.filter((op) => op.path.startsWith('/v1/admin/'));
     expect(admin.map(named).sort()).toEqual([
@@ -132,7 +134,7 @@ describe('the document', () => {
       'POST /v1/admin/teams/{team}/api-keys',
       'POST /v1/admin/workspace',
     ]);
-    for (const op of admin) expect(op.security, named(op)).toEqual([{ bearer: [] }, { adminToken: [] }]);
+    for (const op of admin) expect(op.security, named(op)).toEqual([{ bearer: [] }, { sessionCookie: [] }, { adminToken: [] }]);
     // Nothing else takes the administrator token.
     for (const op of operations.filter((o) => !o.path.startsWith('/v1/admin/')))
       expect(JSON.stringify(op.security ?? []), named(op)).not.toContain('adminToken');
@@ -146,6 +148,8 @@ describe('the document', () => {
       ['get', '/public-media/{team}/{date}/{name}'],
       ['get', '/v1/webhooks/whatsapp/{pluginId}'],
       ['post', '/v1/webhooks/whatsapp/{pluginId}'],
+      ['post', '/v1/ext/auth/sign-in'],
+      ['post', '/v1/ext/auth/setup'],
     ])
       expect(doc.paths[path][method].security, `${method} ${path}`).toEqual([]);
   });

@@ -20,7 +20,9 @@ const ORDER = [
   'updateProcess',
   'updateProcessByPrimaryKey',
   'listProcesses',
+  'createSavedView',
   'createTask',
+  'updateTask',
   'bulkCreateProcesses',
   'bulkUpdateProcesses',
   'updateUser',
@@ -87,9 +89,12 @@ const created: Record<string, string> = {};
 const runtimeValue = (op: Example, name: string) =>
   name === 'id'
     ? { updateUser: JOHN, patchUser: JOHN, updateWebhookSubscription: created.webhookId }[op.operationId]
-    : ({ processId: created.processId, templateId: created.templateId, chatId: created.chatId } as Record<string, string | undefined>)[
-        name
-      ];
+    : (
+        { processId: created.processId, templateId: created.templateId, chatId: created.chatId, taskId: created.taskId } as Record<
+          string,
+          string | undefined
+        >
+      )[name];
 
 async function send(op: Example) {
   let path = op.path;
@@ -136,6 +141,9 @@ it('sends each example and gets the documented success', async () => {
     switch (operationId) {
       case 'createProcess':
         created.processId = answer._data.id;
+        break;
+      case 'createTask':
+        created.taskId = answer._data.id;
         break;
       case 'bulkCreateProcesses':
       case 'bulkUpdateProcesses': {

@@ -86,6 +86,11 @@ describe(`server process lifecycle (${process.env.TEST_DB ?? 'pglite'})`, () => 
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^Demo API key: chk_[A-Za-z0-9_-]{43}$/);
     demoKey = lines[0].slice('Demo API key: '.length);
+    // Next to it, where the console is and the demo user's sign-in link.
+    const out = first.stdout();
+    expect(out).toContain(
+      `Demo API key: ${demoKey}\nConsole: ${first.url}/console\nDemo sign-in link (valid 24 h): ${first.url}/console/setup?token=`,
+    );
     // Logs: ISO timestamps, and the version on the ready line.
     const ready = JSON.parse(
       first

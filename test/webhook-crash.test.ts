@@ -32,7 +32,9 @@ afterAll(async () => {
 const env = () => ({
   ...db.env,
   DEMO_WHATSAPP_APP_SECRET: APP_SECRET,
-  WEBHOOK_TIMEOUT_MS: '1000',
+  // Well above the receiver's 800 ms hold below: an attempt that times out is rightly sent again,
+  // and on a loaded machine 1 s was not enough margin for "in flight finishes once".
+  WEBHOOK_TIMEOUT_MS: '3000',
   WEBHOOK_RETRY_BASE_MS: '100',
   SANDBOX_CALLBACKS: 'false',
 });
@@ -100,7 +102,7 @@ it(`forwards every stored event once after a ${SIGNAL} between storing and forwa
   const ids = () => new Set(receiver.received.map((r) => r.headers['x-chakra-delivery-id']));
   while (ids().size < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   if (SIGNAL === 'SIGKILL') {
-    // The cut-off attempts' claims run out (timeout + 5 s) and they go again.
+    // The cut-off attempts' claims run out (timeout + 5 s = 8 s) and they go again.
     const seen = (id: string) => receiver.received.filter((r) => r.headers['x-chakra-delivery-id'] === id).length;
     while ([...cutOff].some((id) => seen(id) < 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect([...cutOff].map(seen)).toEqual([...cutOff].map(() => 2));

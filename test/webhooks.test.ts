@@ -249,11 +249,18 @@ describe('delivery', () => {
     ) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    // As after a long outage: one delivery's next retry is an hour away, the other's is now.
-    await s.ctx.db.run(
-      `update webhook_deliveries set next_attempt_at = case when body like $2 then now() + interval '1 hour' else now() end where destination = $1`,
-      [sub.id, `%${ids[0]}%`],
-    );
+    // As after a long outage: one delivery's next retry is an hour away, the other's is now. Set
+    // only while neither is in flight (retries come every ~50 ms here, and an attempt that ends
+    // after this would write its own next time over it), so the attempts wait until both took.
+    for (let set = 0; set < 2; ) {
+      set = await s.ctx.db.run(
+        `update webhook_deliveries set next_attempt_at = case when body like $2 then now() + interval '1 hour' else now() end
+          where destination = $1 and (claimed_until is null or claimed_until < now())
+            and (select count(*) from webhook_deliveries where destination = $1 and claimed_until >= now()) = 0`,
+        [sub.id, `%${ids[0]}%`],
+      );
+      if (set < 2) await new Promise((r) => setTimeout(r, 10));
+    }
     await receiver.up();
     await receiver.waitFor(2, 10_000);
     expect(receiver.received.map((r) => r.json.data.data.lead_id)).toEqual([ids[1], ids[0]]);

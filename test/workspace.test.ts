@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { DEMO_WORKSPACE_FILE } from '../src/app.ts';
 import { applyWorkspaceDocument } from '../src/features/workspace/service.ts';
+import { demoWorkspaceBody } from './helpers/demo-workspace.ts';
 import { call, startTestServer, type TestServer } from './helpers/server.ts';
 
 const DEMO_YAML = readFileSync(DEMO_WORKSPACE_FILE, 'utf8');
@@ -14,13 +14,7 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 /** The demo as a team's admin would send it: without the operator's references to the server's environment. */
-const demo = () => {
-  const ws = parseYaml(DEMO_YAML);
-  for (const holder of [ws.teams[0], ...ws.teams[0].whatsappPlugins]) {
-    for (const field of Object.keys(holder)) if (/(Env|File)$/.test(field)) delete holder[field];
-  }
-  return ws;
-};
+const demo = demoWorkspaceBody;
 const apply = (body: unknown, key = s.demoKey) => call(s.url, 'POST', '/v1/admin/workspace', { key, body });
 const applyYaml = (text: string) =>
   call(s.url, 'POST', '/v1/admin/workspace', { key: ADMIN_TOKEN, raw: text, headers: { 'content-type': 'application/yaml' } });
@@ -149,6 +143,32 @@ describe('applying a workspace', () => {
     const res = await apply(ws);
     expect(res.status).toBe(400);
     expect(res.json._errors.join('\n')).toMatch(/^teams\[0\]\.users\[1\]\.role: .*ghost/m);
+  });
+
+  it('gives a state a colour the config API returns, and refuses anything but a #rrggbb hex, naming the field', async () => {
+    const leadStates = async () => {
+      const config = await call(s.url, 'GET', '/v1/ext/config', { key: s.demoKey });
+      return config.json._data.procedures.find((p: any) => p.shortId === 'lead').states;
+    };
+    expect((await leadStates()).every((st: any) => st.color === null)).toBe(true);
+
+    const ws = demo();
+    ws.teams[0].procedures[0].states[1].color = '#1C7ED6';
+    expect((await apply(ws)).status).toBe(200);
+    const states = await leadStates();
+    expect(states.find((st: any) => st.shortId === 'CONTACTED').color).toBe('#1C7ED6');
+    expect(states.find((st: any) => st.shortId === 'NEW').color).toBeNull();
+
+    ws.teams[0].procedures[0].states[1].color = 'red;background:url(x)';
+    const bad = await apply(ws);
+    expect(bad.status).toBe(400);
+    expect(bad.json._meta.code).toBe('WORKSPACE_INVALID');
+    expect(bad.json._meta.details.map((d: any) => d.path)).toContain('teams[0].procedures[0].states[1].color');
+    expect((await leadStates()).find((st: any) => st.shortId === 'CONTACTED').color).toBe('#1C7ED6');
+
+    // Leaving the colour out of the file clears it, like every other optional field.
+    expect((await apply(demo())).status).toBe(200);
+    expect((await leadStates()).every((st: any) => st.color === null)).toBe(true);
   });
 });
 

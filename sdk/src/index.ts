@@ -8,8 +8,17 @@ export type { RawClient, UploadableFile } from './call.ts';
 export type { RetryOptions, FetchLike } from './retry.ts';
 export type { ListPage, OperationId, QueryParams, RequestBody, RequestOptions, ResponseData, ResponseMeta } from './types.ts';
 export type { BackgroundJob, WaitForOptions } from './resources/jobs.ts';
-export type { Process, ProcessIterateQuery, ProcessListQuery } from './resources/processes.ts';
+export type {
+  Process,
+  ProcessHistoryEntry,
+  ProcessHistoryQuery,
+  ProcessIterateQuery,
+  ProcessListQuery,
+} from './resources/processes.ts';
 export type { PhotoUpload } from './resources/photos.ts';
+export type { SavedView } from './resources/views.ts';
+export type { EventStreamOptions, ProcessEvent, StreamReset } from './resources/events.ts';
+export { SseParser, type SseMessage } from './sse.ts';
 export type { TemplateSendBody, TemplateSendOptions } from './whatsapp/template-messages.ts';
 export type { SessionMessageParams } from './whatsapp/session-messages.ts';
 export type { ReceivedMediaParams, UploadPublicMediaParams } from './whatsapp/media.ts';

@@ -1,17 +1,13 @@
 /**
- * `chakra keys create|list|revoke`. Runs on the configured database; when that is an embedded
- * one held by a running server, the same command line is sent to that server's control socket
- * and run there (keysControlHandler), so the output is the same either way.
+ * `chakra keys create|list|revoke`, run here or by the running server (local-or-server.ts).
  */
 import { createApiKey, findApiKeysByIdOrPrefix, listApiKeys, revokeApiKey, type ApiKeyView } from '../features/api-keys/service.ts';
 import { findTeam } from '../features/api-keys/repo.ts';
 import type { AppContext } from '../context.ts';
-import { DataDirBusyError } from '../core/db/data-dir-lock.ts';
 import { CliError } from './cli-error.ts';
 import { missingFlags, parseCommandLine } from './command-line.ts';
-import { sendToControlSocket, type ControlHandler, type ControlResponse } from './control-socket.ts';
-import { explainKnownError } from './explain-error.ts';
-import { withCliContext } from './open-for-cli.ts';
+import type { ControlHandler } from './control-socket.ts';
+import { controlHandlerFor, runLocallyOrOnServer } from './local-or-server.ts';
 import { COMMAND_USAGE } from './usage.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -112,47 +108,16 @@ async function runKeys(ctx: Pick<AppContext, 'db' | 'keys'>, request: KeysReques
   }
 }
 
-function print(response: ControlResponse): void {
-  process.stdout.write(response.stdout);
-  for (const line of response.errors) process.stderr.write(`${line}\n`);
-  if (response.errors.length) process.exitCode = 1;
-}
-
 export async function keysCommand(args: string[]): Promise<void> {
   const request = parseKeysArgs(args);
   if ('help' in request) return void process.stdout.write(`${request.help}\n`);
-  let stdout: string;
-  try {
-    stdout = await withCliContext((ctx) => runKeys(ctx, request));
-  } catch (err) {
-    if (!(err instanceof DataDirBusyError)) throw err;
-    // The embedded database is the running server's: ask that server to run the command.
-    let remote: ControlResponse | undefined;
-    try {
-      remote = await sendToControlSocket(err.dataDir, { command: 'keys', args });
-    } catch (socketError) {
-      throw new CliError(`${err.message}, and its control socket did not answer: ${(socketError as Error).message}`);
-    }
-    if (!remote)
-      throw new CliError(
-        `${err.message}, which is not listening on its control socket (still starting, or a version without one); try again once it is ready`,
-      );
-    return print(remote);
-  }
-  process.stdout.write(stdout);
+  await runLocallyOrOnServer('keys', args, (ctx) => runKeys(ctx, request));
 }
 
 /** The server side of the control socket's `keys` command: the same parsing, the same output. */
 export function keysControlHandler(ctx: AppContext): ControlHandler {
-  return async (args) => {
-    try {
-      const request = parseKeysArgs(args);
-      if ('help' in request) return { stdout: `${request.help}\n`, errors: [] };
-      return { stdout: await runKeys(ctx, request), errors: [] };
-    } catch (err) {
-      const lines = explainKnownError(err);
-      if (!lines) throw err;
-      return { stdout: '', errors: lines };
-    }
-  };
+  return controlHandlerFor(async (args) => {
+    const request = parseKeysArgs(args);
+    return 'help' in request ? `${request.help}\n` : runKeys(ctx, request);
+  });
 }

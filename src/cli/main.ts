@@ -35,6 +35,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<string | void>> = {
   async keys(args) {
     return (await import('./keys-command.ts')).keysCommand(args);
   },
+  async users(args) {
+    return (await import('./users-command.ts')).usersCommand(args);
+  },
   async sandbox(args) {
     const options = {
       port: { type: 'string', default: '3001' },

@@ -6,6 +6,7 @@ import { teamsWithoutUsableAdminKey } from '../features/api-keys/service.ts';
 import { buildServer } from '../server.ts';
 import { openControlSocket } from './control-socket.ts';
 import { keysControlHandler } from './keys-command.ts';
+import { usersControlHandler } from './users-command.ts';
 import { listenFailure, reservePort } from './reserve-port.ts';
 
 /** How long in-flight work may take to finish after SIGTERM before the process exits anyway. */
@@ -57,6 +58,14 @@ export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void
   // Printed once the port is ours, so a failed start never shows a key it then loses. The one
   // line a new user needs; printed on the first start only, since the key is stored hashed.
   if (boot.demoKey) process.stdout.write(`Demo API key: ${boot.demoKey}\n`);
+  // PORT=0 without PUBLIC_BASE_URL: the port is known only now, and the links must name it.
+  const listening = app.server.address();
+  const publicBase =
+    typeof listening === 'object' && listening ? config.publicBaseUrl.replace(/:0$/, `:${listening.port}`) : config.publicBaseUrl;
+  if (role !== 'worker') process.stdout.write(`Console: ${publicBase}/console\n`);
+  if (boot.demoSignInLink) {
+    process.stdout.write(`Demo sign-in link (valid 24 h): ${publicBase}${boot.demoSignInLink.slice(config.publicBaseUrl.length)}\n`);
+  }
   if (role !== 'worker' && !config.adminToken) {
     for (const { team, adminRole } of await teamsWithoutUsableAdminKey(ctx.db)) {
       if (!adminRole) continue;
@@ -67,7 +76,10 @@ export async function serveCommand(role: 'api' | 'worker' | 'all'): Promise<void
   }
   const workers = role === 'api' ? undefined : await startWorkers(ctx);
   // `chakra keys` beside a running embedded-database server goes through this socket.
-  const control = ctx.db.kind === 'pglite' ? await openControlSocket(config.dataDir, { keys: keysControlHandler(ctx) }, log) : undefined;
+  const control =
+    ctx.db.kind === 'pglite'
+      ? await openControlSocket(config.dataDir, { keys: keysControlHandler(ctx), users: usersControlHandler(ctx) }, log)
+      : undefined;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : null;
   log.info(

@@ -8,6 +8,7 @@ export const GLOBAL_USAGE = `Usage: chakra <command> [options]
   migrate                          apply pending database migrations
   apply <workspace.yaml|json>      apply a workspace file (creates or updates, never deletes)
   keys create|list|revoke          manage a team's API keys (chakra keys --help)
+  users reset-link <user>          print a sign-in link with which a user chooses a new password
   sandbox [--port 3001]            run the WhatsApp sandbox (a stand-in for Meta's Cloud API) on its own
   --version                        print the version
 
@@ -64,6 +65,19 @@ Lists a team's API keys (id, prefix, name, role, state, expiry, last use), never
 Revokes an API key, named by its id or by the prefix \`chakra keys list\` shows (chk_…).
 
   --team <team>   team shortId or id (required)`,
+
+  users: `Usage: chakra users reset-link <email, username or id> [--team <team>]
+
+  reset-link   print a single-use sign-in link (valid 24 hours) with which the user chooses a
+               new password for the console; their earlier unused links stop working
+
+While an embedded-database server runs, this reaches it through its control socket.`,
+
+  'users reset-link': `Usage: chakra users reset-link <email, username or id> [--team <team>]
+
+Prints a single-use sign-in link (valid 24 hours) with which the user chooses a new password.
+
+  --team <team>   team shortId or id; needed only when several teams have such a user`,
 
   sandbox: `Usage: chakra sandbox [--port 3001] [--host 127.0.0.1] [--messages-per-second 80]
 

@@ -50,7 +50,20 @@ export async function sendFuzzRequest(baseUrl: string, request: FuzzRequest, tim
       { host: url.hostname, port: url.port, method: request.method, path: request.path, headers, agent, insecureHTTPParser: true },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('data', (c: Buffer) => {
+          chunks.push(c);
+          // An event stream (GET /v1/ext/events) never ends: its first bytes are the answer.
+          if (isEventStream(res.headers)) res.destroy();
+        });
+        res.on('close', () => {
+          if (isEventStream(res.headers))
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+              durationMs: elapsed(),
+            });
+        });
         res.on('end', () =>
           resolve({
             status: res.statusCode ?? 0,
@@ -67,6 +80,10 @@ export async function sendFuzzRequest(baseUrl: string, request: FuzzRequest, tim
     if (request.body === undefined) req.end();
     else req.end(request.body);
   });
+}
+
+function isEventStream(headers: http.IncomingHttpHeaders): boolean {
+  return String(headers['content-type'] ?? '').startsWith('text/event-stream');
 }
 
 /**
@@ -95,7 +112,13 @@ export async function sendTruncatedRequest(baseUrl: string, request: FuzzRequest
       failure = 'TIMEOUT';
       socket.destroy();
     });
-    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('data', (c: Buffer) => {
+      chunks.push(c);
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const split = raw.indexOf('\r\n\r\n');
+      // An event stream never ends: once its head and first bytes are in, that is the answer.
+      if (split !== -1 && raw.length > split + 4 && /^content-type: *text\/event-stream/im.test(raw.slice(0, split))) socket.destroy();
+    });
     socket.on('error', (e: NodeJS.ErrnoException) => (failure ??= e.code ?? e.message));
     socket.on('close', () => {
       const raw = Buffer.concat(chunks).toString('utf8');

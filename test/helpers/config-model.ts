@@ -20,6 +20,7 @@ export const stateDef = (id: string, shortId: string, status: StateDef['status']
   name: shortId,
   status,
   order,
+  color: null,
 });
 
 /** The `place` entity: primary key `code`, and a `city`. */

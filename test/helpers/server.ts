@@ -14,6 +14,8 @@ export interface TestServer {
   db: TestDatabase;
   /** The demo team's admin key minted at the first start. */
   demoKey: string;
+  /** The sign-in link for the demo team's first user (john@paisapay.com) minted at the first start. */
+  demoSignInLink: string;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
   /** Starts the background workers, when the server was started without them. */
@@ -49,6 +51,7 @@ export async function startTestServer(
     ctx,
     db,
     demoKey: boot.demoKey ?? '',
+    demoSignInLink: boot.demoSignInLink ?? '',
     logs,
     async startWorkers() {
       workers ??= await startWorkers(ctx);

@@ -53,7 +53,7 @@ describe('the published package', () => {
       exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' } },
       dependencies: { 'openapi-fetch': '0.17.0' },
     });
-    expect(root.workspaces).toEqual(['sdk']);
+    expect(root.workspaces).toEqual(['sdk', 'web']);
   });
 
   it('its sources import nothing from Node (they run in browsers too)', () => {

@@ -58,6 +58,19 @@ describe('client.processes', () => {
     expect(gone).toMatchObject({ id: other.id, isDeleted: true });
   });
 
+  it("reads a process's history a page at a time and whole, newest first, also once it is deleted", async () => {
+    const created = await client.processes.create('lead', { data: { lead_id: newLeadId(), score: 1 } });
+    await client.processes.update('lead', created.id, { data: { score: 2 } });
+    await client.processes.delete('lead', created.id);
+    const first = await client.processes.history('lead', created.id, { limit: 2 });
+    expect(first.data.map((e) => e.kind)).toEqual(['deleted', 'updated']);
+    expect(first.data[1].changes).toEqual([{ field: 'score', old: 1, new: 2 }]);
+    expect(first.meta).toEqual({ hasMore: true, nextCursor: expect.any(String) });
+    const all = [];
+    for await (const entry of client.processes.iterateHistory('lead', created.id, { limit: 1 })) all.push(entry.kind);
+    expect(all).toEqual(['deleted', 'updated', 'created']);
+  });
+
   it('lists one page, then iterates every match across pages by cursor with nothing repeated', async () => {
     const lastname = `Iter-${randomUUID().slice(0, 6)}`;
     const ids = new Set<string>();

@@ -22,6 +22,43 @@ afterAll(async () => {
   await s?.close();
 });
 
+describe('client.tasks', () => {
+  it("lists a user's tasks due first and completes one", async () => {
+    const lead = await client.processes.create('lead', { data: { firstname: 'Tara', lead_id: 'SDK-T-1' } });
+    const later = await client.tasks.create('lead', lead.id, 'call', { assignedTo: 'alex@paisapay.com', dueBy: Date.now() + 86_400_000 });
+    const sooner = await client.tasks.create('lead', lead.id, 'call', { assignedTo: 'alex@paisapay.com', dueBy: Date.now() + 3_600_000 });
+    const open = await client.tasks.list({ assignedTo: 'alex@paisapay.com' });
+    expect(open.data.map((t) => t.id)).toEqual([sooner.id, later.id]);
+    expect(open.data[0]).toMatchObject({ procedure: 'lead', processLabel: 'Tara' });
+    const done = await client.tasks.update(sooner.id, { status: 'COMPLETED' });
+    expect(done.completedAt).toEqual(expect.any(Number));
+    expect((await client.tasks.list({ assignedTo: 'alex@paisapay.com' })).data.map((t) => t.id)).toEqual([later.id]);
+    await expect(client.tasks.list({ assignedTo: 'me' })).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  });
+});
+
+describe('client.views', () => {
+  it('saves, lists, changes and deletes a view; a bad where is refused naming it', async () => {
+    const saved = await client.views.create('lead', {
+      name: 'Hot leads',
+      shared: true,
+      columns: ['firstname', 'score'],
+      sort: [{ field: 'score', order: 'desc' }],
+      where: { score: { '>=': 70 } },
+    });
+    expect(saved).toMatchObject({ procedure: 'lead', shared: true, layout: 'table', where: { score: { '>=': 70 } } });
+    expect((await client.views.list('lead')).map((v) => v.name)).toContain('Hot leads');
+    const renamed = await client.views.update('lead', saved.id, { name: 'Hottest', where: { score: { '>=': 90 } } });
+    expect(renamed).toMatchObject({ name: 'Hottest', where: { score: { '>=': 90 } } });
+    await expect(client.views.create('lead', { name: 'Bad', where: { score: { '~': 1 } } })).rejects.toMatchObject({
+      status: 400,
+      errors: [expect.stringContaining('where')],
+    });
+    await client.views.delete('lead', saved.id);
+    expect((await client.views.list('lead')).map((v) => v.id)).not.toContain(saved.id);
+  });
+});
+
 describe('client.config', () => {
   it('answers the team configuration', async () => {
     const config = await client.config.get();
@@ -53,6 +90,20 @@ describe('client.users', () => {
       status: 400,
       code: 'VALIDATION_FAILED',
     });
+  });
+
+  it('makes a sign-in link that sets the user’s password once', async () => {
+    const link = await client.users.signInLink('alex@paisapay.com');
+    expect(link).toMatchObject({ user: 'alex@paisapay.com', url: expect.stringContaining('/console/setup?token=') });
+    const token = new URL(link.url).searchParams.get('token');
+    const setup = (password: string) =>
+      fetch(`${s.url}/v1/ext/auth/setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, password }),
+      });
+    expect((await setup('a password for alex')).status).toBe(200);
+    expect((await setup('a password for alex')).status).toBe(400);
   });
 });
 

@@ -419,6 +419,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ext/procedure/{ps}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List saved views
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     The team's views of the procedure, then the caller's own, each by name.
+         */
+        get: operations["listSavedViews"];
+        put?: never;
+        /**
+         * Save a view
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     A named table or board setup: columns, sort and filter (checked as the list call checks them). The caller's own, or with `shared` the whole team's (needs process:write). A name already used by the same owner is a 409.
+         */
+        post: operations["createSavedView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ext/procedure/{ps}/view/{viewId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a saved view
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Answers the view as it was. The same rule as changing one.
+         */
+        delete: operations["deleteSavedView"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a saved view
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Only the fields given change. The caller's own view, or a team view (needs process:write); another's is 404.
+         */
+        patch: operations["updateSavedView"];
+        trace?: never;
+    };
     "/v1/ext/p/{ps}/{processIdOrPk}/task/{stateTask}": {
         parameters: {
             query?: never;
@@ -435,6 +491,72 @@ export interface paths {
          *     A task created COMPLETED logs a finished interaction (completedAt is set).
          */
         post: operations["createTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ext/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tasks
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     A user's tasks across processes (`assignedTo=me` in the console), or a process's: due first, those without a due date last, keyset-paged with `cursor`. Each task names its procedure and its process as lists show it.
+         */
+        get: operations["listTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ext/task/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change task
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Complete, cancel or reopen a task, reassign it, move its due date, change its attributes. Only the fields given change; `completedAt` and `cancelledAt` follow the status.
+         */
+        patch: operations["updateTask"];
+        trace?: never;
+    };
+    "/v1/ext/procedure/{ps}/process/{idOrPk}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Process history (extension)
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     The process's activity, newest first: created, each update with old and new values, deletion, tasks created and closed, each with who did it and when. Paged by `cursor` (`_meta.nextCursor`). A deleted process keeps its history, by uuid.
+         */
+        get: operations["getProcessHistory"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -550,6 +672,138 @@ export interface paths {
         get: operations["getUserV2"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ext/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in to the console
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Checks an email (or username) and password and opens a session: the answer sets the `chakra_session` cookie (HttpOnly, SameSite=Lax) and gives the CSRF token. Repeated failures for one account or from one address are answered 429 with `Retry-After`.
+         */
+        post: operations["signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ext/auth/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose a password with a sign-in link
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Sets the user's password from a sign-in link (first sign-in or reset; single-use, valid 24 hours), ends the user's other sessions and signs them in, as `signIn` does.
+         */
+        post: operations["setPasswordWithLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ext/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Who the session cookie belongs to, with the CSRF token (a reloaded console page asks this first).
+         */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ext/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out (this session)
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Ends the session(s) at once on this server, within KEY_CACHE_TTL_MS on the others, and clears the cookie.
+         */
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ext/auth/sign-out-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere (all the user's sessions)
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Ends the session(s) at once on this server, within KEY_CACHE_TTL_MS on the others, and clears the cookie.
+         */
+        post: operations["signOutEverywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ext/user/{id}/sign-in-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a sign-in link for a user
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     A single-use link (valid 24 hours) with which the user chooses a password: for a first sign-in, or a forgotten password. Earlier unused links of the user stop working. Needs the `admin` privilege: the link lets whoever holds it act as the user.
+         */
+        post: operations["createSignInLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -819,6 +1073,28 @@ export interface paths {
          * @description Extension of this server: not in ChakraHQ's API.
          */
         post: operations["replayWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ext/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream changes to processes (Server-Sent Events)
+         * @description Extension of this server: not in ChakraHQ's API.
+         *
+         *     Extension. A Server-Sent Events stream of the changes to the team's processes, by anyone (another user, an API client, a bulk job), as they commit, on whichever server process answers. Frames: `retry: 2000` and the starting `id:` first; then `event: process` with `id: <txid>.<id>` and `data` a JSON object `{id, kind, procedure, procedureId, processId, changes, actor: {type, id, name}, at}` (`kind`: created, updated, deleted, task_created, task_completed, task_cancelled; `changes` for updates: `[{field, old, new}]`); `event: reset` (`data: {id, reason}`) when events were dropped (the client resumed from too far back or could not keep up): refetch what is shown, then carry on; a `: keepalive` comment every 15 s. Without a position the stream starts now; with `Last-Event-ID` (or `?lastEventId=`) it first replays what came after it, each event exactly once. See docs/console.md#event-stream.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1686,7 +1962,7 @@ export interface components {
                  * @description docs/errors.md lists every code
                  * @enum {string}
                  */
-                code: "INVALID_JSON" | "MALFORMED_REQUEST" | "VALIDATION_FAILED" | "WORKSPACE_INVALID" | "API_KEY_MISSING" | "API_KEY_MALFORMED" | "API_KEY_INVALID" | "API_KEY_REVOKED" | "API_KEY_EXPIRED" | "METRICS_TOKEN_REQUIRED" | "PRIVILEGE_MISSING" | "LINK_INVALID" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFICATION_FAILED" | "TEAM_FORBIDDEN" | "SECRET_REFERENCE_FORBIDDEN" | "GRAPH_URL_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "CONFLICT" | "UNPROCESSABLE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_ERROR" | "UPSTREAM_TIMEOUT";
+                code: "INVALID_JSON" | "MALFORMED_REQUEST" | "VALIDATION_FAILED" | "WORKSPACE_INVALID" | "API_KEY_MISSING" | "API_KEY_MALFORMED" | "API_KEY_INVALID" | "API_KEY_REVOKED" | "API_KEY_EXPIRED" | "SESSION_INVALID" | "SIGN_IN_FAILED" | "METRICS_TOKEN_REQUIRED" | "PRIVILEGE_MISSING" | "CSRF_TOKEN_INVALID" | "SETUP_LINK_INVALID" | "LINK_INVALID" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFICATION_FAILED" | "TEAM_FORBIDDEN" | "SECRET_REFERENCE_FORBIDDEN" | "GRAPH_URL_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "CONFLICT" | "UNPROCESSABLE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "SIGN_IN_SLOWED" | "RATE_LIMITED" | "EVENT_STREAMS_PER_KEY" | "HEADERS_TOO_LARGE" | "INTERNAL" | "EVENT_STREAMS_FULL" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_ERROR" | "UPSTREAM_TIMEOUT";
                 requestId: string;
                 details: {
                     path: string;
@@ -1714,6 +1990,46 @@ export interface components {
             _meta: {
                 [key: string]: unknown;
             };
+            _errors: string[];
+        };
+        /** ListedTask */
+        ListedTask: {
+            /** Format: uuid */
+            id: string;
+            createdAt: number;
+            updatedAt: number;
+            /** Format: uuid */
+            team: string;
+            /** Format: uuid */
+            process: string;
+            record: string | null;
+            /** Format: uuid */
+            stateTask: string;
+            taskType: string | null;
+            title: string | null;
+            description: string | null;
+            status: string;
+            assignedTo: string | null;
+            createdBy: string | null;
+            dueBy: number | null;
+            startsAt: number | null;
+            endsAt: number | null;
+            startedAt: number | null;
+            completedAt: number | null;
+            cancelledAt: number | null;
+            data: {
+                [key: string]: unknown;
+            };
+            procedure: string | null;
+            processLabel: string | null;
+        };
+        /**
+         * ListedTaskListEnvelope
+         * @description `_data` is a list of ListedTask
+         */
+        ListedTaskListEnvelope: {
+            _data: components["schemas"]["ListedTask"][];
+            _meta: components["schemas"]["TaskListMeta"];
             _errors: string[];
         };
         /**
@@ -1915,6 +2231,45 @@ export interface components {
             };
             _errors: string[];
         };
+        /** ProcessFieldChange */
+        ProcessFieldChange: {
+            /** @description an attribute shortId, or status, state, assignedTo, nextActionAt */
+            field: string;
+            /** @description the value before (null: not set) */
+            old: unknown;
+            /** @description the value after (null: cleared) */
+            new: unknown;
+        };
+        /** ProcessHistoryEntry */
+        ProcessHistoryEntry: {
+            /** @description the entry id; larger is newer */
+            id: string;
+            /** @enum {string} */
+            kind: "created" | "updated" | "deleted" | "task_created" | "task_completed" | "task_cancelled";
+            /** Format: date-time */
+            at: string;
+            /** @description who made the change */
+            actor: {
+                /** @enum {string} */
+                type: "key" | "user" | "system";
+                id: string | null;
+                /** @description the API key's name, the user's display name, or system */
+                name: string;
+            };
+            /** @description what changed; its shape depends on kind */
+            changes: components["schemas"]["ProcessFieldChange"][] | {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
+         * ProcessHistoryEntryListEnvelope
+         * @description `_data` is a list of ProcessHistoryEntry
+         */
+        ProcessHistoryEntryListEnvelope: {
+            _data: components["schemas"]["ProcessHistoryEntry"][];
+            _meta: components["schemas"]["ProcessListMeta"];
+            _errors: string[];
+        };
         /**
          * ProcessListEnvelope
          * @description `_data` is a list of Process
@@ -2000,6 +2355,102 @@ export interface components {
             };
             _errors: string[];
         };
+        /** SavedView */
+        SavedView: {
+            /** Format: uuid */
+            id: string;
+            /** @description The procedure's shortId. */
+            procedure: string;
+            /** @description true: the team's view, seen by everyone in the team; false: the caller's own. */
+            shared: boolean;
+            /** @description Unique among the views its owner (or the team) has for the procedure. */
+            name: string;
+            /** @enum {string} */
+            layout: "table" | "board";
+            /** @description The shown columns in order: attribute shortIds, or status, state, assignedTo, nextActionAt, createdAt, updatedAt. */
+            columns: string[];
+            sort: components["schemas"]["SortField"][] | null;
+            where: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** SavedViewCreate */
+        SavedViewCreate: {
+            /** @description Unique among the views its owner (or the team) has for the procedure. */
+            name: string;
+            /**
+             * @description Share with the team (needs process:write). Default: the caller's own.
+             * @default false
+             */
+            shared?: boolean;
+            /**
+             * @default table
+             * @enum {string}
+             */
+            layout?: "table" | "board";
+            /** @description The shown columns in order: attribute shortIds, or status, state, assignedTo, nextActionAt, createdAt, updatedAt. */
+            columns?: string[];
+            sort?: components["schemas"]["SortField"][] | null;
+            where?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
+         * SavedViewEnvelope
+         * @description `_data` is a SavedView
+         */
+        SavedViewEnvelope: {
+            _data: components["schemas"]["SavedView"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /**
+         * SavedViewListEnvelope
+         * @description `_data` is a list of SavedView
+         */
+        SavedViewListEnvelope: {
+            _data: components["schemas"]["SavedView"][];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** SavedViewUpdate */
+        SavedViewUpdate: {
+            /** @description Unique among the views its owner (or the team) has for the procedure. */
+            name?: string;
+            /** @enum {string} */
+            layout?: "table" | "board";
+            /** @description The shown columns in order: attribute shortIds, or status, state, assignedTo, nextActionAt, createdAt, updatedAt. */
+            columns?: string[];
+            sort?: components["schemas"]["SortField"][] | null;
+            where?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** Session */
+        Session: {
+            user: components["schemas"]["SessionUser"];
+            /** @description Send as `X-CSRF-Token` with every POST, PUT, PATCH and DELETE made with this session. */
+            csrfToken: string;
+        };
+        /**
+         * SessionEnvelope
+         * @description `_data` is a Session
+         */
+        SessionEnvelope: {
+            _data: components["schemas"]["Session"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
         /**
          * SessionMessageResult
          * @description `whatsappMessageId` for a sent message; Meta's JSON for other calls (mark as read, typing)
@@ -2016,6 +2467,68 @@ export interface components {
          */
         SessionMessageResultEnvelope: {
             _data: components["schemas"]["SessionMessageResult"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** SessionUser */
+        SessionUser: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            displayName: string;
+            /** @description The team's shortId. */
+            team: string;
+            /** @description The role's shortId. */
+            role: string;
+            /** @description What the role allows (docs/api.md#privileges). */
+            privileges: string[];
+        };
+        /** SetPasswordWithLink */
+        SetPasswordWithLink: {
+            /** @description The `token` of the sign-in link. */
+            token: string;
+            /** @description The new password: 10 to 256 characters. */
+            password: string;
+        };
+        /** SignedOut */
+        SignedOut: {
+            sessionsEnded: number;
+        };
+        /**
+         * SignedOutEnvelope
+         * @description `_data` is a SignedOut
+         */
+        SignedOutEnvelope: {
+            _data: components["schemas"]["SignedOut"];
+            _meta: {
+                [key: string]: unknown;
+            };
+            _errors: string[];
+        };
+        /** SignIn */
+        SignIn: {
+            /** @description The user's email or username. */
+            email: string;
+            /** @description Never logged, stored only as a scrypt hash. */
+            password: string;
+        };
+        /** SignInLink */
+        SignInLink: {
+            /** @description The user's username. */
+            user: string;
+            /** @description The link to give the user: single-use, valid 24 hours. */
+            url: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        /**
+         * SignInLinkEnvelope
+         * @description `_data` is a SignInLink
+         */
+        SignInLinkEnvelope: {
+            _data: components["schemas"]["SignInLink"];
             _meta: {
                 [key: string]: unknown;
             };
@@ -2104,6 +2617,25 @@ export interface components {
             };
             _errors: string[];
         };
+        /** TaskListMeta */
+        TaskListMeta: {
+            hasMore: boolean;
+            nextCursor: string | null;
+        };
+        /** TaskUpdate */
+        TaskUpdate: {
+            /** @enum {string} */
+            status?: "OPEN" | "COMPLETED" | "CANCELLED";
+            /** @description the state task's attribute values to change; null removes one */
+            data?: {
+                [key: string]: unknown;
+            };
+            assignedTo?: string | null;
+            title?: string | null;
+            description?: string | null;
+            /** @description epoch milliseconds or ISO-8601 */
+            dueBy?: number | string | null;
+        };
         /** TeamConfig */
         TeamConfig: {
             team: {
@@ -2137,6 +2669,8 @@ export interface components {
                     name: string;
                     order: number;
                     status: string;
+                    /** @description a #rrggbb colour; null when the workspace sets none */
+                    color: string | null;
                 }[];
                 /** Format: uuid */
                 defaultStartState: string;
@@ -2711,7 +3245,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `_meta.code` is one of: `INVALID_JSON` (body: invalid JSON ({reason})); `MALFORMED_REQUEST` (request: {reason}); `VALIDATION_FAILED` ({path}: {reason}); `WORKSPACE_INVALID` ({path}: {reason}). docs/errors.md explains each. */
+        /** @description `_meta.code` is one of: `INVALID_JSON` (body: invalid JSON ({reason})); `MALFORMED_REQUEST` (request: {reason}); `VALIDATION_FAILED` ({path}: {reason}); `WORKSPACE_INVALID` ({path}: {reason}); `SETUP_LINK_INVALID` (token: this sign-in link was already used or has expired; ask an admin for a new one). docs/errors.md explains each. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -2729,7 +3263,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `_meta.code` is one of: `PRIVILEGE_MISSING` (role {role} lacks the privilege {privilege}); `LINK_INVALID` (signature: this link is invalid or has expired); `WEBHOOK_VERIFICATION_FAILED` ({path}: {reason}); `TEAM_FORBIDDEN` ({path}: your API key may only change team {team}); `SECRET_REFERENCE_FORBIDDEN` ({path}: only the server's operator may name environment variables or files; give the secret by value); `GRAPH_URL_FORBIDDEN` ({path}: only the server's operator may point a plugin at a Graph URL other than https://graph.facebook.com or sandbox). docs/errors.md explains each. */
+        /** @description `_meta.code` is one of: `PRIVILEGE_MISSING` (role {role} lacks the privilege {privilege}); `CSRF_TOKEN_INVALID` (X-CSRF-Token: a change made with a console session must carry the token its sign-in answered with); `LINK_INVALID` (signature: this link is invalid or has expired); `WEBHOOK_VERIFICATION_FAILED` ({path}: {reason}); `TEAM_FORBIDDEN` ({path}: your API key may only change team {team}); `SECRET_REFERENCE_FORBIDDEN` ({path}: only the server's operator may name environment variables or files; give the secret by value); `GRAPH_URL_FORBIDDEN` ({path}: only the server's operator may point a plugin at a Graph URL other than https://graph.facebook.com or sandbox). docs/errors.md explains each. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -2774,7 +3308,16 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `_meta.code` is one of: `RATE_LIMITED` (Rate limit exceeded, retry after {retryAfterMs} ms). docs/errors.md explains each. */
+        /** @description `_meta.code` is one of: `EVENT_STREAMS_FULL` (events: this server holds its limit of {limit} open streams; retry shortly). docs/errors.md explains each. */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `_meta.code` is one of: `SIGN_IN_SLOWED` (too many failed sign-ins for this {what}; retry after {retryAfterSeconds} s); `RATE_LIMITED` (Rate limit exceeded, retry after {retryAfterMs} ms); `EVENT_STREAMS_PER_KEY` (events: this key already holds {limit} open streams on this server; close one first). docs/errors.md explains each. */
         TooManyRequests: {
             headers: {
                 [name: string]: unknown;
@@ -2783,7 +3326,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `_meta.code` is one of: `API_KEY_MISSING` (Authorization: a bearer API key is required); `API_KEY_MALFORMED` (Authorization: expected "Bearer <API key>"); `API_KEY_INVALID` (Authorization: unknown API key); `API_KEY_REVOKED` (Authorization: API key has been revoked); `API_KEY_EXPIRED` (Authorization: API key expired at {expiresAt}); `METRICS_TOKEN_REQUIRED` (Authorization: /metrics requires "Bearer <METRICS_TOKEN>"); `WEBHOOK_SIGNATURE_INVALID` (X-Hub-Signature-256: {reason}). docs/errors.md explains each. */
+        /** @description `_meta.code` is one of: `API_KEY_MISSING` (Authorization: a bearer API key is required); `API_KEY_MALFORMED` (Authorization: expected "Bearer <API key>"); `API_KEY_INVALID` (Authorization: unknown API key); `API_KEY_REVOKED` (Authorization: API key has been revoked); `API_KEY_EXPIRED` (Authorization: API key expired at {expiresAt}); `SESSION_INVALID` (chakra_session: this session has ended (signed out, expired or idle too long); sign in again); `SIGN_IN_FAILED` (email or password: no active user has this email and password); `METRICS_TOKEN_REQUIRED` (Authorization: /metrics requires "Bearer <METRICS_TOKEN>"); `WEBHOOK_SIGNATURE_INVALID` (X-Hub-Signature-256: {reason}). docs/errors.md explains each. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -3225,6 +3768,8 @@ export interface operations {
                                 status: "OPEN" | "COMPLETED" | "CANCELLED";
                                 /** @enum {string} */
                                 default?: "start" | "completed";
+                                /** @description a #rrggbb colour for the console board; neutral by status when absent */
+                                color?: string;
                             }[];
                             stateTasks?: {
                                 /** Format: uuid */
@@ -3997,6 +4542,178 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listSavedViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
+                ps: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `_data` is a list of SavedView */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewListEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createSavedView: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
+                ps: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Hot leads",
+                 *       "shared": true,
+                 *       "columns": [
+                 *         "firstname",
+                 *         "score",
+                 *         "state"
+                 *       ],
+                 *       "sort": [
+                 *         {
+                 *           "field": "score",
+                 *           "order": "desc"
+                 *         }
+                 *       ],
+                 *       "where": {
+                 *         "score": {
+                 *           ">=": 70
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SavedViewCreate"];
+            };
+        };
+        responses: {
+            /** @description `_data` is a SavedView */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteSavedView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
+                ps: string;
+                viewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `_data` is a SavedView */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateSavedView: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
+                ps: string;
+                viewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedViewUpdate"];
+            };
+        };
+        responses: {
+            /** @description `_data` is a SavedView */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     createTask: {
         parameters: {
             query?: never;
@@ -4056,6 +4773,126 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listTasks: {
+        parameters: {
+            query?: {
+                /** @description `me` (the signed-in user), a username or a user id */
+                assignedTo?: string;
+                /** @description a process id: its tasks only */
+                process?: string;
+                /** @description OPEN (default), COMPLETED, CANCELLED, or several separated by commas */
+                status?: string;
+                limit?: number;
+                /** @description the previous page's _meta.nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `_data` is a list of ListedTask */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListedTaskListEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Send the same key again to retry safely: the first answer is replayed for 24 hours instead of the request running twice (docs/api.md#idempotency). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "COMPLETED",
+                 *       "data": {
+                 *         "remarks": "Called back; will visit on Monday"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["TaskUpdate"];
+            };
+        };
+        responses: {
+            /** @description `_data` is a Task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getProcessHistory: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description the previous page's _meta.nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description procedure shortId or id
+                 * @example lead
+                 */
+                ps: string;
+                /** @description process uuid (also of a deleted process) or primary-key value */
+                idOrPk: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `_data` is a list of ProcessHistoryEntry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessHistoryEntryListEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -4287,6 +5124,164 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserDetailEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignIn"];
+            };
+        };
+        responses: {
+            /** @description `_data` is a Session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setPasswordWithLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordWithLink"];
+            };
+        };
+        responses: {
+            /** @description `_data` is a Session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `_data` is a Session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `_data` is a SignedOut */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOutEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    signOutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `_data` is a SignedOut */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOutEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createSignInLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id, username or email. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `_data` is a SignInLink */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInLinkEnvelope"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4878,6 +5873,44 @@ export interface operations {
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description As the `Last-Event-ID` header, for clients that cannot set headers; the header wins.
+                 * @example 7521.3804
+                 */
+                lastEventId?: string;
+            };
+            header?: {
+                /**
+                 * @description The `id` of the last event received (browsers send it by themselves when they reconnect): the stream replays what came after it.
+                 * @example 7521.3804
+                 */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (`text/event-stream`); it stays open until the client or the server closes it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getWhatsappPluginConfig: {

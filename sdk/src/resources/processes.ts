@@ -1,11 +1,14 @@
 /** `client.processes`: one procedure's processes — CRUD, listing with keyset cursors, bulk jobs. */
 import { data, init, page, type RawClient } from '../call.ts';
-import type { ListPage, RequestBody, RequestOptions, ResponseData } from '../types.ts';
+import type { ListPage, QueryParams, RequestBody, RequestOptions, ResponseData } from '../types.ts';
 
 export type Process = ResponseData<'getProcess'>;
 export type ProcessListQuery = RequestBody<'listProcesses'>;
 /** A list query for iteration: the cursor is the iterator's business. */
 export type ProcessIterateQuery = Omit<ProcessListQuery, 'cursor' | 'skip'>;
+/** One entry of a process's history: created, updated (`changes: [{field, old, new}]`), deleted, task_*. */
+export type ProcessHistoryEntry = ResponseData<'getProcessHistory'>[number];
+export type ProcessHistoryQuery = Partial<QueryParams<'getProcessHistory'>>;
 
 export function processesResource(raw: RawClient) {
   const list = (ps: string, query: ProcessListQuery = {}, options?: RequestOptions): Promise<ListPage<'listProcesses'>> =>
@@ -24,6 +27,29 @@ export function processesResource(raw: RawClient) {
   /** Every process matching a query, page by page (`limit` is the page size). */
   async function* iterate(ps: string, query: ProcessIterateQuery = {}, options?: RequestOptions): AsyncGenerator<Process> {
     for await (const current of pages(ps, query, options)) yield* current.data;
+  }
+
+  const history = (
+    ps: string,
+    idOrPk: string,
+    query: ProcessHistoryQuery = {},
+    options?: RequestOptions,
+  ): Promise<ListPage<'getProcessHistory'>> =>
+    page(raw.GET('/v1/ext/procedure/{ps}/process/{idOrPk}/history', { params: { path: { ps, idOrPk }, query }, ...init(options) }));
+
+  /** A process's whole history, newest first, following `_meta.nextCursor` (`limit` is the page size). */
+  async function* iterateHistory(
+    ps: string,
+    idOrPk: string,
+    query: Omit<ProcessHistoryQuery, 'cursor'> = {},
+    options?: RequestOptions,
+  ): AsyncGenerator<ProcessHistoryEntry> {
+    let cursor: string | undefined;
+    do {
+      const current = await history(ps, idOrPk, cursor === undefined ? query : { ...query, cursor }, options);
+      yield* current.data;
+      cursor = current.meta.hasMore && current.meta.nextCursor ? current.meta.nextCursor : undefined;
+    } while (cursor !== undefined);
   }
 
   return {
@@ -78,6 +104,10 @@ export function processesResource(raw: RawClient) {
     list,
     pages,
     iterate,
+
+    /** One page of a process's history (extension), newest first; by uuid (also once deleted) or primary-key value. */
+    history,
+    iterateHistory,
 
     /** Starts a background job creating every item; follow it with `client.jobs.waitFor(job.id)`. */
     bulkCreate: (

@@ -18,6 +18,10 @@ export function usersResource(raw: RawClient) {
     patch: (id: string, body: RequestBody<'patchUser'>, options?: RequestOptions): Promise<ResponseData<'patchUser'>> =>
       data(raw.PATCH('/v1/ext/user/{id}', { params: { path: { id } }, body, ...init(options) })),
 
+    /** A single-use sign-in link (24 h) with which the user chooses a password; earlier unused ones stop working. Needs `admin`. */
+    signInLink: (idOrUsername: string, options?: RequestOptions): Promise<ResponseData<'createSignInLink'>> =>
+      data(raw.POST('/v1/ext/user/{id}/sign-in-link', { params: { path: { id: idOrUsername } }, ...init(options) })),
+
     listV2: (query: QueryParams<'listUsersV2'> = {}, options?: RequestOptions): Promise<ListPage<'listUsersV2'>> =>
       page(raw.GET('/v2/ext/users', { params: { query }, ...init(options) })),
 

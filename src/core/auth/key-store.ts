@@ -77,7 +77,7 @@ export class KeyStore {
   // anyway); only the database sees the hash, so a hit costs no hashing.
   private async load(token: string, now: number): Promise<CachedKey> {
     const rows = await this.db.query(
-      `select k.id, k.team_id, t.short_id as team_short_id, k.role_id, r.short_id as role_short_id,
+      `select k.id, k.name, k.team_id, t.short_id as team_short_id, k.role_id, r.short_id as role_short_id,
               r.privileges, k.expires_at, k.revoked_at
          from api_keys k join teams t on t.id = k.team_id join roles r on r.id = k.role_id
         where k.key_hash = $1`,
@@ -94,6 +94,8 @@ export class KeyStore {
             roleId: row.role_id,
             roleShortId: row.role_short_id,
             privileges: new Set(row.privileges),
+            ownerId: row.id,
+            actor: { type: 'key', id: row.id, name: row.name },
           },
           expiresAt: row.expires_at ? row.expires_at.getTime() : null,
           revoked: row.revoked_at !== null,

@@ -24,6 +24,8 @@ export function joinTransaction(db: Db, tx: Queryable): Db {
     // (core/db/after-commit.ts) waits for the outer COMMIT.
     tx: (fn) => fn(tx),
     withAdvisoryLock: () => Promise.reject(new Error('joinTransaction: advisory-lock sessions cannot run inside a transaction')),
+    // LISTEN is a session of its own, outside any transaction.
+    listen: (channel, handlers) => db.listen(channel, handlers),
     stats: () => db.stats(),
     notices: db.notices,
     close: () => Promise.reject(new Error('joinTransaction: close the database itself, not a joined transaction')),

@@ -50,6 +50,14 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
     // One connection, one process: the data directory lock (core/db/data-dir-lock) already
     // guarantees a single writer, so there is nobody to race.
     withAdvisoryLock: (_key, fn) => fn(base),
+    // PGlite delivers a NOTIFY issued in a transaction once it commits, never after a rollback;
+    // its one connection is never lost, so there is no gap to report.
+    async listen(channel, handlers) {
+      const unlisten = await db.listen(channel, (payload) => handlers.notify(payload));
+      return async () => {
+        if (!db.closed) await unlisten();
+      };
+    },
     stats: () => ({ total: 1, idle: waiting === 0 ? 1 : 0, waiting }),
     close: () => db.close(),
   };

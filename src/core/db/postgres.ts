@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { closeCommitHooks, CommitNotices, openCommitHooks } from './after-commit.ts';
-import type { Db, Queryable } from './types.ts';
+import { backoffMs } from '../backoff.ts';
+import type { Db, NotifyHandlers, Queryable } from './types.ts';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -85,8 +86,73 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         client.release();
       }
     },
+    listen: (channel, handlers) => listenOn(url, channel, handlers),
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
   return db;
+}
+
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * LISTEN on a client of its own, outside the pool: a pooled connection is handed to other
+ * callers between queries, and LISTEN belongs to a session. A lost connection is replaced with
+ * backoff (a restarted or failed-over database); `gap` tells the listener that notifications
+ * may have been missed meanwhile, so that it looks for itself.
+ */
+async function listenOn(url: string, channel: string, handlers: NotifyHandlers): Promise<() => Promise<void>> {
+  if (!CHANNEL.test(channel)) throw new Error(`listen: ${channel} is not a plain channel name`);
+  let current: pg.Client | undefined;
+  let stopped = false;
+  let attempt = 0;
+  let retry: NodeJS.Timeout | undefined;
+
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: url });
+    client.on('notification', (m) => {
+      if (m.channel === channel) handlers.notify(m.payload ?? '');
+    });
+    client.on('error', () => lost(client));
+    client.on('end', () => lost(client));
+    try {
+      await client.connect();
+      await client.query(`listen ${channel}`);
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw err;
+    }
+    if (stopped) return void (await client.end().catch(() => {}));
+    current = client;
+    attempt = 0;
+  };
+  const reconnectLater = () => {
+    attempt++;
+    retry = setTimeout(
+      () => {
+        if (stopped) return;
+        connect().then(
+          () => handlers.gap?.(),
+          () => reconnectLater(),
+        );
+      },
+      backoffMs(attempt, 100, 5000, [0.5, 1]),
+    );
+    retry.unref();
+  };
+  function lost(client: pg.Client) {
+    if (client !== current || stopped) return;
+    current = undefined;
+    client.end().catch(() => {});
+    reconnectLater();
+  }
+
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const client = current;
+    current = undefined;
+    await client?.end().catch(() => {});
+  };
 }

@@ -11,6 +11,13 @@ export interface Queryable {
   exec(sql: string): Promise<Row[]>;
 }
 
+/** What a LISTEN delivers: each NOTIFY payload (after its sender committed), and a gap when notifications may have been lost. */
+export interface NotifyHandlers {
+  notify(payload: string): void;
+  /** The listening connection was lost and is listening again: whatever was notified meanwhile is gone. */
+  gap?(): void;
+}
+
 interface PoolStats {
   total: number;
   idle: number;
@@ -26,6 +33,11 @@ export interface Db extends Queryable {
   tx<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs fn on one session holding a PostgreSQL advisory lock (migrations, single-runner work). */
   withAdvisoryLock<T>(lockKey: number, fn: (session: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * LISTENs on `channel` (a plain identifier) on a connection of its own; resolves once
+   * listening, with the function that stops. NOTIFY reaches every process on the database.
+   */
+  listen(channel: string, handlers: NotifyHandlers): Promise<() => Promise<void>>;
   stats(): PoolStats;
   close(): Promise<void>;
   /** Listeners for what this database's committed transactions announce (after-commit.ts). */

@@ -24,7 +24,7 @@ const claims = new WeakMap<FastifyRequest, Claim>();
 
 function ownerOf(request: FastifyRequest): string {
   const p = request.principal;
-  return p?.kind === 'key' ? p.keyId : 'admin-token';
+  return p && p.kind !== 'system' ? p.ownerId : 'admin-token';
 }
 
 /** A digest of the parsed body; multipart bodies (fields and file bytes) are hashed field by field. */

@@ -52,6 +52,7 @@ const STATUS_NAMES: Record<number, string> = {
   431: 'HeadersTooLarge',
   500: 'InternalError',
   502: 'BadGateway',
+  503: 'ServiceUnavailable',
   504: 'GatewayTimeout',
 };
 

@@ -1,8 +1,14 @@
+import type { TeamPrincipal } from '../auth/principal.ts';
 import type { FastifyRequest } from 'fastify';
 
-/** The team of the calling API key; only for routes whose auth mode is 'key'. */
-export function teamIdOf(request: FastifyRequest): string {
+/** The calling key or signed-in user; only for routes whose auth mode is 'key'. */
+export function teamPrincipalOf(request: FastifyRequest): TeamPrincipal {
   const p = request.principal;
-  if (p?.kind !== 'key') throw new Error('route requires a team API key');
-  return p.teamId;
+  if (!p || p.kind === 'system') throw new Error('route requires a team API key or a session');
+  return p;
+}
+
+/** The team of the calling key or signed-in user; only for routes whose auth mode is 'key'. */
+export function teamIdOf(request: FastifyRequest): string {
+  return teamPrincipalOf(request).teamId;
 }

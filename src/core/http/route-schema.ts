@@ -17,7 +17,7 @@ export const upstreamErrorResponses = errorsAt(400, 401, 403, 404, 429, 500, 502
 export const linkErrorResponses = errorsAt(403, 404);
 
 /** The security of the routes that take the system administrator token as well as a team `admin` key (`config.auth: 'admin'`). */
-export const adminSecurity: Record<string, string[]>[] = [{ bearer: [] }, { adminToken: [] }];
+export const adminSecurity: Record<string, string[]>[] = [{ bearer: [] }, { sessionCookie: [] }, { adminToken: [] }];
 
 /**
  * A route's `operationId`, and its `description` if it has one. A route served again at an

@@ -37,7 +37,7 @@ function toView(row: repo.ApiKeyRow): ApiKeyView {
 /** The team an admin call addresses; a team admin key sees only its own team (others are 404). */
 export async function resolveAdminTeam(db: Queryable, principal: Principal | null, teamKey: string) {
   const team = await repo.findTeam(db, teamKey);
-  if (!team || (principal?.kind === 'key' && principal.teamId !== team.id)) throw notFound('team', teamKey);
+  if (!team || (principal && principal.kind !== 'system' && principal.teamId !== team.id)) throw notFound('team', teamKey);
   return team;
 }
 

@@ -22,6 +22,8 @@ export interface StateDef {
   name: string;
   status: 'OPEN' | 'COMPLETED' | 'CANCELLED';
   order: number;
+  /** A #rrggbb hex from the workspace, or null (the console then uses a neutral colour per status). */
+  color: string | null;
 }
 
 interface StateTaskDef {
@@ -117,6 +119,7 @@ export function buildTeamConfig(rows: TeamConfigRows): TeamConfig {
         name: s.name,
         status: s.status,
         order: s.position,
+        color: s.color ?? null,
         start: s.is_default_start,
         completed: s.is_default_completed,
       }));

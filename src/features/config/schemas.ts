@@ -19,7 +19,14 @@ export const ConfigData = named(
         ...Base,
         entity: NullableId,
         attributes: Ids,
-        states: Type.Array(Type.Object({ ...Base, order: Type.Integer(), status: Type.String() })),
+        states: Type.Array(
+          Type.Object({
+            ...Base,
+            order: Type.Integer(),
+            status: Type.String(),
+            color: Nullable(Type.String(), { description: 'a #rrggbb colour; null when the workspace sets none' }),
+          }),
+        ),
         defaultStartState: Id,
         defaultCompletedState: NullableId,
         primaryKey: NullableId,

@@ -25,6 +25,8 @@ import { sampleContent, type SampleChat } from './sample-content.ts';
 import type { DatedRow } from '../../core/db/dated-rows.ts';
 import { backdateProcesses } from '../processes/bulk-repo.ts';
 import { backdateTasks } from '../tasks/repo.ts';
+import { backdateHistory } from '../history/repo.ts';
+import { SYSTEM_ACTOR } from '../../core/auth/principal.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -48,12 +50,12 @@ export async function addDemoSampleData(db: Db, tx: Queryable, teamId: string, n
   const taskTimes: DatedRow[] = [];
   for (const sample of content.processes) {
     const procedure = procedureOf(config, sample.procedure);
-    const process = await createProcess(joined, config, procedure, sample.input);
+    const process = await createProcess(joined, config, procedure, sample.input, SYSTEM_ACTOR);
     byKey.set(sample.key, process);
     const createdAt = now - sample.ageHours * HOUR;
     let lastTouched = createdAt;
     for (const task of sample.tasks) {
-      const created = await createTask(joined, config, procedure, process.id, task.stateTask, task.input);
+      const created = await createTask(joined, config, procedure, process.id, task.stateTask, task.input, SYSTEM_ACTOR);
       const taskCreatedAt = createdAt + task.afterHours * HOUR;
       const taskUpdatedAt = created.status === 'OPEN' ? taskCreatedAt : taskCreatedAt + 25 * MINUTE;
       taskTimes.push({ id: created.id, createdAt: at(taskCreatedAt), updatedAt: at(taskUpdatedAt) });
@@ -63,6 +65,7 @@ export async function addDemoSampleData(db: Db, tx: Queryable, teamId: string, n
   }
   await backdateProcesses(tx, processTimes);
   await backdateTasks(tx, taskTimes);
+  await backdateHistory(tx, processTimes, taskTimes);
 
   let chatMessages = 0;
   const number = await repo.firstSendingNumber(tx, teamId);

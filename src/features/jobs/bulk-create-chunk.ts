@@ -5,7 +5,9 @@
  * statement. An item that cannot be created becomes an INVALID or ERROR outcome; nothing of it
  * is written.
  */
+import type { Actor } from '../../core/auth/principal.ts';
 import type { Queryable } from '../../core/db/types.ts';
+import { writeHistory } from '../history/repo.ts';
 import { applyReferences, loadReferences, referencesOf } from '../attributes/validate-data.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { insertProcesses } from '../processes/bulk-repo.ts';
@@ -13,7 +15,7 @@ import { pkConflict, pkValueOf } from '../processes/primary-keys.ts';
 import { emitProcessEvents } from '../processes/process-events.ts';
 import { linkRecords, refusedRecordLinks } from '../processes/record-links.ts';
 import { findProcessesWithRecords } from '../processes/repo.ts';
-import { entityOf, newProcess, toView } from '../processes/service.ts';
+import { createdEntry, entityOf, newProcess, toView } from '../processes/service.ts';
 import { checkCreateItem, type CheckedCreate } from './bulk-items.ts';
 import { attemptRule, ChunkRace, duplicateOf, existingPrimaryKeys, outcomeLog } from './chunk-support.ts';
 import type { Outcome } from './repo.ts';
@@ -26,6 +28,7 @@ export async function createChunk(
   procedure: ProcedureDef,
   jobId: string,
   entries: { idx: number; input: unknown }[],
+  actor: Actor,
 ): Promise<Outcome[]> {
   const teamId = config.team.id;
   const log = outcomeLog();
@@ -102,6 +105,12 @@ export async function createChunk(
   const inserted = await insertProcesses(tx, teamId, procedure, rows, 'id');
   // A single create took one of our primary keys after we looked: redo the chunk from scratch.
   if (inserted.length !== rows.length) throw new ChunkRace();
+  await writeHistory(
+    tx,
+    teamId,
+    actor,
+    rows.map((r) => createdEntry(procedure, r)),
+  );
   if (rows.length && config.webhookEvents.has('process.created')) {
     const byId = new Map(
       (

@@ -4,13 +4,15 @@
  * change into the row as it is when the row lock is taken. Items aimed at the same process go in
  * successive statements ("waves"), in array order.
  */
+import type { Actor } from '../../core/auth/principal.ts';
 import { isUniqueViolation } from '../../core/db/errors.ts';
 import type { Queryable } from '../../core/db/types.ts';
 import { isUuid } from '../../core/uuid.ts';
 import { applyReferences, loadReferences, referencesOf } from '../attributes/validate-data.ts';
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
-import { emitProcessEvents } from '../processes/process-events.ts';
-import { findLiveProcesses, updateProcesses } from '../processes/bulk-repo.ts';
+import { writeHistory, type HistoryEntry } from '../history/repo.ts';
+import { emitProcessEvents, fieldChanges, trackedOf } from '../processes/process-events.ts';
+import { findLiveProcesses, lockProcessStates, updateProcesses } from '../processes/bulk-repo.ts';
 import { pkConflict } from '../processes/primary-keys.ts';
 import { findProcessesWithRecords } from '../processes/repo.ts';
 import { processChange, toView, type ProcessView } from '../processes/service.ts';
@@ -35,6 +37,7 @@ export async function updateChunk(
   config: TeamConfig,
   procedure: ProcedureDef,
   entries: { idx: number; input: unknown }[],
+  actor: Actor,
 ): Promise<Outcome[]> {
   const teamId = config.team.id;
   const log = outcomeLog();
@@ -117,6 +120,17 @@ export async function updateChunk(
     waves[n].push(r);
   }
   for (const wave of waves) {
+    // Locked and read before the change: the "old" of each history entry (and, locked first,
+    // the webhook's "before" below reads the same values).
+    const old = new Map(
+      (
+        await lockProcessStates(
+          tx,
+          teamId,
+          wave.map((r) => r.processId),
+        )
+      ).map((p) => [p.id, p]),
+    );
     const reporting = config.webhookEvents.has('process.updated') || config.webhookEvents.has('process.deleted');
     const before = reporting
       ? await viewsOf(
@@ -126,13 +140,13 @@ export async function updateChunk(
           wave.map((r) => r.processId),
         )
       : undefined;
-    let updated: { id: string }[];
+    let updated: Awaited<ReturnType<typeof lockProcessStates>>;
     try {
       updated = await updateProcesses(
         tx,
         teamId,
         wave.map((r) => ({ ...processChange(r.processId, r.prepared, r.assignee), isDeleted: r.changes.isDeleted === true })),
-        'id',
+        'state',
       );
     } catch (err) {
       if (isUniqueViolation(err)) throw new ChunkRace();
@@ -144,6 +158,16 @@ export async function updateChunk(
       if (done.has(r.processId)) log.success(r.idx, r.processId);
       else notFound(r.idx, r.target);
     }
+    const deleting = new Set(wave.filter((r) => r.changes.isDeleted).map((r) => r.processId));
+    const history: HistoryEntry[] = [];
+    for (const after of updated) {
+      const before = old.get(after.id);
+      const changes = before ? fieldChanges(trackedOf(procedure, before), trackedOf(procedure, after)) : [];
+      const entry = { procedureId: procedure.id, processId: after.id };
+      if (deleting.has(after.id)) history.push({ ...entry, kind: 'deleted', changes: changes.length ? changes : null });
+      else if (changes.length) history.push({ ...entry, kind: 'updated', changes });
+    }
+    await writeHistory(tx, teamId, actor, history);
     if (before) {
       const after = await viewsOf(tx, config, procedure, [...done]);
       const changes = wave

@@ -7,7 +7,9 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AppContext } from '../../context.ts';
+import type { Actor } from '../../core/auth/principal.ts';
 import type { Queryable } from '../../core/db/types.ts';
+import { actorOfOwner } from '../history/service.ts';
 import type { QueueMessage } from '../../core/queue/job-queue.ts';
 import { analyzeProcesses } from '../processes/bulk-repo.ts';
 import { createChunk } from './bulk-create-chunk.ts';
@@ -98,7 +100,7 @@ export function bulkWorker(ctx: AppContext) {
     });
   }
 
-  async function runChunk(data: SliceData, size: number): Promise<ChunkState> {
+  async function runChunk(data: SliceData, size: number, actor: Actor): Promise<ChunkState> {
     // Loaded before the transaction: in embedded mode a query outside it would wait on it.
     const config = await ctx.configCache.get(data.teamId);
     return withRunningJob(data, async (tx, job) => {
@@ -111,8 +113,8 @@ export function bulkWorker(ctx: AppContext) {
       const outcomes = !entries.length
         ? []
         : job.operation === 'create'
-          ? await createChunk(tx, config, procedure, job.id, entries)
-          : await updateChunk(tx, config, procedure, entries);
+          ? await createChunk(tx, config, procedure, job.id, entries, actor)
+          : await updateChunk(tx, config, procedure, entries, actor);
       return settle(tx, job, outcomes);
     });
   }
@@ -134,10 +136,10 @@ export function bulkWorker(ctx: AppContext) {
     await analyzeProcesses(ctx.db).catch((err) => ctx.log.warn({ err: err.message }, 'analyze after a bulk job failed'));
   }
 
-  async function runChunkWithRetries(data: SliceData, size: number) {
+  async function runChunkWithRetries(data: SliceData, size: number, actor: Actor) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await runChunk(data, size);
+        return await runChunk(data, size, actor);
       } catch (err) {
         const retryable = err instanceof ChunkRace || RETRYABLE_CODES.has((err as { code?: string }).code ?? '');
         if (!retryable || attempt >= CHUNK_ATTEMPTS) throw err;
@@ -153,10 +155,15 @@ export function bulkWorker(ctx: AppContext) {
     // only the culprit becomes an ERROR.
     let oneByOne = 0;
     try {
+      // Who the job's history names: looked up once per slice (not per item), before any
+      // chunk's transaction, since in embedded mode a query outside it would wait on it.
+      const job = await repo.findJob(ctx.db, teamId, jobId);
+      if (!job) return;
+      const actor = await actorOfOwner(ctx.db, teamId, job.submitted_by);
       for (;;) {
         let state: ChunkState;
         try {
-          state = await runChunkWithRetries(message.data, oneByOne > 0 ? 1 : chunkSize);
+          state = await runChunkWithRetries(message.data, oneByOne > 0 ? 1 : chunkSize, actor);
           if (oneByOne > 0) oneByOne--;
         } catch (err) {
           if (!isItemFault(err)) throw err;

@@ -9,6 +9,8 @@ export interface JobRow {
   operation: 'create' | 'update';
   completion_status: string;
   status_message: string | null;
+  /** Who submitted it: an API key's id, or `user:<id>` (the principal's ownerId). */
+  submitted_by: string | null;
   total: number;
   invalid_count: number;
   not_started_count: number;

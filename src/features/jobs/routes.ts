@@ -5,7 +5,7 @@ import { hasPrivilege } from '../../core/auth/privileges.ts';
 import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
 import { AppError } from '../../core/errors.ts';
-import { teamIdOf } from '../../core/http/principal-team.ts';
+import { teamIdOf, teamPrincipalOf } from '../../core/http/principal-team.ts';
 import { errorResponses, operation } from '../../core/http/route-schema.ts';
 import { createValidator } from '../../core/http/validator.ts';
 import { procedureOf } from '../processes/service.ts';
@@ -29,8 +29,7 @@ export function jobRoutes(ctx: AppContext) {
     httpPart === 'body' ? (body: unknown) => checkBulkBody(body, bulkMaxItems) : coercing.compile(schema);
 
   async function submit(request: BulkRequest, operation: 'create' | 'update') {
-    const principal = request.principal!;
-    if (principal.kind !== 'key') throw new Error('route requires a team API key');
+    const principal = teamPrincipalOf(request);
     if (operation === 'update' && !hasPrivilege(principal.privileges, 'process:delete') && request.body.some(deletes)) {
       throw new AppError('PRIVILEGE_MISSING', { role: principal.roleShortId, privilege: 'process:delete' });
     }
@@ -40,12 +39,12 @@ export function jobRoutes(ctx: AppContext) {
     const submitKey =
       typeof key === 'string' && key
         ? createHash('sha256')
-            .update(`${principal.keyId}\0${operation}\0${procedure.id}\0${key}\0`)
+            .update(`${principal.ownerId}\0${operation}\0${procedure.id}\0${key}\0`)
             .update(JSON.stringify(request.body))
             .digest('hex')
         : null;
     const { job, meta } = await service.submitBulk(ctx, config, procedure, operation, request.body, {
-      submittedBy: principal.keyId,
+      submittedBy: principal.ownerId,
       submitKey,
     });
     return ok(job, meta);

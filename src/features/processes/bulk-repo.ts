@@ -11,16 +11,22 @@ import { RECORD_JSON, withDates, type ProcessRow, type ProcessWithRecord } from 
 import { datedColumns, type DatedRow } from '../../core/db/dated-rows.ts';
 
 /**
- * What a process write hands back: `'id'` for a bulk chunk, which needs no more (reading a
- * thousand whole rows back costs about a tenth of a chunk's time), or `'process'` for the view a
- * response is made of: each row with its record.
+ * What a process write hands back: `'id'` for a bulk create chunk, which needs no more (reading
+ * a thousand whole rows back costs about a tenth of a chunk's time), `'state'` for a bulk update
+ * chunk, which needs the fields history compares, or `'process'` for the view a response is made
+ * of: each row with its record.
  */
-export type Returning = 'id' | 'process';
-type Returned<R extends Returning> = R extends 'process' ? ProcessWithRecord : { id: string };
+export type Returning = 'id' | 'state' | 'process';
+type Returned<R extends Returning> = R extends 'process' ? ProcessWithRecord : R extends 'state' ? ProcessStateRow : { id: string };
+
+/** The fields of a process a change can move (process-events.ts compares them). */
+export type ProcessStateRow = Pick<ProcessRow, 'id' | 'data' | 'status' | 'state_id' | 'assigned_to' | 'next_action_at'>;
+const STATE_COLUMNS = 'p.id, p.data, p.status, p.state_id, p.assigned_to, p.next_action_at';
 
 /** `sql` (a write to `processes p`) with the RETURNING clause `what` asks for. */
 async function writeProcesses<R extends Returning>(db: Queryable, sql: string, params: unknown[], what: R): Promise<Returned<R>[]> {
   if (what === 'id') return (await db.query(`${sql} returning p.id`, params)) as Returned<R>[];
+  if (what === 'state') return (await db.query(`${sql} returning ${STATE_COLUMNS}`, params)) as Returned<R>[];
   // The record by key, per row: a CTE joining the RETURNING rows let the planner scan records,
   // which made a single create twice as slow (measured).
   const rows = await db.query(`${sql} returning p.*, (select ${RECORD_JSON} from records r where r.id = p.record_id) as record`, params);
@@ -161,6 +167,21 @@ export async function findLiveProcesses(
     [procedureId, ids, pkValues],
   );
   return rows.filter((r) => r.team_id === teamId);
+}
+
+/**
+ * Locks live processes of a team and reads what a change can move, before a bulk update
+ * changes them: their values then are the "old" of their history. Locked in id order, so two
+ * chunks touching the same processes queue instead of deadlocking.
+ */
+export async function lockProcessStates(db: Queryable, teamId: string, ids: string[]): Promise<ProcessStateRow[]> {
+  if (!ids.length) return [];
+  return db.query<ProcessStateRow>(
+    `select ${STATE_COLUMNS} from processes p
+      where p.id = any($1::uuid[]) and p.team_id = $2 and not p.is_deleted
+      order by p.id for update`,
+    [ids, teamId],
+  );
 }
 
 /** Of these ids (lower case), those of the entity's records in this team. */

@@ -115,3 +115,18 @@ export async function listProcesses(db: Queryable, q: ListQuery): Promise<(Proce
   const rows = await db.query(sql, params);
   return rows.map((row) => ({ ...withDates(row), sort_keys: row.sort_keys }));
 }
+
+/** A process's id when it exists in the procedure, deleted or not (its history outlives it). */
+export async function findProcessIdWithDeleted(
+  db: Queryable,
+  teamId: string,
+  procedureId: string,
+  id: string,
+): Promise<string | undefined> {
+  const rows = await db.query<{ id: string }>('select id from processes where id = $1 and team_id = $2 and procedure_id = $3', [
+    id,
+    teamId,
+    procedureId,
+  ]);
+  return rows[0]?.id;
+}

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
+import { actorOf } from '../../core/auth/principal.ts';
 import { teamIdOf } from '../../core/http/principal-team.ts';
 import { errorResponses, operation } from '../../core/http/route-schema.ts';
 import { CreateBody, ListBody, ListMeta, PkParams, ProcedureParams, ProcessOut, ProcessParams, UpdateBody } from './schemas.ts';
@@ -78,7 +79,7 @@ export function processRoutes(ctx: AppContext) {
         },
         async (request) => {
           const { config, procedure } = await scope(request);
-          return ok(await service.createProcess(ctx.db, config, procedure, request.body));
+          return ok(await service.createProcess(ctx.db, config, procedure, request.body, actorOf(request.principal)));
         },
       );
 
@@ -97,7 +98,16 @@ export function processRoutes(ctx: AppContext) {
         },
         async (request) => {
           const { config, procedure } = await scope(request);
-          return ok(await service.updateProcess(ctx.db, config, procedure, { value: request.params.processId }, request.body));
+          return ok(
+            await service.updateProcess(
+              ctx.db,
+              config,
+              procedure,
+              { value: request.params.processId },
+              request.body,
+              actorOf(request.principal),
+            ),
+          );
         },
       );
 
@@ -117,7 +127,7 @@ export function processRoutes(ctx: AppContext) {
         async (request) => {
           const { config, procedure } = await scope(request);
           const ref = { value: request.params.pkValue, pkShortId: request.params.pkShortId };
-          return ok(await service.updateProcess(ctx.db, config, procedure, ref, request.body));
+          return ok(await service.updateProcess(ctx.db, config, procedure, ref, request.body, actorOf(request.principal)));
         },
       );
 
@@ -135,7 +145,9 @@ export function processRoutes(ctx: AppContext) {
         },
         async (request) => {
           const { config, procedure } = await scope(request);
-          return ok(await service.deleteProcess(ctx.db, config, procedure, { value: request.params.processId }));
+          return ok(
+            await service.deleteProcess(ctx.db, config, procedure, { value: request.params.processId }, actorOf(request.principal)),
+          );
         },
       );
 
@@ -154,7 +166,7 @@ export function processRoutes(ctx: AppContext) {
         async (request) => {
           const { config, procedure } = await scope(request);
           const ref = { value: request.params.pkValue, pkShortId: request.params.pkShortId };
-          return ok(await service.deleteProcess(ctx.db, config, procedure, ref));
+          return ok(await service.deleteProcess(ctx.db, config, procedure, ref, actorOf(request.principal)));
         },
       );
     }

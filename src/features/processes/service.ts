@@ -14,7 +14,9 @@ import { checkData, dataError, resolveDataReferences, resolveUsers, type DataChe
 import type { EntityDef, ProcedureDef, StateDef, TeamConfig } from '../config/model.ts';
 import { insertProcesses, updateProcesses, type NewProcess, type ProcessChange } from './bulk-repo.ts';
 import { checkKeyLength, pkConflict, pkText, pkValueOf } from './primary-keys.ts';
-import { emitProcessEvents } from './process-events.ts';
+import type { Actor } from '../../core/auth/principal.ts';
+import { writeHistory } from '../history/repo.ts';
+import { emitProcessEvents, fieldChanges } from './process-events.ts';
 import { assigneeRefs, compileWhere } from './query.ts';
 import { linkRecords, refusedRecordLinks, type RecordLink } from './record-links.ts';
 import * as repo from './repo.ts';
@@ -146,7 +148,19 @@ export function newProcess(
   };
 }
 
-export async function createProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, input: CreateInput): Promise<ProcessView> {
+/** The history entry of a new process: where it started. */
+export function createdEntry(procedure: ProcedureDef, process: Pick<NewProcess, 'id' | 'status' | 'state_id'>) {
+  const state = procedure.states.find((s) => s.id === process.state_id)?.shortId ?? process.state_id;
+  return { procedureId: procedure.id, processId: process.id, kind: 'created' as const, changes: { state, status: process.status } };
+}
+
+export async function createProcess(
+  db: Db,
+  config: TeamConfig,
+  procedure: ProcedureDef,
+  input: CreateInput,
+  actor: Actor,
+): Promise<ProcessView> {
   const teamId = config.team.id;
   const prepared = prepareCreate(config, procedure, input);
   const { entity, link } = prepared;
@@ -163,6 +177,7 @@ export async function createProcess(db: Db, config: TeamConfig, procedure: Proce
     const [row] = await insertProcesses(tx, teamId, procedure, [process], 'process');
     if (!row) throw pkConflict(procedure, process.pk_value);
     const view = toView(procedure, row, row.record);
+    await writeHistory(tx, teamId, actor, [createdEntry(procedure, row)]);
     await emitProcessEvents(tx, config, 'process.created', [{ after: view }]);
     return view;
   });
@@ -243,6 +258,7 @@ export async function updateProcess(
   procedure: ProcedureDef,
   ref: ProcessRef,
   input: UpdateInput,
+  actor: Actor,
 ): Promise<ProcessView> {
   const teamId = config.team.id;
   const prepared = prepareUpdate(procedure, input);
@@ -258,16 +274,28 @@ export async function updateProcess(
       throw err;
     }
     const view = toView(procedure, row, row.record);
-    await emitProcessEvents(tx, config, 'process.updated', [{ before: toView(procedure, current, current.record), after: view }]);
+    const before = toView(procedure, current, current.record);
+    // An update that changes nothing leaves no trace in the history.
+    const changes = fieldChanges(before, view);
+    if (changes.length)
+      await writeHistory(tx, teamId, actor, [{ procedureId: procedure.id, processId: view.id, kind: 'updated', changes }]);
+    await emitProcessEvents(tx, config, 'process.updated', [{ before, after: view }]);
     return view;
   });
 }
 
-export async function deleteProcess(db: Db, config: TeamConfig, procedure: ProcedureDef, ref: ProcessRef): Promise<ProcessView> {
+export async function deleteProcess(
+  db: Db,
+  config: TeamConfig,
+  procedure: ProcedureDef,
+  ref: ProcessRef,
+  actor: Actor,
+): Promise<ProcessView> {
   return db.tx(async (tx) => {
     const current = await find(tx, config.team.id, procedure, ref, true);
     const [row] = await updateProcesses(tx, config.team.id, [{ id: current.id, isDeleted: true }], 'process');
     const view = toView(procedure, row, row.record);
+    await writeHistory(tx, config.team.id, actor, [{ procedureId: procedure.id, processId: view.id, kind: 'deleted', changes: null }]);
     await emitProcessEvents(tx, config, 'process.deleted', [{ after: view }]);
     return view;
   });

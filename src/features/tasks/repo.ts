@@ -64,3 +64,69 @@ export async function backdateTasks(q: Queryable, rows: DatedRow[]): Promise<voi
     datedColumns(rows),
   );
 }
+
+/** A task with what a list shows beside it: its procedure and its process's name. */
+export interface ListedTaskRow extends TaskRow {
+  procedure_id: string;
+  process_data: Record<string, unknown>;
+  process_is_deleted: boolean;
+}
+
+/**
+ * Tasks of a team by assignee, process and status, due first (no due date last), then by id;
+ * `after` is the previous page's last (due_by, id). One index scan: tasks_assignee_due.
+ */
+export function listTasks(
+  q: Queryable,
+  f: {
+    teamId: string;
+    assignedTo?: string;
+    processId?: string;
+    statuses: string[];
+    after?: { due: Date | null; id: string };
+    limit: number;
+  },
+): Promise<ListedTaskRow[]> {
+  // One status (the usual OPEN) is an equality, so that the index gives the order as it is.
+  const params: unknown[] = [f.teamId, f.statuses.length === 1 ? f.statuses[0] : f.statuses, f.limit + 1];
+  const where = ['t.team_id = $1', f.statuses.length === 1 ? 't.status = $2' : 't.status = any($2::text[])'];
+  if (f.assignedTo !== undefined) where.push(`t.assigned_to = $${params.push(f.assignedTo)}`);
+  if (f.processId !== undefined) where.push(`t.process_id = $${params.push(f.processId)}`);
+  if (f.after) {
+    // (due_by is null, due_by, id) ascending: rows after the cursor's.
+    const due = `$${params.push(f.after.due)}::timestamptz`;
+    const id = `$${params.push(f.after.id)}::uuid`;
+    where.push(
+      f.after.due === null
+        ? `(t.due_by is null and t.id > ${id})`
+        : `(t.due_by is null or t.due_by > ${due} or (t.due_by = ${due} and t.id > ${id}))`,
+    );
+  }
+  return q.query<ListedTaskRow>(
+    `select t.*, p.procedure_id, p.data as process_data, p.is_deleted as process_is_deleted
+       from tasks t join processes p on p.id = t.process_id
+      where ${where.join(' and ')}
+      order by t.due_by is null, t.due_by, t.id
+      limit $3`,
+    params,
+  );
+}
+
+export async function findTask(q: Queryable, teamId: string, id: string, lock = false): Promise<TaskRow | undefined> {
+  const rows = await q.query<TaskRow>(`select * from tasks where team_id = $1 and id = $2${lock ? ' for update' : ''}`, [teamId, id]);
+  return rows[0];
+}
+
+export async function updateTask(
+  q: Queryable,
+  id: string,
+  t: Pick<TaskRow, 'status' | 'assigned_to' | 'title' | 'description' | 'due_by' | 'completed_at' | 'cancelled_at' | 'data'>,
+): Promise<TaskRow> {
+  const rows = await q.query<TaskRow>(
+    `update tasks set status = $2, assigned_to = $3, title = $4, description = $5, due_by = $6,
+            completed_at = $7, cancelled_at = $8, data = $9::jsonb, updated_at = now()
+      where id = $1 returning *`,
+    [id, t.status, t.assigned_to, t.title, t.description, t.due_by, t.completed_at, t.cancelled_at, JSON.stringify(t.data)],
+  );
+  return rows[0];
+}

@@ -3,10 +3,13 @@ import { Nullable, Status, Uuid } from '../../core/schema-types.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { Envelope, ok } from '../../core/envelope.ts';
-import { teamIdOf } from '../../core/http/principal-team.ts';
+import { actorOf } from '../../core/auth/principal.ts';
+import { teamIdOf, teamPrincipalOf } from '../../core/http/principal-team.ts';
 import { errorResponses, errorsAt } from '../../core/http/route-schema.ts';
 import { procedureOf } from '../processes/service.ts';
 import { createTask } from './service.ts';
+import { changeTask } from './task-changes.ts';
+import { listTasks } from './task-lists.ts';
 import { named } from '../../core/http/openapi-document.ts';
 
 const Time = Type.Union([Type.Number(), Type.Null()]);
@@ -67,6 +70,47 @@ const CreateTaskBody = named(
   },
 );
 
+const ListedTask = named(
+  'ListedTask',
+  Type.Object({
+    ...TaskOut.properties,
+    procedure: Nullable(Type.String({ description: "The process's procedure shortId." })),
+    processLabel: Nullable(Type.String({ description: "The process's primary identifier (else primary key) value, to show." })),
+  }),
+);
+
+const TaskListQuery = Type.Object({
+  assignedTo: Type.Optional(Type.String({ maxLength: 320, description: '`me` (the signed-in user), a username or a user id' })),
+  process: Type.Optional(Type.String({ maxLength: 64, description: 'a process id: its tasks only' })),
+  status: Type.Optional(
+    Type.String({ maxLength: 40, description: 'OPEN (default), COMPLETED, CANCELLED, or several separated by commas' }),
+  ),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: "the previous page's _meta.nextCursor" })),
+});
+
+const TaskListMeta = named('TaskListMeta', Type.Object({ hasMore: Type.Boolean(), nextCursor: Nullable(Type.String()) }));
+
+const ChangeTaskBody = named(
+  'TaskUpdate',
+  Type.Object(
+    {
+      status: Type.Optional(Status),
+      data: Type.Optional(
+        Type.Object({}, { additionalProperties: true, description: "the state task's attribute values to change; null removes one" }),
+      ),
+      assignedTo: Type.Optional(Type.Union([Type.String({ description: 'username or user id' }), Type.Null()])),
+      title: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+      description: Type.Optional(Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()])),
+      dueBy: InTime,
+    },
+    { additionalProperties: false },
+  ),
+  { examples: [{ status: 'COMPLETED', data: { remarks: 'Called back; will visit on Monday' } }] },
+);
+
+const TaskParams = Type.Object({ taskId: Uuid });
+
 const Params = Type.Object({
   ps: Type.String({ description: 'procedure shortId or id' }),
   processIdOrPk: Type.String({ description: 'process uuid or primary-key value' }),
@@ -92,7 +136,62 @@ export function taskRoutes(ctx: AppContext) {
       async (request) => {
         const config = await ctx.configCache.get(teamIdOf(request));
         const procedure = procedureOf(config, request.params.ps);
-        return ok(await createTask(ctx.db, config, procedure, request.params.processIdOrPk, request.params.stateTask, request.body));
+        return ok(
+          await createTask(
+            ctx.db,
+            config,
+            procedure,
+            request.params.processIdOrPk,
+            request.params.stateTask,
+            request.body,
+            actorOf(request.principal),
+          ),
+        );
+      },
+    );
+
+    app.get<{ Querystring: Static<typeof TaskListQuery> }>(
+      '/v1/ext/tasks',
+      {
+        config: { auth: 'key', privilege: 'process:read' },
+        schema: {
+          tags: ['tasks'],
+          summary: 'List tasks',
+          operationId: 'listTasks',
+          description:
+            "A user's tasks across processes (`assignedTo=me` in the console), or a process's: due first, those without a due " +
+            'date last, keyset-paged with `cursor`. Each task names its procedure and its process as lists show it.',
+          querystring: TaskListQuery,
+          response: { 200: Envelope(Type.Array(ListedTask), TaskListMeta), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const principal = teamPrincipalOf(request);
+        const config = await ctx.configCache.get(principal.teamId);
+        const { page, meta } = await listTasks(ctx.db, principal, config, request.query);
+        return ok(page, meta);
+      },
+    );
+
+    app.patch<{ Params: Static<typeof TaskParams>; Body: Static<typeof ChangeTaskBody> }>(
+      '/v1/ext/task/:taskId',
+      {
+        config: { auth: 'key', privilege: 'task:write', idempotent: true },
+        schema: {
+          tags: ['tasks'],
+          summary: 'Change task',
+          operationId: 'updateTask',
+          description:
+            'Complete, cancel or reopen a task, reassign it, move its due date, change its attributes. Only the fields ' +
+            'given change; `completedAt` and `cancelledAt` follow the status.',
+          params: TaskParams,
+          body: ChangeTaskBody,
+          response: { 200: Envelope(TaskOut), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const config = await ctx.configCache.get(teamIdOf(request));
+        return ok((await changeTask(ctx.db, config, request.params.taskId, request.body, actorOf(request.principal))).after);
       },
     );
   };

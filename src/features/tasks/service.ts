@@ -1,5 +1,6 @@
 /** Creating tasks against a process, shaped and validated by a state task of its procedure. */
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../core/auth/principal.ts';
 import type { Db } from '../../core/db/types.ts';
 import { AppError, invalid, notFound } from '../../core/errors.ts';
 import { epochMs } from '../attributes/check-value.ts';
@@ -7,6 +8,7 @@ import { checkData, dataError, resolveDataReferences } from '../attributes/valid
 import type { ProcedureDef, TeamConfig } from '../config/model.ts';
 import { resolveProcess } from '../processes/service.ts';
 import { platformBody, writePlatformEvent } from '../webhooks/outbox.ts';
+import { writeHistory, type HistoryEntry } from '../history/repo.ts';
 import * as repo from './repo.ts';
 
 export interface CreateTaskInput {
@@ -22,7 +24,7 @@ export interface CreateTaskInput {
 
 const ms = (d: Date | null) => (d ? d.getTime() : null);
 
-function toView(row: repo.TaskRow) {
+export function toView(row: repo.TaskRow) {
   return {
     id: row.id,
     createdAt: row.created_at.getTime(),
@@ -61,6 +63,7 @@ export async function createTask(
   idOrPk: string,
   stateTaskKey: string,
   input: CreateTaskInput,
+  actor: Actor,
 ) {
   const stateTask = procedure.stateTasks.find((t) => t.shortId === stateTaskKey || t.id === stateTaskKey);
   if (!stateTask) throw notFound(`state task of ${procedure.shortId}`, stateTaskKey);
@@ -101,6 +104,11 @@ export async function createTask(
       data: Object.fromEntries(Object.entries(check.values).filter(([, v]) => v !== null)),
     });
     const view = toView(row);
+    // A task created COMPLETED or CANCELLED (a logged call) is both created and closed.
+    const summary = { taskId: row.id, stateTask: stateTask.shortId, title: row.title, status };
+    const entry = (kind: HistoryEntry['kind']) => ({ procedureId: procedure.id, processId: process.id, kind, changes: summary });
+    const closed = status === 'COMPLETED' ? [entry('task_completed')] : status === 'CANCELLED' ? [entry('task_cancelled')] : [];
+    await writeHistory(tx, config.team.id, actor, [entry('task_created'), ...closed]);
     if (config.webhookEvents.has('task.created')) {
       await writePlatformEvent(tx, config.team.id, 'task.created', process.id, platformBody('task.created', view));
     }

@@ -60,10 +60,11 @@ export function workspaceRoutes(ctx: AppContext) {
         const principal = request.principal;
         const summary = await applyWorkspaceDocument(ctx.db, doc, {
           secrets: ctx.secrets,
-          onlyTeamId: principal?.kind === 'key' ? principal.teamId : undefined,
+          onlyTeamId: principal && principal.kind !== 'system' ? principal.teamId : undefined,
         });
         ctx.configCache.invalidate();
         ctx.keys.clear();
+        ctx.sessions.clear();
         return ok(summary);
       },
     );

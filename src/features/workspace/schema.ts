@@ -90,6 +90,10 @@ const StateSpec = Type.Object(
     name: Name,
     status: Status,
     default: Type.Optional(StringEnum(['start', 'completed'])),
+    // Only a hex colour: the console puts it into a style, so nothing else may get through.
+    color: Type.Optional(
+      Type.String({ pattern: '^#[0-9A-Fa-f]{6}$', description: 'a #rrggbb colour for the console board; neutral by status when absent' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -316,6 +316,7 @@ class Applier {
             position: i,
             is_default_start: state.default === 'start',
             is_default_completed: state.default === 'completed',
+            color: state.color ?? null,
           },
         }),
       );

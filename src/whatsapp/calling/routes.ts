@@ -20,25 +20,27 @@ import { CallAction, CallingParams, CallingSettingsUpdate, MetaAnswer, Permissio
 type Params = Static<typeof CallingParams>;
 
 const queryOf = (request: FastifyRequest) => request.url.split('?')[1];
+const isSuccess = (answer: GraphAnswer) => answer.status >= 200 && answer.status < 300;
+
+/** Meta's JSON as Meta answered it; Meta's refusal keeps Meta's status, with `_errors` and Meta's `error`. */
+function passBack(request: FastifyRequest, reply: FastifyReply, answer: GraphAnswer) {
+  if (!isSuccess(answer)) return metaErrorReply(reply, request.id, answer, { keepStatus: true });
+  return reply.code(answer.status).type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
+}
+
 const response = { 200: describedAs("Meta's JSON, as Meta answered it.", MetaAnswer), ...upstreamErrorResponses };
 
 export function callingRoutes(ctx: AppContext) {
-  /** Forwards to Meta through the plugin that owns the number; Meta's refusal keeps Meta's status. */
-  async function forward(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, method: 'GET' | 'POST', leaf: string) {
+  /** Asks Meta through the plugin that owns the number (404 before Meta when it is not the team's). */
+  async function forward(request: FastifyRequest<{ Params: Params }>, method: 'GET' | 'POST', leaf: string) {
     const { ver, pnid } = request.params;
     const plugin = await getPluginOfNumber(ctx.db, teamIdOf(request), pnid);
     const answer = await graphFor(ctx, plugin).call(method, `${ver}/${pnid}/${leaf}`, {
       query: queryOf(request),
       body: method === 'POST' ? request.body : undefined,
     });
-    if (answer.status < 200 || answer.status >= 300) {
-      metaErrorReply(reply, request.id, answer, { keepStatus: true });
-      return { plugin, answer: undefined };
-    }
-    reply.code(answer.status).type('application/json; charset=utf-8');
     return { plugin, answer };
   }
-  const send = (reply: FastifyReply, answer: GraphAnswer | undefined) => (answer ? reply.send(JSON.stringify(answer.body)) : reply);
 
   return async (app: FastifyInstance) => {
     const tags = ['whatsapp'];
@@ -58,7 +60,7 @@ export function callingRoutes(ctx: AppContext) {
           response,
         },
       },
-      async (request, reply) => send(reply, (await forward(request, reply, 'GET', 'settings')).answer),
+      async (request, reply) => passBack(request, reply, (await forward(request, 'GET', 'settings')).answer),
     );
 
     app.post<{ Params: Params; Body: Static<typeof CallingSettingsUpdate> }>(
@@ -75,7 +77,7 @@ export function callingRoutes(ctx: AppContext) {
           response,
         },
       },
-      async (request, reply) => send(reply, (await forward(request, reply, 'POST', 'settings')).answer),
+      async (request, reply) => passBack(request, reply, (await forward(request, 'POST', 'settings')).answer),
     );
 
     app.get<{ Params: Params; Querystring: Static<typeof PermissionsQuery> }>(
@@ -92,7 +94,7 @@ export function callingRoutes(ctx: AppContext) {
           response,
         },
       },
-      async (request, reply) => send(reply, (await forward(request, reply, 'GET', 'call_permissions')).answer),
+      async (request, reply) => passBack(request, reply, (await forward(request, 'GET', 'call_permissions')).answer),
     );
 
     app.post<{ Params: Params; Body: Static<typeof CallAction> }>(
@@ -113,9 +115,9 @@ export function callingRoutes(ctx: AppContext) {
         },
       },
       async (request, reply) => {
-        const { plugin, answer } = await forward(request, reply, 'POST', 'calls');
-        const callId = (answer?.body as { calls?: { id?: unknown }[] } | undefined)?.calls?.[0]?.id;
-        if (answer && request.body.action === 'connect' && typeof callId === 'string' && request.body.to) {
+        const { plugin, answer } = await forward(request, 'POST', 'calls');
+        const callId = isSuccess(answer) ? (answer.body as { calls?: { id?: unknown }[] } | null)?.calls?.[0]?.id : undefined;
+        if (request.body.action === 'connect' && typeof callId === 'string' && request.body.to) {
           // The call is placed; failing to log it must not turn Meta's success into an error.
           await recordOutgoingCall(ctx.db, {
             teamId: plugin.team_id,
@@ -126,7 +128,7 @@ export function callingRoutes(ctx: AppContext) {
             bizOpaqueCallbackData: request.body.biz_opaque_callback_data,
           }).catch((err) => request.log.error({ err: (err as Error).message, callId }, 'placed call not logged in the chat store'));
         }
-        return send(reply, answer);
+        return passBack(request, reply, answer);
       },
     );
   };

@@ -61,7 +61,8 @@ export function customerSimulation(target: WebhookTarget, unitMs: number, onErro
       ],
     });
 
-  const reply = (s: AcceptedSend) =>
+  /** A message from the customer, in answer to the accepted send. */
+  const customerMessage = (s: AcceptedSend, content: Record<string, unknown>) =>
     target.post(s.phoneNumberId, 'messages', {
       messaging_product: 'whatsapp',
       contacts: [{ profile: { name: 'Sandbox Customer' }, wa_id: s.to }],
@@ -71,31 +72,23 @@ export function customerSimulation(target: WebhookTarget, unitMs: number, onErro
           id: `wamid.HBgM${randomBytes(12).toString('base64url')}`,
           timestamp: seconds(),
           context: { id: s.wamid },
-          type: 'text',
-          text: { body: `Thanks! (a sandbox customer's reply to ${s.templateName})` },
+          ...content,
         },
       ],
     });
 
+  const reply = (s: AcceptedSend) =>
+    customerMessage(s, { type: 'text', text: { body: `Thanks! (a sandbox customer's reply to ${s.templateName})` } });
+
   const permissionReply = (s: AcceptedSend) => {
     const expiration = Math.floor(Date.now() / 1000) + CALL_PERMISSION_SECONDS;
     s.grantCallPermission?.(expiration);
-    return target.post(s.phoneNumberId, 'messages', {
-      messaging_product: 'whatsapp',
-      contacts: [{ profile: { name: 'Sandbox Customer' }, wa_id: s.to }],
-      messages: [
-        {
-          from: s.to,
-          id: `wamid.HBgM${randomBytes(12).toString('base64url')}`,
-          timestamp: seconds(),
-          type: 'interactive',
-          interactive: {
-            type: 'call_permission_reply',
-            call_permission_reply: { response: 'accept', expiration_timestamp: expiration, response_source: 'user_action' },
-          },
-          context: { id: s.wamid },
-        },
-      ],
+    return customerMessage(s, {
+      type: 'interactive',
+      interactive: {
+        type: 'call_permission_reply',
+        call_permission_reply: { response: 'accept', expiration_timestamp: expiration, response_source: 'user_action' },
+      },
     });
   };
 

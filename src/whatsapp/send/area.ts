@@ -21,5 +21,5 @@ export const whatsappSendArea: Area = {
       },
     },
   ],
-  local: { sendLookups: createSendLookups, sendPacing: () => new Map() },
+  local: { sendLookups: createSendLookups },
 };

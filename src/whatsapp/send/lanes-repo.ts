@@ -31,8 +31,13 @@ export async function reserveSlots(db: Queryable, phoneNumberId: string, count: 
   return { firstInMs: Math.max(0, Number(row.ends_in_ms) - count * spacingMs), spacingMs };
 }
 
-/** Per phone number id, what this process has let go lately: a token bucket (see waitForSlot). */
-export type SendPacing = Map<string, { tokens: number; at: number }>;
+/**
+ * Per phone number id, what this OS process has let go lately: a token bucket (see
+ * waitForSlot). One per process, not per server context: it bounds what one event loop lets go
+ * at once after a stall, and every server context in the process (tests start several) shares
+ * that event loop, so with a bucket each they could let go a burst each, together above Meta's.
+ */
+const lately = new Map<string, { tokens: number; at: number }>();
 
 /**
  * Waits for a reserved slot (`at`, on performance.now()'s clock), then for room in this
@@ -41,7 +46,7 @@ export type SendPacing = Map<string, { tokens: number; at: number }>;
  * second of sends at once): the bucket holds one send less than that and refills at the rate,
  * so late sends catch up in a small burst, then at the rate, never above what Meta takes.
  */
-export async function waitForSlot(pacing: SendPacing, phoneNumberId: string, at: number, spacingMs: number): Promise<void> {
+export async function waitForSlot(phoneNumberId: string, at: number, spacingMs: number): Promise<void> {
   if (spacingMs <= 0) return;
   const capacity = Math.max(1, Math.floor(200 / spacingMs) - 1);
   for (;;) {
@@ -50,10 +55,10 @@ export async function waitForSlot(pacing: SendPacing, phoneNumberId: string, at:
       await sleep(at - now);
       continue;
     }
-    const bucket = pacing.get(phoneNumberId) ?? { tokens: capacity, at: now };
+    const bucket = lately.get(phoneNumberId) ?? { tokens: capacity, at: now };
     bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) / spacingMs);
     bucket.at = now;
-    pacing.set(phoneNumberId, bucket);
+    lately.set(phoneNumberId, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return;

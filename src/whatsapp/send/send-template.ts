@@ -14,7 +14,7 @@ import { toChatMessageView } from '../chats/view.ts';
 import { graphFor, type GraphAnswer, type GraphClient } from '../graph/graph-client.ts';
 import { buildTemplateMessage, type TemplateSendInput } from '../templates/build-template-message.ts';
 import { GRAPH_VERSION } from '../graph/graph-client.ts';
-import { reserveSlots, waitForSlot, type SendPacing } from './lanes-repo.ts';
+import { reserveSlots, waitForSlot } from './lanes-repo.ts';
 import { resultOfAnswer } from './meta-outcome.ts';
 import type { TemplateSend } from './schemas.ts';
 import { wakeAfterCommit } from './send-worker.ts';
@@ -33,16 +33,9 @@ export class MetaRefused extends Error {
  * A synchronous send: a few attempts within the call for what is worth retrying, each in its
  * own slot of the number's pacing, like a queued send.
  */
-async function sendWithRetries(
-  db: Queryable,
-  pacing: SendPacing,
-  graph: GraphClient,
-  pnid: string,
-  perSecond: number,
-  message: unknown,
-): Promise<GraphAnswer> {
+async function sendWithRetries(db: Queryable, graph: GraphClient, pnid: string, perSecond: number, message: unknown): Promise<GraphAnswer> {
   for (let attempt = 1; ; attempt++) {
-    await waitForOwnSlot(db, pacing, pnid, perSecond);
+    await waitForOwnSlot(db, pnid, perSecond);
     let answer: GraphAnswer;
     try {
       answer = await graph.call('POST', `${GRAPH_VERSION}/${pnid}/messages`, { body: message });
@@ -57,9 +50,9 @@ async function sendWithRetries(
 }
 
 /** Waits for a slot of the number's pacing for one synchronous send, as a queued send does. */
-async function waitForOwnSlot(db: Queryable, pacing: SendPacing, pnid: string, perSecond: number): Promise<void> {
+async function waitForOwnSlot(db: Queryable, pnid: string, perSecond: number): Promise<void> {
   const slots = await reserveSlots(db, pnid, 1, perSecond);
-  await waitForSlot(pacing, pnid, performance.now() + slots.firstInMs, slots.spacingMs);
+  await waitForSlot(pnid, performance.now() + slots.firstInMs, slots.spacingMs);
 }
 
 export interface SendTarget {
@@ -101,7 +94,7 @@ export async function sendTemplate(
     return { message: toChatMessageView(stored) };
   }
 
-  const answer = await sendWithRetries(ctx.db, ctx.local.sendPacing, graph, pnid, plugin.messages_per_second, message);
+  const answer = await sendWithRetries(ctx.db, graph, pnid, plugin.messages_per_second, message);
   const result = resultOfAnswer(answer);
   if (result.kind !== 'sent') {
     // Kept so the chat store shows what was tried and why Meta refused it.

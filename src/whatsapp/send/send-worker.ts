@@ -148,7 +148,7 @@ export function sendWorker(ctx: AppContext) {
             );
             break;
           }
-          await waitForSlot(ctx.local.sendPacing, phoneNumberId, t0 + slots.firstInMs + i * slots.spacingMs, slots.spacingMs);
+          await waitForSlot(phoneNumberId, t0 + slots.firstInMs + i * slots.spacingMs, slots.spacingMs);
           while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
           const send = sendable[i];
           const task: Promise<void> = sendOne(graph, phoneNumberId, send)
