@@ -6,7 +6,7 @@
 import { get } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { call, startTestServer, type TestServer } from './helpers/server.ts';
 
 interface Answer {
   status: number;
@@ -153,5 +153,12 @@ describe('behind a proxy prefix (PUBLIC_BASE_URL with a path)', () => {
     expect(html).toContain(`src="./${script}"`);
     expect((await raw(`${prefixed.url}/`)).headers.location).toBe('/chakra/console/');
     expect((await raw(`${prefixed.url}/console/${script}`)).status).toBe(200);
+  });
+
+  it('sets the session cookie Secure: the public address is https', async () => {
+    const token = new URL(prefixed.demoSignInLink).searchParams.get('token');
+    const setup = await call(prefixed.url, 'POST', '/v1/ext/auth/setup', { body: { token, password: 'correct horse battery' } });
+    expect(setup.status, setup.text).toBe(200);
+    expect(setup.headers.get('set-cookie')?.split('; ')).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Lax', 'Secure']));
   });
 });

@@ -61,6 +61,13 @@ describe('saved views', () => {
     expect(dup.json._errors[0]).toBe('name: a view named "my NEW leads" exists already');
     // The same name under another owner is fine.
     expect((await save(salesTwo, { name: 'My new leads' })).status).toBe(200);
+    // Renaming onto another of the owner's views is the same 409.
+    const other = (await save(sales, { name: 'Another' })).json._data;
+    const path = `/v1/ext/procedure/lead/view/${other.id}`;
+    const clash = await call(s.url, 'PATCH', path, { key: sales, body: { name: 'my new LEADS' } });
+    expect(clash.status).toBe(409);
+    expect(clash.json._errors[0]).toBe('name: a view named "my new LEADS" exists already');
+    expect((await call(s.url, 'DELETE', path, { key: sales })).status).toBe(200);
   });
 
   it('only the owner changes their view; team views need process:write', async () => {

@@ -204,6 +204,23 @@ describe('console sign-in', () => {
     }
   });
 
+  // Last: it leaves this test's address slowed for the rest of the hour.
+  it('many failures from one address, each to another account, slow that address for everyone', async () => {
+    let slowedAt = -1;
+    for (let i = 0; i < 50 && slowedAt < 0; i++) {
+      const res = await signIn(`nobody-${i}@example.com`, 'not the password');
+      if (res.status === 429) slowedAt = i;
+      else expect(res.status).toBe(401);
+    }
+    // Each of those accounts failed once at most, so only the address can be slowed (at its 50th
+    // failure, counting the earlier tests' ones from it).
+    expect(slowedAt).toBeGreaterThan(0);
+    const slowed = await signIn('john@paisapay.com', `${PASSWORD}!`);
+    expect(slowed.status).toBe(429);
+    expect(slowed.json._meta.code).toBe('SIGN_IN_SLOWED');
+    expect(Number(slowed.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+
   it('never writes a password or a session token to the log', async () => {
     const text = JSON.stringify(s.logs);
     expect(s.logs.length).toBeGreaterThan(10);

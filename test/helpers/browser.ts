@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './server.ts';
+import { expect } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Headless, and nothing that reaches out of this machine (its network refuses it, many at a time). */
@@ -85,6 +86,17 @@ export async function waitForLive(page: Page): Promise<void> {
 /** What the page reported as errors so far (uncaught exceptions, console errors other than 401s). */
 export function pageProblems(page: Page): string[] {
   return (page as Page & { problems: string[] }).problems;
+}
+
+/**
+ * Takes out of the page's problems the one a test expects (the browser logs a refused call as an
+ * error): exactly one must match `pattern`.
+ */
+export function takeExpectedProblem(page: Page, pattern: RegExp): void {
+  const problems = pageProblems(page);
+  const matching = problems.filter((p) => pattern.test(p));
+  expect(matching).toHaveLength(1);
+  problems.splice(problems.indexOf(matching[0]), 1);
 }
 
 /** Saves docs/images/console-<name>.png. */

@@ -9,7 +9,7 @@ export interface OpenStream {
   messages: SseMessage[];
   /** The raw text received so far. */
   text(): string;
-  /** The messages after the first `skip`, once `count` of them arrived. */
+  /** The first `count` messages, once that many arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<SseMessage[]>;
   /** Resolves when the server ends the stream. */
   ended: Promise<void>;

@@ -73,6 +73,7 @@ describe('client.events.stream', () => {
     await expect.poll(() => events.length).toBe(1);
     // Written while the client is between connections (it waits `retry: 2000` before the next).
     const missed = await recordChange(s.ctx.db, demo, 2);
+    expect(opened).toBe(1); // written before the reconnection, so they can only come as a replay
     await expect.poll(() => opened, { timeout: 10_000 }).toBe(2);
     const live = await recordChange(s.ctx.db, demo);
     await expect.poll(() => events.length, { timeout: 5000 }).toBe(4);

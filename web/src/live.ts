@@ -54,6 +54,17 @@ async function apply(queryClient: QueryClient, ps: string, events: ProcessEvent[
   const latest = new Map(events.map((e) => [e.processId, e]));
   if (latest.size > MAX_ROW_FETCHES) return void queryClient.invalidateQueries(tablesOf(ps));
   void queryClient.invalidateQueries(filtered(ps));
+  // A process created and then changed within the batch is still new to the tables.
+  const createdIds = new Set(events.filter((e) => e.kind === 'created').map((e) => e.processId));
+  const tables = queryClient.getQueriesData<Pages>(unfiltered(ps));
+  // A new process goes on top of a table in the default order (so it is fetched only when one
+  // is open); a table in another order is asked again, once for the whole batch.
+  const defaultOrderOpen = tables.some(([key]) => key[2] == null);
+  if (createdIds.size)
+    void queryClient.invalidateQueries({
+      queryKey: ['processes', ps],
+      predicate: (q) => q.queryKey[2] != null && q.queryKey[3] == null,
+    });
   await Promise.all(
     [...latest.values()].map(async (event) => {
       if (event.kind === 'deleted') {
@@ -63,10 +74,9 @@ async function apply(queryClient: QueryClient, ps: string, events: ProcessEvent[
         }));
         return;
       }
-      const tables = queryClient.getQueriesData<Pages>(unfiltered(ps));
       const holding = tables.some(([, pages]) => pages && held(pages, event.processId));
-      const created = event.kind === 'created';
-      if (!holding && !created) return;
+      const created = createdIds.has(event.processId);
+      if (!holding && !(created && defaultOrderOpen)) return;
       let process: Process;
       try {
         process = await client.processes.get(ps, event.processId);
@@ -80,18 +90,11 @@ async function apply(queryClient: QueryClient, ps: string, events: ProcessEvent[
             pages: pages.pages.map((p) => ({ ...p, data: p.data.map((row) => (row.id === process.id ? process : row)) })),
           };
         }
-        if (!created || pages.pages.length === 0) return pages;
-        // Newest first is the default order: a new process goes on top. Another order places
-        // it where the server says, so those tables are fetched again below.
-        if (sorted) return pages;
+        // Newest first is the default order: a new process goes on top.
+        if (!created || sorted || pages.pages.length === 0) return pages;
         const [first, ...rest] = pages.pages;
         return { ...pages, pages: [{ ...first, data: [process, ...first.data] }, ...rest] };
       });
-      if (created)
-        void queryClient.invalidateQueries({
-          queryKey: ['processes', ps],
-          predicate: (q) => q.queryKey[2] != null && q.queryKey[3] == null,
-        });
     }),
   );
 }

@@ -100,6 +100,9 @@ export function eventsResource(options: {
             for (const message of parser.push(value)) {
               if (message.event === 'process') onEvent(JSON.parse(message.data) as ProcessEvent);
               else if (message.event === 'reset') onReset?.(JSON.parse(message.data) as StreamReset);
+              // Event by event: if a handler throws, the reconnection replays from that event on,
+              // not the ones of this chunk already handled.
+              last = message.id || last;
             }
             // An id-only frame (the stream's start) moves the position too.
             last = parser.lastEventId || last;

@@ -5,11 +5,12 @@
  * session is refused once revoked, past its absolute expiry, idle longer than
  * SESSION_IDLE_MINUTES, or when its user is deactivated or deleted.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { Queryable } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { hashApiKey } from './key-material.ts';
+import { hashApiKey, secretsEqual } from './key-material.ts';
 import type { UserPrincipal } from './principal.ts';
+import { TokenCache } from './token-cache.ts';
 
 interface CachedSession {
   principal: UserPrincipal | null; // null: no usable session for this token
@@ -18,15 +19,10 @@ interface CachedSession {
   cachedUntil: number;
 }
 
-const MAX_CACHED = 10_000;
-const LAST_SEEN_FLUSH_MS = 30_000;
-
 export const hashSessionToken = hashApiKey;
 
 export class SessionStore {
-  private cache = new Map<string, CachedSession>();
-  private seenSince = new Set<string>();
-  private timer: NodeJS.Timeout;
+  private cache: TokenCache<CachedSession>;
   private csrfKey: Buffer;
 
   constructor(
@@ -36,24 +32,27 @@ export class SessionStore {
     serverKey: Buffer,
   ) {
     this.csrfKey = Buffer.from(hkdfSync('sha256', serverKey, '', 'chakra session csrf', 32));
-    this.timer = setInterval(() => void this.flushLastSeen().catch(() => {}), LAST_SEEN_FLUSH_MS);
-    this.timer.unref();
+    this.cache = new TokenCache(
+      db,
+      (token, now, previous) => this.load(token, now, previous),
+      'update user_sessions set last_seen_at = now() where id = any($1::uuid[])',
+    );
   }
 
   /** The principal for a session token, or the 401 to send. */
   async authenticate(token: string): Promise<UserPrincipal> {
+    const entry = await this.cache.get(token);
     const now = Date.now();
-    let entry = this.cache.get(token);
-    if (!entry || entry.cachedUntil < now) entry = await this.load(token, now);
     if (!entry.principal || entry.expiresAt <= now || now - entry.lastSeenAt > this.idleMs) {
       throw new AppError('SESSION_INVALID');
     }
     entry.lastSeenAt = now;
-    this.seenSince.add(entry.principal.sessionId);
+    this.cache.seen(entry.principal.sessionId);
     return entry.principal;
   }
 
-  private async load(token: string, now: number): Promise<CachedSession> {
+  /** `previous`: the token's expired entry, whose lastSeenAt may be newer than the last batched write. */
+  private async load(token: string, now: number, previous: CachedSession | undefined): Promise<CachedSession> {
     const rows = await this.db.query(
       `select s.id, s.expires_at, s.last_seen_at, u.id as user_id, u.username, u.display_name, u.first_name, u.last_name,
               t.id as team_id, t.short_id as team_short_id, r.id as role_id, r.short_id as role_short_id, r.privileges
@@ -65,28 +64,24 @@ export class SessionStore {
       [hashSessionToken(token)],
     );
     const row = rows[0];
-    const entry: CachedSession = row
-      ? {
-          principal: {
-            kind: 'user',
-            userId: row.user_id,
-            sessionId: row.id,
-            teamId: row.team_id,
-            teamShortId: row.team_short_id,
-            roleId: row.role_id,
-            roleShortId: row.role_short_id,
-            privileges: new Set(row.privileges),
-            ownerId: `user:${row.user_id}`,
-            actor: { type: 'user', id: row.user_id, name: displayNameOf(row as UserNames) },
-          },
-          expiresAt: row.expires_at.getTime(),
-          lastSeenAt: Math.max(row.last_seen_at.getTime(), this.cache.get(token)?.lastSeenAt ?? 0),
-          cachedUntil: now + this.ttlMs,
-        }
-      : { principal: null, expiresAt: 0, lastSeenAt: 0, cachedUntil: now + Math.min(this.ttlMs, 1000) };
-    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(token, entry);
-    return entry;
+    if (!row) return { principal: null, expiresAt: 0, lastSeenAt: 0, cachedUntil: now + Math.min(this.ttlMs, 1000) };
+    return {
+      principal: {
+        kind: 'user',
+        userId: row.user_id,
+        sessionId: row.id,
+        teamId: row.team_id,
+        teamShortId: row.team_short_id,
+        roleId: row.role_id,
+        roleShortId: row.role_short_id,
+        privileges: new Set(row.privileges),
+        ownerId: `user:${row.user_id}`,
+        actor: { type: 'user', id: row.user_id, name: displayNameOf(row as UserNames) },
+      },
+      expiresAt: row.expires_at.getTime(),
+      lastSeenAt: Math.max(row.last_seen_at.getTime(), previous?.lastSeenAt ?? 0),
+      cachedUntil: now + this.ttlMs,
+    };
   }
 
   /**
@@ -99,18 +94,12 @@ export class SessionStore {
 
   /** Constant-time check of a request's X-CSRF-Token against the session's. */
   csrfMatches(sessionToken: string, given: string | undefined): boolean {
-    if (!given) return false;
-    const expected = Buffer.from(this.csrfTokenFor(sessionToken), 'base64url');
-    const actual = Buffer.from(given, 'base64url');
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+    return !!given && secretsEqual(given, this.csrfTokenFor(sessionToken));
   }
 
   /** Drops every cached session of one user, or one session (after a sign-out or a password change). */
   forget(match: { userId?: string; sessionId?: string }): void {
-    for (const [token, entry] of this.cache) {
-      const p = entry.principal;
-      if (p && (p.userId === match.userId || p.sessionId === match.sessionId)) this.cache.delete(token);
-    }
+    this.cache.forget(({ principal: p }) => !!p && (p.userId === match.userId || p.sessionId === match.sessionId));
   }
 
   /** Drops everything (after a workspace apply changed roles or users). */
@@ -118,16 +107,8 @@ export class SessionStore {
     this.cache.clear();
   }
 
-  async flushLastSeen(): Promise<void> {
-    if (this.seenSince.size === 0) return;
-    const ids = [...this.seenSince];
-    this.seenSince.clear();
-    await this.db.run('update user_sessions set last_seen_at = now() where id = any($1::uuid[])', [ids]);
-  }
-
-  async close(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flushLastSeen().catch(() => {});
+  close(): Promise<void> {
+    return this.cache.close();
   }
 }
 

@@ -3,9 +3,10 @@
  * connection, one reader per team with open streams, and the streams themselves.
  *
  * Writers insert process_history rows and `pg_notify('chakra_history', <team id>)` in the
- * change's transaction, so every server process on the database is told at commit. The reader
- * of that team reads the rows after its head (repo.ts: only rows of transactions older than
- * every running one), builds each frame once and hands it to every stream of the team. A lost
+ * change's transaction (history/repo.ts), so every server process on the database is told at
+ * commit. The reader of that team reads the rows after its head (repo.ts: only rows of
+ * transactions older than every running one), builds each frame once and hands it to every
+ * stream of the team. A lost
  * notification costs at most one fallback poll; nothing depends on in-memory state that
  * another process could disagree on: positions are the rows' own (txid, id).
  */
@@ -15,8 +16,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type Frame, KEEPALIVE, openingFrame, processFrame, resetFrame } from './frames.ts';
 import { comparePositions, ORIGIN, type Position } from './position.ts';
 import { countBetween, newestSafePosition, positionExists, rowsAfter } from './repo.ts';
-
-const HISTORY_CHANNEL = 'chakra_history';
+import { HISTORY_CHANNEL } from '../history/repo.ts';
 
 /** Rows read per query. */
 const PAGE = 500;

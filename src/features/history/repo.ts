@@ -7,7 +7,7 @@ import { datedColumns, type DatedRow } from '../../core/db/dated-rows.ts';
 import type { Queryable } from '../../core/db/types.ts';
 
 /** The channel a committed history write announces its team on (the live stream listens). */
-const HISTORY_CHANNEL = 'chakra_history';
+export const HISTORY_CHANNEL = 'chakra_history';
 
 type HistoryKind = 'created' | 'updated' | 'deleted' | 'task_created' | 'task_completed' | 'task_cancelled';
 

@@ -69,7 +69,6 @@ export async function backdateTasks(q: Queryable, rows: DatedRow[]): Promise<voi
 export interface ListedTaskRow extends TaskRow {
   procedure_id: string;
   process_data: Record<string, unknown>;
-  process_is_deleted: boolean;
 }
 
 /**
@@ -103,7 +102,7 @@ export function listTasks(
     );
   }
   return q.query<ListedTaskRow>(
-    `select t.*, p.procedure_id, p.data as process_data, p.is_deleted as process_is_deleted
+    `select t.*, p.procedure_id, p.data as process_data
        from tasks t join processes p on p.id = t.process_id
       where ${where.join(' and ')}
       order by t.due_by is null, t.due_by, t.id

@@ -1,4 +1,5 @@
 /** SQL of saved views. */
+import { isUniqueViolation } from '../../core/db/errors.ts';
 import type { Queryable } from '../../core/db/types.ts';
 
 export interface ViewRow {
@@ -48,22 +49,29 @@ export async function insertView(
   return rows[0];
 }
 
-export async function updateView(q: Queryable, id: string, v: Pick<ViewRow, 'name' | 'layout' | 'columns' | 'sort' | 'where'>) {
-  const rows = await q.query<ViewRow>(
-    `update saved_views set name = $2, layout = $3, columns = $4, sort = $5, "where" = $6, updated_at = now()
-      where id = $1
-        and not exists (select 1 from saved_views o
-                         where o.team_id = saved_views.team_id and o.procedure_id = saved_views.procedure_id
-                           and coalesce(o.owner_id, '') = coalesce(saved_views.owner_id, '')
-                           and lower(o.name) = lower($2) and o.id <> $1)
-      returning ${COLUMNS}`,
-    [id, v.name, v.layout, JSON.stringify(v.columns), json(v.sort), json(v.where)],
-  );
-  return rows[0];
+/** Changes a team's view; undefined when the new name is the owner's other view's (saved_views_name). */
+export async function updateView(
+  q: Queryable,
+  teamId: string,
+  id: string,
+  v: Pick<ViewRow, 'name' | 'layout' | 'columns' | 'sort' | 'where'>,
+): Promise<ViewRow | undefined> {
+  try {
+    const rows = await q.query<ViewRow>(
+      `update saved_views set name = $3, layout = $4, columns = $5, sort = $6, "where" = $7, updated_at = now()
+        where team_id = $1 and id = $2
+        returning ${COLUMNS}`,
+      [teamId, id, v.name, v.layout, JSON.stringify(v.columns), json(v.sort), json(v.where)],
+    );
+    return rows[0];
+  } catch (err) {
+    if (isUniqueViolation(err)) return undefined;
+    throw err;
+  }
 }
 
-export async function deleteView(q: Queryable, id: string): Promise<void> {
-  await q.run('delete from saved_views where id = $1', [id]);
+export async function deleteView(q: Queryable, teamId: string, id: string): Promise<void> {
+  await q.run('delete from saved_views where team_id = $1 and id = $2', [teamId, id]);
 }
 
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));

@@ -98,13 +98,13 @@ export async function updateView(
   const row = await changeableView(db, principal, config, procedure, id);
   await checkSetup(db, config, procedure, input);
   const next = { ...row, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
-  const updated = await repo.updateView(db, id, next);
+  const updated = await repo.updateView(db, config.team.id, id, next);
   if (!updated) throw nameTaken(next.name);
   return toView(procedure, updated);
 }
 
 export async function deleteView(db: Queryable, principal: TeamPrincipal, config: TeamConfig, procedure: ProcedureDef, id: string) {
   const row = await changeableView(db, principal, config, procedure, id);
-  await repo.deleteView(db, id);
+  await repo.deleteView(db, config.team.id, id);
   return toView(procedure, row);
 }

@@ -6,7 +6,14 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { accessibilityProblems, type ConsoleSession, pageProblems, screenshot, waitForLive } from '../../helpers/browser.ts';
+import {
+  accessibilityProblems,
+  type ConsoleSession,
+  pageProblems,
+  screenshot,
+  takeExpectedProblem,
+  waitForLive,
+} from '../../helpers/browser.ts';
 import { call } from '../../helpers/server.ts';
 
 /** A 1×1 PNG, for the photo attribute. */
@@ -132,6 +139,18 @@ export function processPageSteps(session: () => ConsoleSession) {
       expect(await remove.isDisabled()).toBe(true);
       expect(await descriptionOf(remove)).toContain('lacks the privilege process:delete');
       expect(await page.getByText('Your role (inside_sales) cannot delete processes').isVisible()).toBe(true);
+      // The server decides regardless of the button: the session's own DELETE gets the key's 403.
+      const refused = await page.evaluate(async (id) => {
+        const session = await (await fetch('/v1/ext/auth/session')).json();
+        const res = await fetch(`/v1/ext/procedure/lead/process/${id}`, {
+          method: 'DELETE',
+          headers: { 'X-CSRF-Token': session._data.csrfToken },
+        });
+        return { status: res.status, body: await res.json() };
+      }, processId);
+      expect(refused.status).toBe(403);
+      expect(refused.body._errors[0]).toContain('lacks the privilege process:delete');
+      takeExpectedProblem(page, new RegExp(`status of 403 \\(Forbidden\\) \\(.*/process/${processId}\\)$`));
       expect((await api('GET', `/v1/ext/procedure/lead/process/${processId}`)).status).toBe(200);
     });
 

@@ -5,14 +5,16 @@
  * the API checks them and its refusals show under the fields they name. On success, the new
  * process's page.
  */
-import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, Stack, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { client } from '../api.ts';
 import { AttributeField, type Draft, toDraft, toValue } from './attribute-fields.tsx';
 import type { ProcedureInfo } from './procedure.ts';
+import { BackLink } from './BackLink.tsx';
 import { ProcedureGate } from './ProcedureGate.tsx';
+import { RefusalAlert } from '../ProblemAlert.tsx';
 import { attributeOf, type Refusal, refusalOf, useFocusOnRefusal } from './refusals.ts';
 
 /** The form key of the record's primary key (attribute keys are shortIds, which have no colon). */
@@ -69,9 +71,7 @@ function CreateForm({ info }: { info: ProcedureInfo }) {
 
   return (
     <Stack gap="md" maw={760}>
-      <Text component={Link} href={`/p/${encodeURIComponent(ps)}`} size="sm" c="indigo.8" td="underline">
-        ← All {info.procedure.name} processes
-      </Text>
+      <BackLink ps={ps} name={info.procedure.name} />
       <Title order={1} size="h3">
         New {info.procedure.name}
       </Title>
@@ -85,11 +85,7 @@ function CreateForm({ info }: { info: ProcedureInfo }) {
           noValidate
         >
           <Stack gap="sm">
-            {refusal?.other.length ? (
-              <Alert color="red" role="alert">
-                {refusal.other.join(' ')}
-              </Alert>
-            ) : null}
+            <RefusalAlert refusal={refusal} />
             {recordKey ? (
               <AttributeField
                 attribute={recordKey}

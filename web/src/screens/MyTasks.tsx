@@ -13,6 +13,7 @@ import { client } from '../api.ts';
 import { formatValue } from './columns.ts';
 import { useTeamConfig } from './Shell.tsx';
 import { ProblemAlert } from '../ProblemAlert.tsx';
+import { STATUS_COLOR, TaskActions, type TaskOutcome } from './TaskActions.tsx';
 
 type Task = ListPage<'listTasks'>['data'][number];
 
@@ -35,7 +36,7 @@ export default function MyTasks() {
   });
   const rows = useMemo(() => tasks.data?.pages.flatMap((p) => p.data) ?? [], [tasks.data]);
   const change = useMutation({
-    mutationFn: ({ task, to }: { task: Task; to: 'COMPLETED' | 'CANCELLED' }) => client.tasks.update(task.id, { status: to }),
+    mutationFn: ({ task, to }: { task: Task; to: TaskOutcome }) => client.tasks.update(task.id, { status: to }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['tasks'] }),
   });
   const stateTaskName = (id: string) => config.data?.stateTasks.find((t) => t.id === id)?.name ?? 'Task';
@@ -67,31 +68,17 @@ export default function MyTasks() {
           </Text>
         ),
       status: (
-        <Badge variant="light" color={task.status === 'OPEN' ? 'indigo' : task.status === 'COMPLETED' ? 'green' : 'gray'}>
-          {task.status.toLowerCase()}
+        <Badge variant="outline" color={STATUS_COLOR[task.status] ?? 'gray.7'}>
+          {task.status}
         </Badge>
       ),
       actions:
         task.status === 'OPEN' ? (
-          <>
-            <Button
-              size="compact-sm"
-              variant="light"
-              aria-label={`Complete ${title}: ${task.processLabel ?? ''}`}
-              onClick={() => change.mutate({ task, to: 'COMPLETED' })}
-            >
-              Complete
-            </Button>
-            <Button
-              size="compact-sm"
-              variant="subtle"
-              color="gray"
-              aria-label={`Cancel ${title}: ${task.processLabel ?? ''}`}
-              onClick={() => change.mutate({ task, to: 'CANCELLED' })}
-            >
-              Cancel
-            </Button>
-          </>
+          <TaskActions
+            name={`${title}: ${task.processLabel ?? task.process}`}
+            pending={change.isPending && change.variables?.task.id === task.id ? change.variables.to : undefined}
+            onChange={(to) => change.mutate({ task, to })}
+          />
         ) : null,
     };
   };

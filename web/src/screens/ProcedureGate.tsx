@@ -5,19 +5,13 @@
  */
 import { Alert, Loader } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { problem } from '../api.ts';
+import { ProblemAlert } from '../ProblemAlert.tsx';
 import { type ProcedureInfo, useProcedure } from './procedure.ts';
 
 export function ProcedureGate({ ps, children }: { ps: string; children: (info: ProcedureInfo) => ReactNode }) {
   const { config, info } = useProcedure(ps);
   if (config.isPending) return <Loader aria-label="Loading the configuration" />;
-  if (config.isError) {
-    return (
-      <Alert color="red" role="alert">
-        {problem(config.error)}
-      </Alert>
-    );
-  }
+  if (config.isError) return <ProblemAlert error={config.error} />;
   if (!info) {
     return (
       <Alert color="yellow" role="alert" title="No such procedure">

@@ -72,6 +72,8 @@ function Filters(props: {
         </Alert>
       )}
       <FilterBuilder
+        // A filter chosen elsewhere while the panel is open (a view, the address) starts it anew.
+        key={JSON.stringify(props.where ?? null)}
         fields={fields}
         initial={parsed ?? emptyGroup()}
         onApply={(group) => props.onApply(toWhere(group))}

@@ -6,69 +6,46 @@
  * the page's queries (web/src/live.ts), so a change made anywhere shows within a second.
  */
 import type { Process } from '@chakra-server/sdk';
-import {
-  Alert,
-  Badge,
-  Box,
-  Button,
-  Group,
-  Loader,
-  Modal,
-  NativeSelect,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Badge, Box, Button, Group, Loader, Modal, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
-import { Link, useLocation } from 'wouter';
-import { client, problem } from '../api.ts';
+import { useLocation } from 'wouter';
+import { client } from '../api.ts';
 import { processPageKey } from '../live.ts';
 import { useCan, useSession } from '../session.ts';
 import { AttributeField, type Draft, sameDraft, toDraft, toValue } from './attribute-fields.tsx';
 import { formatValue } from './columns.ts';
 import { ProcessHistory } from './ProcessHistory.tsx';
-import { ProcessTasks, STATUS_COLOR } from './ProcessTasks.tsx';
-import { type ProcedureInfo, userName, useProcedure, useUsers } from './procedure.ts';
+import { ProcessTasks } from './ProcessTasks.tsx';
+import { STATUS_COLOR } from './TaskActions.tsx';
+import { type ProcedureInfo, userName, useUsers } from './procedure.ts';
 import { attributeOf, type Refusal, refusalOf, useFocusOnRefusal } from './refusals.ts';
-import { ProblemAlert } from '../ProblemAlert.tsx';
+import { ProblemAlert, RefusalAlert } from '../ProblemAlert.tsx';
+import { BackLink } from './BackLink.tsx';
+import { ProcedureGate } from './ProcedureGate.tsx';
 
 export default function ProcessPage({ ps, id }: { ps: string; id: string }) {
-  const { config, info } = useProcedure(ps);
+  // Asked for here, beside the configuration the gate waits for, not after it.
   const process = useQuery({
     queryKey: processPageKey(id, 'process'),
     queryFn: ({ signal }) => client.processes.get(ps, id, { signal }),
   });
-  if (config.isPending || process.isPending) return <Loader aria-label="Loading the process" />;
-  if (config.isError || process.isError) {
-    return (
-      <Stack gap="sm" align="flex-start">
-        <Alert color="red" role="alert" title="This process cannot be shown">
-          {problem(config.error ?? process.error)}
-        </Alert>
-        <BackLink ps={ps} name={info?.procedure.name} />
-      </Stack>
-    );
-  }
-  if (!info) {
-    return (
-      <Alert color="yellow" role="alert" title="No such procedure">
-        This team has no procedure “{ps}”.
-      </Alert>
-    );
-  }
-  return <Page ps={info.procedure.shortId} info={info} process={process.data} />;
-}
-
-function BackLink({ ps, name }: { ps: string; name?: string }) {
   return (
-    <Text component={Link} href={`/p/${encodeURIComponent(ps)}`} size="sm" c="indigo.8" td="underline">
-      ← All {name ?? ps} processes
-    </Text>
+    <ProcedureGate ps={ps}>
+      {(info) => {
+        if (process.isPending) return <Loader aria-label="Loading the process" />;
+        if (process.isError) {
+          return (
+            <Stack gap="sm" align="flex-start">
+              <ProblemAlert error={process.error} title="This process cannot be shown" />
+              <BackLink ps={ps} name={info.procedure.name} />
+            </Stack>
+          );
+        }
+        return <Page ps={info.procedure.shortId} info={info} process={process.data} />;
+      }}
+    </ProcedureGate>
   );
 }
 
@@ -149,11 +126,7 @@ function StateBar({ ps, info, process }: { ps: string; info: ProcedureInfo; proc
           })}
         </Group>
       </Box>
-      {move.isError ? (
-        <Alert color="red" role="alert" withCloseButton onClose={() => move.reset()} closeButtonLabel="Dismiss">
-          {problem(move.error)}
-        </Alert>
-      ) : null}
+      <ProblemAlert error={move.error} withCloseButton onClose={() => move.reset()} closeButtonLabel="Dismiss" />
     </Stack>
   );
 }
@@ -244,11 +217,7 @@ function DetailsForm({ ps, info, process }: { ps: string; info: ProcedureInfo; p
           <Title order={2} size="h4" id="details-title">
             Details
           </Title>
-          {refusal?.other.length ? (
-            <Alert color="red" role="alert">
-              {refusal.other.join(' ')}
-            </Alert>
-          ) : null}
+          <RefusalAlert refusal={refusal} />
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
             <NativeSelect
               label="Assignee"
@@ -374,7 +343,7 @@ function DeleteProcess({ ps, process, label }: { ps: string; process: Process; l
           Your role ({user?.role}) cannot delete processes: it lacks the privilege process:delete.
         </Text>
       )}
-      <Modal opened={opened} onClose={close} title={`Delete ${label}?`} centered>
+      <Modal opened={opened} onClose={close} title={`Delete ${label}?`} centered closeButtonProps={{ 'aria-label': 'Close' }}>
         <Stack gap="sm">
           <Text size="sm">It leaves every list and its primary key becomes free; its history is kept.</Text>
           <ProblemAlert error={remove.error} />

@@ -36,7 +36,7 @@ export default function ProcessTable({ ps }: { ps: string }) {
 function Processes({ ps, name, columns }: { ps: string; name: string; columns: Column[] }) {
   const phone = useMediaQuery('(max-width: 40em)');
   const { choices, toggle, move, reset, showOnly } = useColumnChoices(ps, columns);
-  const byKey = useMemo(() => new Map(columns.map((c) => [c.key, c])), [columns]);
+  const byKey = new Map(columns.map((c) => [c.key, c]));
   const visible = choices.filter((c) => c.visible).map((c) => byKey.get(c.key)!);
   const [setup, changeSetup] = useTableSetup();
   const { sort, where } = setup;

@@ -4,18 +4,17 @@
  * state task bound to states is offered only in those; docs/api.md#tasks).
  */
 import type { Process } from '@chakra-server/sdk';
-import { Alert, Badge, Button, Group, NativeSelect, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, NativeSelect, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { client, problem } from '../api.ts';
+import { client } from '../api.ts';
 import { processPageKey } from '../live.ts';
 import { formatValue } from './columns.ts';
 import { type ProcedureInfo, userName, useUsers } from './procedure.ts';
 import { ProblemAlert } from '../ProblemAlert.tsx';
+import { STATUS_COLOR, TaskActions, type TaskOutcome } from './TaskActions.tsx';
 
 const ALL_STATUSES = 'OPEN,COMPLETED,CANCELLED';
-/** Outline badges in shades dark enough for WCAG AA text on white. */
-export const STATUS_COLOR: Record<string, string> = { OPEN: 'blue.8', COMPLETED: 'teal.9', CANCELLED: 'gray.7' };
 
 export function ProcessTasks({ ps, info, process }: { ps: string; info: ProcedureInfo; process: Process }) {
   const queryClient = useQueryClient();
@@ -41,7 +40,7 @@ export function ProcessTasks({ ps, info, process }: { ps: string; info: Procedur
     },
   });
   const change = useMutation({
-    mutationFn: ({ taskId, status }: { taskId: string; status: 'COMPLETED' | 'CANCELLED' }) => client.tasks.update(taskId, { status }),
+    mutationFn: ({ taskId, status }: { taskId: string; status: TaskOutcome }) => client.tasks.update(taskId, { status }),
     onSuccess: refresh,
   });
   const nameOf = new Map(info.stateTasks.map((t) => [t.id, t.name]));
@@ -54,11 +53,7 @@ export function ProcessTasks({ ps, info, process }: { ps: string; info: Procedur
           Tasks
         </Title>
         <ProblemAlert error={tasks.error} />
-        {change.isError ? (
-          <Alert color="red" role="alert" withCloseButton onClose={() => change.reset()} closeButtonLabel="Dismiss">
-            {problem(change.error)}
-          </Alert>
-        ) : null}
+        <ProblemAlert error={change.error} withCloseButton onClose={() => change.reset()} closeButtonLabel="Dismiss" />
         {tasks.isPending ? (
           <Text size="sm" c="dimmed">
             Loading tasks…
@@ -92,25 +87,11 @@ export function ProcessTasks({ ps, info, process }: { ps: string; info: Procedur
                   </div>
                   {task.status === 'OPEN' ? (
                     <Group gap={4}>
-                      <Button
-                        size="compact-sm"
-                        variant="light"
-                        color="green"
-                        aria-label={`Complete ${name}`}
-                        loading={change.isPending && change.variables?.taskId === task.id && change.variables.status === 'COMPLETED'}
-                        onClick={() => change.mutate({ taskId: task.id, status: 'COMPLETED' })}
-                      >
-                        Complete
-                      </Button>
-                      <Button
-                        size="compact-sm"
-                        variant="default"
-                        aria-label={`Cancel ${name}`}
-                        loading={change.isPending && change.variables?.taskId === task.id && change.variables.status === 'CANCELLED'}
-                        onClick={() => change.mutate({ taskId: task.id, status: 'CANCELLED' })}
-                      >
-                        Cancel
-                      </Button>
+                      <TaskActions
+                        name={name}
+                        pending={change.isPending && change.variables?.taskId === task.id ? change.variables.status : undefined}
+                        onChange={(status) => change.mutate({ taskId: task.id, status })}
+                      />
                     </Group>
                   ) : null}
                 </Group>

@@ -91,6 +91,7 @@ export default function Shell() {
     },
   });
   const user = session.data?.user;
+  const shownName = user?.displayName || user?.username || '';
   const admin = useCan('admin');
   const procedures = config.data?.procedures ?? [];
   return (
@@ -114,9 +115,9 @@ export default function Shell() {
             <SearchBox />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <Button variant="subtle" px={{ base: 6, sm: 'md' }} aria-label={`Account: ${user?.displayName ?? ''}`}>
+                <Button variant="subtle" px={{ base: 6, sm: 'md' }} aria-label={`Account: ${shownName}`}>
                   <Text span fw={600} truncate maw={180} visibleFrom="sm">
-                    {user?.displayName || user?.username}
+                    {shownName}
                   </Text>
                   <Text span fw={600} hiddenFrom="sm">
                     Account

@@ -3,11 +3,11 @@
  * apply), save the table as it is now under a name — for me, or for my team —, update or delete
  * the one that is open. The server decides who may share or change what; a refusal is shown.
  */
-import { Alert, Button, Checkbox, Group, Menu, Modal, Stack, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Menu, Modal, Stack, TextInput } from '@mantine/core';
 import type { SavedView } from '@chakra-server/sdk';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { client, problem } from '../api.ts';
+import { client } from '../api.ts';
 import { useCan } from '../session.ts';
 import { ProblemAlert } from '../ProblemAlert.tsx';
 
@@ -75,11 +75,8 @@ export function ViewsMenu(props: {
           ) : null}
         </Menu.Dropdown>
       </Menu>
-      {views.isError || change.isError ? (
-        <Alert color="red" role="alert" withCloseButton onClose={() => change.reset()}>
-          {problem(views.error ?? change.error)}
-        </Alert>
-      ) : null}
+      <ProblemAlert error={views.error} />
+      <ProblemAlert error={change.error} withCloseButton onClose={() => change.reset()} closeButtonLabel="Dismiss" />
       {saving ? (
         <SaveViewDialog
           ps={ps}
